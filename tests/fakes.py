@@ -1,0 +1,53 @@
+"""In-memory fakes for unit and service tests (the real ones are exercised by integration tests)."""
+from __future__ import annotations
+
+from typing import Any
+
+from handoff.bot_engine import (
+    CUSTOM_EVENT_KEY,
+    EVENT_HANDOFF_REQUESTED,
+    BotMessage,
+    BotReply,
+    BotUnavailable,
+)
+
+HUMAN_WORDS = ("mitarbeiter", "mensch", "agent")
+
+
+class FakeBotEngine:
+    """Answers every message with a fixed German sentence; hands off when asked for a person.
+
+    `fail=True` makes it raise BotUnavailable, to test the service's honest fallback.
+    """
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.received: list[tuple[str, str]] = []
+
+    async def reply(self, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> BotReply:
+        self.received.append((sender_id, text))
+        if self.fail:
+            raise BotUnavailable("fake bot is down")
+        if any(word in text.lower() for word in HUMAN_WORDS):
+            return BotReply(
+                messages=(
+                    BotMessage(text="Ich hole eine Kollegin oder einen Kollegen dazu."),
+                    BotMessage(custom={
+                        CUSTOM_EVENT_KEY: EVENT_HANDOFF_REQUESTED,
+                        "reasons": [{"code": "customer_request", "value": 1.0, "detail": "Kunde bat um einen Menschen"}],
+                        "summary": {"topics": ["request_human"], "slots": {}, "last_customer_messages": [text]},
+                    }),
+                ),
+                intent="request_human",
+                confidence=0.99,
+                tone={"score": 0.1, "label": "calm", "cues": []},
+            )
+        return BotReply(
+            messages=(BotMessage(text=f"Antwort auf: {text}"),),
+            intent="greet",
+            confidence=0.9,
+            tone={"score": 0.05, "label": "calm", "cues": []},
+        )
+
+    async def close(self) -> None:
+        return None
