@@ -1,0 +1,126 @@
+"""The service's configuration: one frozen value, built from the environment at start-up (never at import)."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, fields
+from typing import Callable, Mapping, TypeVar
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/handoff.db"
+DEFAULT_MODEL_PATH = "models/nordwind.tar.gz"
+DEFAULT_ENDPOINTS = "endpoints.yml"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5005
+DEFAULT_ADMIN_EMAIL = "admin@nordwind.local"
+DEFAULT_SESSION_HOURS = 12
+DEFAULT_MAX_MESSAGE_CHARS = 2000
+DEFAULT_LOG_LEVEL = "INFO"
+DEFAULT_BOT_TIMEOUT_SECONDS = 10.0
+DEFAULT_RATE_LIMIT_PER_MINUTE = 30
+DEFAULT_RETENTION_DAYS = 90
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
+
+T = TypeVar("T")
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    model_path: str = DEFAULT_MODEL_PATH
+    endpoints: str = DEFAULT_ENDPOINTS
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    admin_email: str = DEFAULT_ADMIN_EMAIL
+    admin_password: str | None = None
+    session_hours: int = DEFAULT_SESSION_HOURS
+    max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
+    cookie_secure: bool = False
+    log_level: str = DEFAULT_LOG_LEVEL
+    bot_timeout_seconds: float = DEFAULT_BOT_TIMEOUT_SECONDS
+    rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
+    retention_days: int = DEFAULT_RETENTION_DAYS
+
+    def __post_init__(self) -> None:
+        _require(bool(self.database_url), "DATABASE_URL", "must not be empty")
+        _require(1 <= self.port <= 65535, "PORT", "must be between 1 and 65535")
+        _require("@" in self.admin_email, "ADMIN_EMAIL", "must be an e-mail address")
+        _require(self.admin_password is None or len(self.admin_password) >= 8,
+                 "ADMIN_PASSWORD", "must have at least 8 characters")
+        _require(self.session_hours > 0, "SESSION_HOURS", "must be positive")
+        _require(self.max_message_chars > 0, "MAX_MESSAGE_CHARS", "must be positive")
+        _require(self.log_level in LOG_LEVELS, "LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}")
+        _require(self.bot_timeout_seconds > 0, "BOT_TIMEOUT_SECONDS", "must be positive")
+        _require(self.rate_limit_per_minute > 0, "RATE_LIMIT_PER_MINUTE", "must be positive")
+        _require(self.retention_days > 0, "RETENTION_DAYS", "must be positive")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> "Settings":
+        """Read every field from its upper-case variable; absent or blank optional values keep the default."""
+        return cls(
+            database_url=_get(environ, "DATABASE_URL", str, DEFAULT_DATABASE_URL),
+            redis_url=_get(environ, "REDIS_URL", str, None),
+            model_path=_get(environ, "MODEL_PATH", str, DEFAULT_MODEL_PATH),
+            endpoints=_get(environ, "ENDPOINTS", str, DEFAULT_ENDPOINTS),
+            host=_get(environ, "HOST", str, DEFAULT_HOST),
+            port=_get(environ, "PORT", _parse_int, DEFAULT_PORT),
+            admin_email=_get(environ, "ADMIN_EMAIL", str, DEFAULT_ADMIN_EMAIL),
+            admin_password=_get(environ, "ADMIN_PASSWORD", str, None),
+            session_hours=_get(environ, "SESSION_HOURS", _parse_int, DEFAULT_SESSION_HOURS),
+            max_message_chars=_get(environ, "MAX_MESSAGE_CHARS", _parse_int, DEFAULT_MAX_MESSAGE_CHARS),
+            cookie_secure=_get(environ, "COOKIE_SECURE", _parse_bool, False),
+            log_level=_get(environ, "LOG_LEVEL", str.upper, DEFAULT_LOG_LEVEL),
+            bot_timeout_seconds=_get(environ, "BOT_TIMEOUT_SECONDS", _parse_float, DEFAULT_BOT_TIMEOUT_SECONDS),
+            rate_limit_per_minute=_get(environ, "RATE_LIMIT_PER_MINUTE", _parse_int,
+                                       DEFAULT_RATE_LIMIT_PER_MINUTE),
+            retention_days=_get(environ, "RETENTION_DAYS", _parse_int, DEFAULT_RETENTION_DAYS),
+        )
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelName(self.log_level)
+
+    def redacted(self) -> dict[str, object]:
+        """For start-up logs: every value except secrets."""
+        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        if self.admin_password is not None:
+            shown["admin_password"] = "***"
+        return shown
+
+
+def _require(condition: bool, variable: str, problem: str) -> None:
+    if not condition:
+        raise SettingsError(f"{variable} {problem}")
+
+
+def _get(environ: Mapping[str, str], variable: str, parse: Callable[[str], T], default: T) -> T:
+    raw = environ.get(variable)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return parse(raw.strip())
+    except ValueError as exc:
+        raise SettingsError(f"{variable}={raw!r}: {exc}") from None
+
+
+def _parse_int(raw: str) -> int:
+    return int(raw, 10)
+
+
+def _parse_float(raw: str) -> float:
+    return float(raw)
+
+
+def _parse_bool(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in TRUE_WORDS:
+        return True
+    if lowered in FALSE_WORDS:
+        return False
+    raise ValueError(f"expected one of {TRUE_WORDS + FALSE_WORDS}")
