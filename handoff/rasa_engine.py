@@ -1,0 +1,241 @@
+"""The real BotEngine: a Rasa 3.6 agent hosted in this process.
+
+Custom actions run in-process by default through rasa_sdk's own ActionExecutor, plugged in where Rasa expects an
+action server (`EndpointConfig.request`), so the request/response contract stays exactly the one an external action
+server sees. When endpoints.yml names an action_endpoint, Rasa calls that server instead.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from handoff.bot_engine import BotMessage, BotReply, BotUnavailable, Button
+
+logger = logging.getLogger(__name__)
+
+ACTIONS_PACKAGE = "actions"
+IN_PROCESS_URL = "in-process://actions"
+ESCALATION_SLOT = "escalation"
+# Slots a handoff or the service may want; anything else in the tracker is Rasa's business.
+REPORTED_SLOTS = ("order_number", "order_total", "amount", "problem_description")
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    model_path: Path
+    endpoints_path: Path | None
+    timeout_seconds: float
+
+
+def _rasa_action_endpoint_class():
+    # Imported lazily: importing Rasa costs seconds (TensorFlow) and must not happen at import time.
+    from rasa.core.actions.action import ActionExecutionRejection
+    from rasa.shared.exceptions import RasaException
+    from rasa.utils.endpoints import EndpointConfig
+    from rasa_sdk.executor import ActionExecutor
+    from rasa_sdk.interfaces import ActionExecutionRejection as SdkRejection
+    from rasa_sdk.interfaces import ActionNotFoundException
+
+    class InProcessActionEndpoint(EndpointConfig):
+        """An action 'server' that is a function call: rasa_sdk's executor on the same event loop."""
+
+        def __init__(self, package: str = ACTIONS_PACKAGE) -> None:
+            super().__init__(url=IN_PROCESS_URL)
+            self.executor = ActionExecutor()
+            self.executor.register_package(package)
+            self.failures = 0
+
+        async def request(self, method: str = "post", subpath: str | None = None,
+                          content_type: str | None = "application/json", compress: bool = False,
+                          **kwargs: Any) -> Any:
+            action_call = kwargs.get("json") or {}
+            try:
+                return await self.executor.run(action_call)
+            except SdkRejection as error:
+                # Same meaning as the action server's HTTP 400: let another policy predict.
+                raise ActionExecutionRejection(error.action_name, error.message) from error
+            except ActionNotFoundException as error:
+                self.failures += 1
+                raise RasaException(f"No custom action named '{error.action_name}'") from error
+            except Exception as error:  # an action's own bug must not take the conversation down
+                self.failures += 1
+                logger.exception("custom action %s failed", action_call.get("next_action"))
+                raise RasaException(f"Custom action '{action_call.get('next_action')}' failed") from error
+
+    return InProcessActionEndpoint
+
+
+def _bot_messages(outputs: list[dict[str, Any]]) -> tuple[BotMessage, ...]:
+    messages = []
+    for output in outputs:
+        buttons = tuple(
+            Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
+            for b in output.get("buttons") or () if isinstance(b, dict)
+        )
+        custom = output.get("custom")
+        text = output.get("text")
+        if text or buttons:
+            messages.append(BotMessage(text=text, buttons=buttons))
+        if isinstance(custom, dict):
+            messages.append(BotMessage(custom=custom))
+    return tuple(messages)
+
+
+def reply_from_tracker(outputs: list[dict[str, Any]], tracker: Any) -> BotReply:
+    """What the customer gets, plus what Rasa understood of the message (for the transcript and the agent)."""
+    parse = tracker.latest_message.parse_data if tracker.latest_message else {}
+    intent = parse.get("intent") or {}
+    slots = {name: tracker.get_slot(name) for name in REPORTED_SLOTS if tracker.slots.get(name) is not None}
+    return BotReply(
+        messages=_bot_messages(outputs),
+        intent=intent.get("name"),
+        confidence=float(intent["confidence"]) if intent.get("confidence") is not None else None,
+        tone=parse.get("tone"),
+        escalation=tracker.get_slot(ESCALATION_SLOT) if ESCALATION_SLOT in tracker.slots else None,
+        slots={k: v for k, v in slots.items() if v is not None},
+    )
+
+
+class RasaBotEngine:
+    """Hosts one Rasa Agent; `swap_model` replaces its model without dropping conversations."""
+
+    def __init__(self, agent: Any, timeout_seconds: float) -> None:
+        self.agent = agent
+        self.timeout_seconds = timeout_seconds
+
+    @property
+    def model_id(self) -> str | None:
+        return self.agent.model_id
+
+    async def reply(self, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> BotReply:
+        try:
+            return await asyncio.wait_for(self._handle(sender_id, text, metadata), self.timeout_seconds)
+        except asyncio.TimeoutError as error:
+            logger.error("bot timed out after %.1fs for %s", self.timeout_seconds, sender_id)
+            raise BotUnavailable("timeout") from error
+        except BotUnavailable:
+            raise
+        except Exception as error:
+            logger.exception("bot failed for %s", sender_id)
+            raise BotUnavailable(type(error).__name__) from error
+
+    async def _handle(self, sender_id: str, text: str, metadata: dict[str, Any] | None) -> BotReply:
+        from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+        output = CollectingOutputChannel()
+        message = UserMessage(text, output, sender_id, input_channel="nordwind", metadata=metadata)
+        # Agent.handle_message minus the tracker round trip: the same steps as
+        # MessageProcessor.handle_message (Rasa 3.6.21, pinned), keeping the tracker to read what NLU found.
+        processor = self.agent.processor
+        if processor is None:
+            raise BotUnavailable("no model loaded")
+        async with self.agent.lock_store.lock(sender_id):
+            tracker = await processor.log_message(message, should_save_tracker=False)
+            tracker = await processor.run_action_extract_slots(output, tracker)
+            await processor._run_prediction_loop(output, tracker)
+            await processor.run_anonymization_pipeline(tracker)
+            await processor.save_tracker(tracker)
+        return reply_from_tracker(output.messages, tracker)
+
+    async def swap_model(self, model_path: Path) -> str | None:
+        """Load a model off the event loop, then switch to it in one assignment (trackers stay in the store)."""
+        from rasa.core.processor import MessageProcessor
+
+        agent = self.agent
+        processor = await asyncio.to_thread(
+            MessageProcessor,
+            model_path=model_path,
+            tracker_store=agent.tracker_store,
+            lock_store=agent.lock_store,
+            action_endpoint=agent.action_endpoint,
+            generator=agent.nlg,
+            http_interpreter=agent.http_interpreter,
+        )
+        agent.processor = processor
+        agent.domain = processor.domain
+        agent.tracker_store.domain = processor.domain
+        if hasattr(agent.nlg, "responses"):
+            agent.nlg.responses = processor.domain.responses
+        return agent.model_id
+
+    def responses(self, name: str) -> list[str]:
+        """Texts of one domain response, e.g. the variations of utter_ack_frustration."""
+        domain = self.agent.domain
+        return [r["text"] for r in (domain.responses.get(name, []) if domain else []) if r.get("text")]
+
+    async def delete_tracker(self, sender_id: str) -> None:
+        """Forget a conversation in Rasa's tracker store (data deletion requests)."""
+        from rasa.shared.core.trackers import DialogueStateTracker
+
+        store = self.agent.tracker_store
+        if hasattr(store, "store") and isinstance(store.store, dict):
+            store.store.pop(sender_id, None)
+        else:
+            await store.save(DialogueStateTracker(sender_id, self.agent.domain.slots))
+
+    async def close(self) -> None:
+        return None
+
+
+class UnavailableBotEngine:
+    """Used when no model can be loaded: every message gets the honest path (person or ticket), never silence."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    async def reply(self, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> BotReply:
+        raise BotUnavailable(self.reason)
+
+    async def close(self) -> None:
+        return None
+
+
+def _endpoints(path: Path | None) -> Any:
+    from rasa.core.utils import AvailableEndpoints
+
+    if path is not None and path.exists():
+        return AvailableEndpoints.read_endpoints(str(path))
+    return AvailableEndpoints()
+
+
+async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | UnavailableBotEngine:
+    if not config.model_path.exists():
+        logger.error("no model at %s: run `make train`; the bot will hand every message to a person", config.model_path)
+        return UnavailableBotEngine(f"no model at {config.model_path}")
+    from rasa.core.agent import Agent
+    from rasa.core.lock_store import LockStore
+    from rasa.core.tracker_store import TrackerStore
+
+    endpoints = _endpoints(config.endpoints_path)
+    action_endpoint = endpoints.action or _rasa_action_endpoint_class()()
+
+    def build() -> Any:
+        return Agent.load(
+            str(config.model_path),
+            generator=endpoints.nlg,
+            tracker_store=TrackerStore.create(endpoints.tracker_store),
+            lock_store=LockStore.create(endpoints.lock_store),
+            action_endpoint=action_endpoint,
+        )
+
+    try:
+        agent = await asyncio.to_thread(build)
+    except Exception as error:
+        logger.exception("could not load the model %s", config.model_path)
+        return UnavailableBotEngine(f"model failed to load: {error}")
+    logger.info("model %s loaded (%s actions)", agent.model_id,
+                "in-process" if action_endpoint.url == IN_PROCESS_URL else action_endpoint.url)
+    return RasaBotEngine(agent, config.timeout_seconds)
+
+
+async def load_bot_engine(settings: Any) -> RasaBotEngine | UnavailableBotEngine:
+    """Entry point for the web layer: build the engine from the app's Settings."""
+    endpoints = getattr(settings, "endpoints", None) or getattr(settings, "endpoints_path", None)
+    return await load_rasa_engine(EngineSettings(
+        model_path=Path(settings.model_path),
+        endpoints_path=Path(endpoints) if endpoints else None,
+        timeout_seconds=float(getattr(settings, "bot_timeout_seconds", 10.0)),
+    ))
