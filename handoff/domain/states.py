@@ -1,0 +1,80 @@
+"""Conversation states and the transition table: the only place where a state change is decided.
+
+The table is data (docs/architecture.md, "Conversation states"); services ask `next_status` and never assign a
+status on their own.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    BOT = "bot"
+    QUEUED = "queued"
+    AGENT = "agent"
+    TICKET = "ticket"
+    RESOLVED = "resolved"
+
+
+class Trigger(StrEnum):
+    HANDOFF_REQUESTED = "handoff_requested"
+    CLAIMED = "claimed"
+    NO_AGENT_AVAILABLE = "no_agent_available"
+    TRANSFERRED = "transferred"
+    HANDED_BACK = "handed_back"
+    RESOLVED = "resolved"
+    CUSTOMER_WROTE = "customer_wrote"
+
+
+class InvalidTransition(Exception):
+    """A trigger that the transition table does not allow from the current status."""
+
+    def __init__(self, current: Status | str, trigger: Trigger | str) -> None:
+        self.current = str(current)
+        self.trigger = str(trigger)
+        super().__init__(f"transition not allowed: from status '{self.current}' on trigger '{self.trigger}'")
+
+
+TRANSITIONS: dict[tuple[Status, Trigger], Status] = {
+    (Status.BOT, Trigger.HANDOFF_REQUESTED): Status.QUEUED,
+    (Status.QUEUED, Trigger.CLAIMED): Status.AGENT,
+    (Status.QUEUED, Trigger.NO_AGENT_AVAILABLE): Status.TICKET,
+    (Status.AGENT, Trigger.TRANSFERRED): Status.QUEUED,
+    (Status.AGENT, Trigger.HANDED_BACK): Status.BOT,
+    (Status.AGENT, Trigger.RESOLVED): Status.RESOLVED,
+    (Status.QUEUED, Trigger.RESOLVED): Status.RESOLVED,
+    (Status.BOT, Trigger.RESOLVED): Status.RESOLVED,
+    (Status.TICKET, Trigger.RESOLVED): Status.RESOLVED,
+    (Status.TICKET, Trigger.HANDOFF_REQUESTED): Status.QUEUED,
+    (Status.RESOLVED, Trigger.CUSTOMER_WROTE): Status.BOT,
+}
+
+# Customer messages in these states go to the BotEngine; in the others they are stored and fanned out to agents.
+BOT_ROUTED: frozenset[Status] = frozenset({Status.BOT, Status.TICKET})
+
+
+def next_status(current: Status | str, trigger: Trigger | str) -> Status:
+    try:
+        key = (Status(current), Trigger(trigger))
+    except ValueError:
+        raise InvalidTransition(current, trigger) from None
+    if key not in TRANSITIONS:
+        raise InvalidTransition(current, trigger)
+    return TRANSITIONS[key]
+
+
+def can_transition(current: Status | str, trigger: Trigger | str) -> bool:
+    try:
+        next_status(current, trigger)
+    except InvalidTransition:
+        return False
+    return True
+
+
+def sources_of(trigger: Trigger) -> frozenset[Status]:
+    """States from which `trigger` is allowed; used to build conditional UPDATEs (WHERE status IN ...)."""
+    return frozenset(current for (current, t) in TRANSITIONS if t == trigger)
+
+
+def routes_to_bot(status: Status | str) -> bool:
+    return Status(status) in BOT_ROUTED

@@ -1,0 +1,44 @@
+"""Everything a use case needs, passed explicitly: storage, bus, presence, bot, clock and configuration."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from handoff.bot_engine import BotEngine
+from handoff.bus.base import Bus, Presence
+
+MAX_MESSAGE_LENGTH = 2000
+SESSION_LIFETIME = timedelta(hours=12)
+LOCKOUT_AFTER_FAILED_LOGINS = 5
+LOCKOUT_DURATION = timedelta(minutes=15)
+DEFAULT_HANDLING_MINUTES = 6.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    max_message_length: int = MAX_MESSAGE_LENGTH
+    session_lifetime: timedelta = SESSION_LIFETIME
+    lockout_after_failed_logins: int = LOCKOUT_AFTER_FAILED_LOGINS
+    lockout_duration: timedelta = LOCKOUT_DURATION
+    # Used for the wait estimate until enough conversations were handled to measure it.
+    default_handling_minutes: float = DEFAULT_HANDLING_MINUTES
+
+
+@dataclass
+class ServiceContext:
+    engine: AsyncEngine
+    bus: Bus
+    presence: Presence
+    bot: BotEngine
+    clock: Callable[[], datetime] = utc_now
+    config: ServiceConfig = field(default_factory=ServiceConfig)
+
+    def now(self) -> datetime:
+        return self.clock()
