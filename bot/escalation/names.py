@@ -1,0 +1,53 @@
+"""Names shared with the domain, the NLU pipeline and the service (one place, so a rename is one edit)."""
+from __future__ import annotations
+
+# Intents the escalation rules react to (domain.yml).
+INTENT_REQUEST_HUMAN = "request_human"
+INTENT_NLU_FALLBACK = "nlu_fallback"
+INTENT_GDPR_REQUEST = "gdpr_request"
+INTENT_DAMAGED_ITEM = "damaged_item"
+
+# Intents that carry no question of their own: repeating them is conversation, not a repeated question.
+CONVERSATIONAL_INTENTS = frozenset(
+    {
+        "affirm",
+        "deny",
+        "greet",
+        "goodbye",
+        "thank",
+        "thanks",
+        "inform",
+        "chitchat",
+        "bot_challenge",
+        "out_of_scope",
+        INTENT_NLU_FALLBACK,
+        INTENT_REQUEST_HUMAN,
+    }
+)
+
+# Tone labels and cues written by the tone scorer into parse_data["tone"].
+TONE_KEY = "tone"
+TONE_LABEL_CALM = "calm"
+TONE_LABEL_FRUSTRATED = "frustrated"
+TONE_LABEL_ABUSIVE = "abusive"
+CUE_LEGAL_THREAT = "legal_threat"
+CUE_WAITING_TIME = "waiting_time"
+CUE_REPEAT_CONTACT = "repeat_contact"
+
+# Slots and entities.
+SLOT_ESCALATION = "escalation"
+SLOT_AMOUNT = "amount"
+SLOT_ORDER_TOTAL = "order_total"
+SLOT_ORDER_NUMBER = "order_number"
+SLOT_PROBLEM_DESCRIPTION = "problem_description"
+
+# Actions and responses.
+ACTION_HANDOFF = "action_handoff"
+RESPONSE_HANDOFF = "utter_handoff"
+RESPONSE_ACK_FRUSTRATION = "utter_ack_frustration"
+# Bot actions that mean "I did not understand this message" (RulePolicy's core fallback is action_clarify).
+FALLBACK_ACTIONS = frozenset({"action_clarify", "action_default_fallback", "action_two_stage_fallback"})
+
+# Custom payload understood by the service (docs/architecture.md, "Custom payloads from the bot").
+CUSTOM_EVENT_KEY = "event"
+EVENT_HANDOFF_REQUESTED = "handoff_requested"
