@@ -1,39 +1,127 @@
 """Starting and finding conversations, and reading them back (transcript, detail)."""
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
+from handoff.domain.states import Status
 from handoff.services.context import ServiceContext
+from handoff.services.errors import Forbidden, NotFound, ValidationError
+from handoff.services.mapping import conversation_view, message_view, new_id
+from handoff.services.transitions import load
+from handoff.services.unit_of_work import unit_of_work
 from handoff.services.views import ConversationView, MessageView
+from handoff.store import repository as repo
+
+CHANNELS = ("widget", "rest", "socketio")
+DEFAULT_LOCALE = "de"
+TOKEN_BYTES = 32
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _validate_channel(channel: str) -> None:
+    if channel not in CHANNELS:
+        raise ValidationError("channel", f"Unbekannter Kanal; erlaubt: {', '.join(CHANNELS)}.")
 
 
 async def start_conversation(
     ctx: ServiceContext, channel: str, external_id: str | None = None
 ) -> tuple[ConversationView, str]:
     """New conversation in status `bot`; returns it and the customer's secret token (only its hash is stored)."""
-    raise NotImplementedError
+    _validate_channel(channel)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    now = ctx.now()
+    conversation_id = new_id()
+    async with unit_of_work(ctx) as uow:
+        await repo.insert_conversation(uow.conn, {
+            "id": conversation_id, "token_hash": hash_token(token), "channel": channel,
+            "external_id": external_id, "status": Status.BOT.value, "priority": 0, "created_at": now,
+            "updated_at": now, "last_seq": 0, "locale": DEFAULT_LOCALE,
+        })
+        row = await load(uow, conversation_id)
+    return conversation_view(row), token
 
 
 async def conversation_for_customer(ctx: ServiceContext, conversation_id: str, token: str) -> ConversationView:
     """The conversation if `token` belongs to it; NotFound / Forbidden otherwise."""
-    raise NotImplementedError
+    async with ctx.engine.connect() as conn:
+        row = await repo.get_conversation(conn, conversation_id)
+    if row is None:
+        raise NotFound("Gespräch nicht gefunden.")
+    if not hmac.compare_digest(row["token_hash"], hash_token(token or "")):
+        raise Forbidden("Kein Zugriff auf dieses Gespräch.")
+    return conversation_view(row)
 
 
 async def conversation_for_external(ctx: ServiceContext, channel: str, external_id: str) -> ConversationView:
     """Find or create the conversation of a channel's sender id (Rasa REST / socket.io)."""
-    raise NotImplementedError
+    _validate_channel(channel)
+    if not external_id:
+        raise ValidationError("sender", "Absender-ID fehlt.")
+    async with ctx.engine.connect() as conn:
+        row = await repo.find_by_external(conn, channel, external_id)
+    if row is not None:
+        return conversation_view(row)
+    try:
+        view, _token = await start_conversation(ctx, channel, external_id)
+        return view
+    except IntegrityError:
+        # Two first messages of the same sender raced; the unique (channel, external_id) picked the winner.
+        async with ctx.engine.connect() as conn:
+            row = await repo.find_by_external(conn, channel, external_id)
+        if row is None:
+            raise
+        return conversation_view(row)
 
 
 async def get_conversation(ctx: ServiceContext, conversation_id: str) -> ConversationView:
-    raise NotImplementedError
+    async with ctx.engine.connect() as conn:
+        row = await repo.get_conversation(conn, conversation_id)
+    if row is None:
+        raise NotFound("Gespräch nicht gefunden.")
+    return conversation_view(row)
 
 
 async def transcript(
     ctx: ServiceContext, conversation_id: str, after_seq: int = 0, include_private: bool = False
 ) -> list[MessageView]:
-    raise NotImplementedError
+    async with ctx.engine.connect() as conn:
+        rows = await repo.list_messages(conn, conversation_id, after_seq, include_private)
+    return [message_view(row) for row in rows]
+
+
+def _handoff_dict(row: Any) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    data = dict(row)
+    for key in ("requested_at", "claimed_at", "ended_at"):
+        data[key] = data[key].isoformat() if data[key] else None
+    return data
 
 
 async def conversation_detail(ctx: ServiceContext, conversation_id: str) -> dict[str, Any]:
     """For the agent console: conversation, transcript, latest handoff, notes, tickets, csat."""
-    raise NotImplementedError
+    async with ctx.engine.connect() as conn:
+        row = await repo.get_conversation(conn, conversation_id)
+        if row is None:
+            raise NotFound("Gespräch nicht gefunden.")
+        messages = [message_view(m) for m in await repo.list_messages(conn, conversation_id, 0, True)]
+        handoffs = await repo.handoffs_for(conn, conversation_id)
+        tickets = await repo.tickets_for(conn, conversation_id)
+        rating = await repo.csat_for(conn, conversation_id)
+    return {
+        "conversation": conversation_view(row).to_dict(),
+        "transcript": [m.to_dict() for m in messages if not m.private],
+        "notes": [m.to_dict() for m in messages if m.private],
+        "handoff": _handoff_dict(handoffs[-1] if handoffs else None),
+        "handoffs": [_handoff_dict(h) for h in handoffs],
+        "tickets": [{**dict(t), "created_at": t["created_at"].isoformat()} for t in tickets],
+        "csat": {**dict(rating), "created_at": rating["created_at"].isoformat()} if rating else None,
+    }

@@ -1,0 +1,31 @@
+"""Cleaning and validating free text that people type."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from handoff.services.errors import ValidationError
+
+# Control characters (C0, DEL, C1) except newline; tabs become spaces first so indentation is not glued together.
+CONTROL_CHARS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+MAX_EMAIL_LENGTH = 254
+
+
+def clean_text(text: str | None, max_length: int, field: str = "text") -> str:
+    if not isinstance(text, str):
+        raise ValidationError(field, "Bitte geben Sie einen Text ein.")
+    cleaned = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    cleaned = CONTROL_CHARS.sub("", cleaned).strip()
+    if not cleaned:
+        raise ValidationError(field, "Die Nachricht ist leer.")
+    if len(cleaned) > max_length:
+        raise ValidationError(field, f"Die Nachricht ist zu lang (höchstens {max_length} Zeichen).")
+    return cleaned
+
+
+def clean_email(email: str | None, field: str = "email") -> str:
+    value = (email or "").strip()
+    if len(value) > MAX_EMAIL_LENGTH or not EMAIL_PATTERN.match(value):
+        raise ValidationError(field, "Bitte geben Sie eine gültige E-Mail-Adresse ein.")
+    return value

@@ -1,0 +1,183 @@
+"""Queries and commands on conversations, messages, handoffs, tickets and CSAT (2.0 style, AsyncConnection).
+
+Functions take an open connection inside the caller's transaction; they never commit.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from handoff.store.tables import agents, conversations, csat, handoffs, messages, tickets
+
+MESSAGE_COLUMNS = (*messages.c, agents.c.display_name.label("agent_name"))
+
+
+async def insert_conversation(conn: AsyncConnection, values: dict[str, Any]) -> None:
+    await conn.execute(insert(conversations).values(**values))
+
+
+async def get_conversation(conn: AsyncConnection, conversation_id: str) -> RowMapping | None:
+    result = await conn.execute(select(conversations).where(conversations.c.id == conversation_id))
+    return result.mappings().first()
+
+
+async def find_by_external(conn: AsyncConnection, channel: str, external_id: str) -> RowMapping | None:
+    result = await conn.execute(select(conversations).where(
+        conversations.c.channel == channel, conversations.c.external_id == external_id))
+    return result.mappings().first()
+
+
+async def allocate_seq(conn: AsyncConnection, conversation_id: str) -> int:
+    """Next per-conversation sequence number; the row lock it takes serialises writers of one conversation."""
+    result = await conn.execute(
+        update(conversations).where(conversations.c.id == conversation_id)
+        .values(last_seq=conversations.c.last_seq + 1).returning(conversations.c.last_seq))
+    seq = result.scalar_one_or_none()
+    if seq is None:
+        raise LookupError(conversation_id)
+    return int(seq)
+
+
+async def update_conversation(conn: AsyncConnection, conversation_id: str, **values: Any) -> None:
+    await conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(**values))
+
+
+async def change_status_if(
+    conn: AsyncConnection, conversation_id: str, expected: Iterable[str], new_status: str, **values: Any
+) -> bool:
+    """Conditional UPDATE: only if the status is still one of `expected`. True if this caller changed it."""
+    result = await conn.execute(
+        update(conversations)
+        .where(conversations.c.id == conversation_id, conversations.c.status.in_(list(expected)))
+        .values(status=new_status, **values))
+    return result.rowcount == 1
+
+
+async def insert_message(conn: AsyncConnection, values: dict[str, Any]) -> None:
+    await conn.execute(insert(messages).values(**values))
+
+
+def _messages_query():
+    return select(*MESSAGE_COLUMNS).select_from(
+        messages.outerjoin(agents, and_(messages.c.sender_id == agents.c.id, messages.c.sender_type == "agent")))
+
+
+async def get_message(conn: AsyncConnection, message_id: str) -> RowMapping | None:
+    result = await conn.execute(_messages_query().where(messages.c.id == message_id))
+    return result.mappings().first()
+
+
+async def find_message_by_client_id(conn: AsyncConnection, conversation_id: str, client_id: str) -> RowMapping | None:
+    result = await conn.execute(_messages_query().where(
+        messages.c.conversation_id == conversation_id, messages.c.client_id == client_id))
+    return result.mappings().first()
+
+
+async def list_messages(
+    conn: AsyncConnection, conversation_id: str, after_seq: int = 0, include_private: bool = False
+) -> Sequence[RowMapping]:
+    query = _messages_query().where(messages.c.conversation_id == conversation_id, messages.c.seq > after_seq)
+    if not include_private:
+        query = query.where(messages.c.private.is_(False))
+    result = await conn.execute(query.order_by(messages.c.seq))
+    return result.mappings().all()
+
+
+async def record_understanding(conn: AsyncConnection, message_id: str, **values: Any) -> None:
+    """Intent, confidence and tone of a customer message, known only after the bot parsed it."""
+    await conn.execute(update(messages).where(messages.c.id == message_id).values(**values))
+
+
+async def first_customer_messages(conn: AsyncConnection, conversation_ids: Sequence[str]) -> dict[str, str]:
+    if not conversation_ids:
+        return {}
+    first_seq = (select(messages.c.conversation_id, func.min(messages.c.seq).label("seq"))
+                 .where(messages.c.conversation_id.in_(conversation_ids), messages.c.sender_type == "customer")
+                 .group_by(messages.c.conversation_id).subquery())
+    result = await conn.execute(select(messages.c.conversation_id, messages.c.text).join(
+        first_seq, and_(messages.c.conversation_id == first_seq.c.conversation_id,
+                        messages.c.seq == first_seq.c.seq)))
+    return {row.conversation_id: row.text for row in result}
+
+
+async def insert_handoff(conn: AsyncConnection, values: dict[str, Any]) -> None:
+    await conn.execute(insert(handoffs).values(**values))
+
+
+async def open_handoff(conn: AsyncConnection, conversation_id: str) -> RowMapping | None:
+    result = await conn.execute(select(handoffs).where(
+        handoffs.c.conversation_id == conversation_id, handoffs.c.ended_at.is_(None))
+        .order_by(handoffs.c.requested_at.desc()).limit(1))
+    return result.mappings().first()
+
+
+async def latest_handoffs(conn: AsyncConnection, conversation_ids: Sequence[str]) -> dict[str, RowMapping]:
+    """The most recent handoff per conversation."""
+    if not conversation_ids:
+        return {}
+    result = await conn.execute(select(handoffs).where(handoffs.c.conversation_id.in_(conversation_ids))
+                                .order_by(handoffs.c.requested_at))
+    return {row["conversation_id"]: row for row in result.mappings().all()}
+
+
+async def update_open_handoff(conn: AsyncConnection, conversation_id: str, **values: Any) -> None:
+    await conn.execute(update(handoffs).where(
+        handoffs.c.conversation_id == conversation_id, handoffs.c.ended_at.is_(None)).values(**values))
+
+
+async def recent_handling_seconds(conn: AsyncConnection, limit: int = 20) -> list[float]:
+    """How long agents needed for their latest finished handoffs (claim to end)."""
+    result = await conn.execute(select(handoffs.c.claimed_at, handoffs.c.ended_at).where(
+        handoffs.c.claimed_at.is_not(None), handoffs.c.ended_at.is_not(None))
+        .order_by(handoffs.c.ended_at.desc()).limit(limit))
+    return [(ended - claimed).total_seconds() for claimed, ended in result]
+
+
+async def queued(conn: AsyncConnection) -> Sequence[RowMapping]:
+    result = await conn.execute(select(conversations).where(conversations.c.status == "queued")
+                                .order_by(conversations.c.priority.desc(), conversations.c.waiting_since,
+                                          conversations.c.id))
+    return result.mappings().all()
+
+
+async def assigned_to(conn: AsyncConnection, agent_id: str, statuses: Sequence[str]) -> Sequence[RowMapping]:
+    result = await conn.execute(select(conversations).where(
+        conversations.c.assignee_id == agent_id, conversations.c.status.in_(statuses))
+        .order_by(conversations.c.assigned_at))
+    return result.mappings().all()
+
+
+async def insert_ticket(conn: AsyncConnection, values: dict[str, Any]) -> None:
+    await conn.execute(insert(tickets).values(**values))
+
+
+async def tickets_for(conn: AsyncConnection, conversation_id: str) -> Sequence[RowMapping]:
+    result = await conn.execute(select(tickets).where(tickets.c.conversation_id == conversation_id)
+                                .order_by(tickets.c.created_at))
+    return result.mappings().all()
+
+
+async def insert_csat(conn: AsyncConnection, values: dict[str, Any]) -> None:
+    await conn.execute(insert(csat).values(**values))
+
+
+async def csat_for(conn: AsyncConnection, conversation_id: str) -> RowMapping | None:
+    result = await conn.execute(select(csat).where(csat.c.conversation_id == conversation_id))
+    return result.mappings().first()
+
+
+async def handoffs_for(conn: AsyncConnection, conversation_id: str) -> Sequence[RowMapping]:
+    result = await conn.execute(select(handoffs).where(handoffs.c.conversation_id == conversation_id)
+                                .order_by(handoffs.c.requested_at))
+    return result.mappings().all()
+
+
+async def delete_conversation(conn: AsyncConnection, conversation_id: str) -> bool:
+    # Explicit deletes instead of relying on ON DELETE CASCADE: SQLite enforces it only with foreign_keys=ON.
+    for table in (csat, tickets, handoffs, messages):
+        await conn.execute(delete(table).where(table.c.conversation_id == conversation_id))
+    result = await conn.execute(delete(conversations).where(conversations.c.id == conversation_id))
+    return result.rowcount == 1

@@ -1,0 +1,175 @@
+"""The relational schema (SQLAlchemy Core), portable between SQLite and PostgreSQL.
+
+Timestamps are stored timezone-aware where the database can (PostgreSQL); `UtcDateTime` makes SQLite, which
+keeps naive strings, hand back UTC-aware values too.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
+    UniqueConstraint, Index,
+)
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+ID_LENGTH = 36
+
+
+class UtcDateTime(TypeDecorator):
+    """Accepts only aware datetimes and always returns aware UTC ones."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def _id(name: str = "id") -> Column:
+    return Column(name, String(ID_LENGTH), primary_key=True)
+
+
+def _conversation_fk(nullable: bool = False) -> Column:
+    return Column("conversation_id", String(ID_LENGTH), ForeignKey("conversations.id", ondelete="CASCADE"),
+                  nullable=nullable, index=True)
+
+
+conversations = Table(
+    "conversations", metadata,
+    _id(),
+    Column("token_hash", String(64), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("external_id", String(255), nullable=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("assignee_id", String(ID_LENGTH), ForeignKey("agents.id", ondelete="SET NULL"), nullable=True,
+           index=True),
+    Column("priority", Integer, nullable=False, default=0),
+    Column("waiting_since", UtcDateTime, nullable=True),
+    Column("assigned_at", UtcDateTime, nullable=True),
+    Column("first_reply_at", UtcDateTime, nullable=True),
+    Column("resolved_at", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("last_seq", Integer, nullable=False, default=0),
+    Column("customer_email", String(320), nullable=True),
+    Column("locale", String(16), nullable=False, default="de"),
+    UniqueConstraint("channel", "external_id", name="uq_conversations_channel_external_id"),
+)
+
+messages = Table(
+    "messages", metadata,
+    _id(),
+    _conversation_fk(),
+    Column("seq", Integer, nullable=False),
+    Column("client_id", String(64), nullable=True),
+    Column("message_type", String(16), nullable=False),
+    Column("sender_type", String(16), nullable=False),
+    Column("sender_id", String(ID_LENGTH), nullable=True),
+    Column("private", Boolean, nullable=False, default=False),
+    Column("text", Text, nullable=True),
+    Column("payload", JSON, nullable=True),
+    Column("intent", String(128), nullable=True),
+    Column("confidence", Float, nullable=True),
+    Column("tone_score", Float, nullable=True),
+    Column("tone_label", String(32), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_id_seq"),
+    UniqueConstraint("conversation_id", "client_id", name="uq_messages_conversation_id_client_id"),
+)
+
+handoffs = Table(
+    "handoffs", metadata,
+    _id(),
+    _conversation_fk(),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("summary", JSON, nullable=False),
+    Column("rolling_tone", Float, nullable=True),
+    Column("claimed_by", String(ID_LENGTH), ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("claimed_at", UtcDateTime, nullable=True),
+    Column("ended_at", UtcDateTime, nullable=True),
+    Column("outcome", String(32), nullable=True),
+)
+
+agents = Table(
+    "agents", metadata,
+    _id(),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("display_name", String(128), nullable=False),
+    Column("password_hash", String(256), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("capacity", Integer, nullable=False, default=3),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+agent_sessions = Table(
+    "agent_sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("agent_id", String(ID_LENGTH), ForeignKey("agents.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+)
+
+tickets = Table(
+    "tickets", metadata,
+    _id(),
+    _conversation_fk(),
+    Column("kind", String(32), nullable=False),
+    Column("email", String(320), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("category", String(64), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+csat = Table(
+    "csat", metadata,
+    Column("conversation_id", String(ID_LENGTH), ForeignKey("conversations.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("rating", Integer, nullable=False),
+    Column("comment", Text, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+canned_replies = Table(
+    "canned_replies", metadata,
+    _id(),
+    Column("shortcut", String(32), nullable=False, unique=True),
+    Column("title", String(128), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+settings = Table(
+    "settings", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", JSON, nullable=False),
+)
+
+Index("ix_conversations_queue", conversations.c.status, conversations.c.priority, conversations.c.waiting_since)
