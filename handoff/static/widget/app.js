@@ -263,6 +263,10 @@ class Widget {
   }
 
   onError(frame) {
+    if (frame.code === "deleted") {
+      this.onSessionGone();
+      return;
+    }
     if (frame.client_id) {
       // The server refused this message for good (too long, empty): resending would fail forever.
       this.store.acknowledge(frame.client_id);
