@@ -1,45 +1,99 @@
 """Administration: canned replies, business hours, export and deletion of one conversation."""
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Mapping
 
-from handoff.domain.hours import BusinessHours
+from sqlalchemy.exc import IntegrityError
+
+from handoff.domain.events import ConversationDeleted
+from handoff.services.business_hours import get_business_hours, set_business_hours
 from handoff.services.context import ServiceContext
+from handoff.services.conversations import conversation_detail
+from handoff.services.errors import Conflict, NotFound, ValidationError
+from handoff.services.mapping import new_id
+from handoff.services.text_input import clean_text
+from handoff.services.unit_of_work import unit_of_work
 from handoff.services.views import CannedReply
+from handoff.store import accounts, repository as repo
+
+__all__ = [
+    "list_canned_replies", "create_canned_reply", "update_canned_reply", "delete_canned_reply",
+    "get_business_hours", "set_business_hours", "export_conversation", "delete_conversation",
+]
+
+SHORTCUT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,31}$")
+MAX_TITLE_LENGTH = 128
+MAX_CANNED_TEXT = 2000
+EXPORT_FORMAT_VERSION = 1
+
+
+def _canned(row: Mapping[str, Any]) -> CannedReply:
+    return CannedReply(id=row["id"], shortcut=row["shortcut"], title=row["title"], text=row["text"])
+
+
+def _shortcut(value: str) -> str:
+    shortcut = (value or "").strip().lstrip("/").lower()
+    if not SHORTCUT_PATTERN.match(shortcut):
+        raise ValidationError("shortcut", "Kürzel: 2–32 Zeichen, Kleinbuchstaben, Ziffern, - oder _.")
+    return shortcut
 
 
 async def list_canned_replies(ctx: ServiceContext) -> list[CannedReply]:
-    raise NotImplementedError
+    async with ctx.engine.connect() as conn:
+        return [_canned(row) for row in await accounts.list_canned(conn)]
 
 
 async def create_canned_reply(ctx: ServiceContext, shortcut: str, title: str, text: str) -> CannedReply:
-    raise NotImplementedError
+    values = {"id": new_id(), "shortcut": _shortcut(shortcut),
+              "title": clean_text(title, MAX_TITLE_LENGTH, field="title"),
+              "text": clean_text(text, MAX_CANNED_TEXT, field="text")}
+    try:
+        async with ctx.engine.begin() as conn:
+            await accounts.insert_canned(conn, values)
+    except IntegrityError:
+        raise Conflict("Dieses Kürzel ist schon vergeben.") from None
+    return _canned(values)
 
 
 async def update_canned_reply(
     ctx: ServiceContext, reply_id: str, *, shortcut: str | None = None, title: str | None = None,
     text: str | None = None,
 ) -> CannedReply:
-    raise NotImplementedError
+    changes: dict[str, Any] = {}
+    if shortcut is not None:
+        changes["shortcut"] = _shortcut(shortcut)
+    if title is not None:
+        changes["title"] = clean_text(title, MAX_TITLE_LENGTH, field="title")
+    if text is not None:
+        changes["text"] = clean_text(text, MAX_CANNED_TEXT, field="text")
+    try:
+        async with ctx.engine.begin() as conn:
+            if await accounts.get_canned(conn, reply_id) is None:
+                raise NotFound("Textbaustein nicht gefunden.")
+            if changes:
+                await accounts.update_canned(conn, reply_id, **changes)
+            row = await accounts.get_canned(conn, reply_id)
+    except IntegrityError:
+        raise Conflict("Dieses Kürzel ist schon vergeben.") from None
+    return _canned(row)
 
 
 async def delete_canned_reply(ctx: ServiceContext, reply_id: str) -> None:
-    raise NotImplementedError
-
-
-async def get_business_hours(ctx: ServiceContext) -> BusinessHours:
-    raise NotImplementedError
-
-
-async def set_business_hours(ctx: ServiceContext, data: dict[str, Any]) -> BusinessHours:
-    """`data` as BusinessHours.to_dict() produces it; ValidationError on bad input."""
-    raise NotImplementedError
+    async with ctx.engine.begin() as conn:
+        if not await accounts.delete_canned(conn, reply_id):
+            raise NotFound("Textbaustein nicht gefunden.")
 
 
 async def export_conversation(ctx: ServiceContext, conversation_id: str) -> dict[str, Any]:
-    raise NotImplementedError
+    """Everything stored about one conversation (data subject access request), incl. private notes."""
+    detail = await conversation_detail(ctx, conversation_id)
+    return {"format_version": EXPORT_FORMAT_VERSION, "exported_at": ctx.now().isoformat(), **detail}
 
 
 async def delete_conversation(ctx: ServiceContext, conversation_id: str) -> None:
     """Deletes messages, handoffs, tickets, csat and the conversation (the Rasa tracker is the web layer's)."""
-    raise NotImplementedError
+    async with unit_of_work(ctx) as uow:
+        if not await repo.delete_conversation(uow.conn, conversation_id):
+            raise NotFound("Gespräch nicht gefunden.")
+        uow.record(ConversationDeleted(conversation_id))
