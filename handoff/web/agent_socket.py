@@ -1,0 +1,174 @@
+"""One agent WebSocket (`/api/agent/ws`): the queue and the agent's own topic live, plus conversations on request.
+
+Server → client frames are the bus payloads themselves with the topic added (`{"topic", "type", ...}`), and
+`subscribed` / `unsubscribed` / `error` / `pong`. While connected, the agent's presence is renewed.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from sanic.request import Request
+from websockets.exceptions import ConnectionClosed
+
+from handoff.bus.base import PRESENCE_ONLINE, PRESENCE_STATUSES, QUEUE_TOPIC, agent_topic, conversation_topic
+from handoff.services import agent as agent_services
+from handoff.services import auth, conversations
+from handoff.services.errors import ServiceError
+from handoff.services.views import AgentView
+from handoff.web.context import AppContext
+from handoff.web.errors import ApiError, describe, forbidden
+from handoff.web.inputs import required_text
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 20.0
+CLOSE_POLICY_VIOLATION = 1008
+MAX_FRAME_CHARS = 4096
+ID_CHARS = 100
+MAX_SUBSCRIPTIONS = 50
+
+
+async def refuse(ws: Any, error: BaseException) -> None:
+    _, code, message, _ = describe(error)
+    await ws.send(json.dumps({"type": "error", "code": code, "message": message}, ensure_ascii=False))
+    await ws.close(CLOSE_POLICY_VIOLATION)
+
+
+def same_origin(request: Request) -> bool:
+    """Browsers send Origin on WebSocket handshakes; a foreign page must not ride on the agent's cookie."""
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc == request.host
+
+
+class AgentSocket:
+    def __init__(self, app: AppContext, request: Request, ws: Any, agent: AgentView) -> None:
+        self.app = app
+        self.services = app.service_context()
+        self.request = request
+        self.ws = ws
+        self.agent = agent
+        self.conversation_tasks: dict[str, asyncio.Task[None]] = {}
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        await self.ws.send(json.dumps(frame, ensure_ascii=False, default=str))
+
+    async def run(self) -> None:
+        if not same_origin(self.request):
+            await refuse(self.ws, forbidden("Fremde Herkunft (Origin) abgelehnt."))
+            return
+        self.app.agent_sockets[self.agent.id] = self.app.agent_sockets.get(self.agent.id, 0) + 1
+        ready = asyncio.Event()
+        tasks = [asyncio.create_task(self._relay((QUEUE_TOPIC, agent_topic(self.agent.id)), ready)),
+                 asyncio.create_task(self._heartbeat())]
+        try:
+            await ready.wait()
+            await self.send({"type": "ready", "agent_id": self.agent.id})
+            await self._read_frames()
+        finally:
+            for task in tasks + list(self.conversation_tasks.values()):
+                task.cancel()
+            await self._leave()
+
+    async def _leave(self) -> None:
+        remaining = self.app.agent_sockets.get(self.agent.id, 1) - 1
+        if remaining > 0:
+            self.app.agent_sockets[self.agent.id] = remaining
+            return
+        self.app.agent_sockets.pop(self.agent.id, None)
+        try:
+            await self.services.presence.forget(self.agent.id)
+        except Exception:
+            logger.exception("forgetting presence of %s failed", self.agent.id)
+
+    async def _heartbeat(self) -> None:
+        while True:
+            status = self.app.agent_statuses.get(self.agent.id, PRESENCE_ONLINE)
+            try:
+                await self.services.presence.heartbeat(self.agent.id, status)
+            except Exception:
+                logger.exception("presence heartbeat of %s failed", self.agent.id)
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+
+    async def _relay(self, topics: tuple[str, ...], ready: asyncio.Event) -> None:
+        try:
+            async with self.services.bus.subscribe(*topics) as events:
+                ready.set()
+                async for topic, payload in events:
+                    if payload.get("type") == "typing" and payload.get("sender_type") == "agent":
+                        continue  # agents care whether the customer types, not about their own echo
+                    await self.send({"topic": topic, **payload})
+        except (ConnectionClosed, asyncio.CancelledError):
+            raise
+        except Exception:
+            logger.exception("agent socket relay of %s stopped", topics)
+        finally:
+            ready.set()
+
+    async def _read_frames(self) -> None:
+        while True:
+            try:
+                raw = await self.ws.recv()
+            except ConnectionClosed:
+                return
+            if raw is None:
+                return
+            try:
+                await self._handle(raw)
+            except ConnectionClosed:
+                return
+            except (ApiError, ServiceError) as error:
+                _, code, message, field = describe(error)
+                frame = {"type": "error", "code": code, "message": message}
+                if field:
+                    frame["field"] = field
+                await self.send(frame)
+
+    async def _handle(self, raw: str | bytes) -> None:
+        if isinstance(raw, (bytes, bytearray)):
+            raise ApiError(400, "binary_not_supported", "Nur JSON-Textnachrichten werden unterstützt.")
+        if len(raw) > MAX_FRAME_CHARS:
+            raise ApiError(413, "too_large", "Die Nachricht ist zu groß.")
+        try:
+            frame = json.loads(raw)
+        except ValueError:
+            raise ApiError(400, "bad_frame", "Ungültiges JSON.") from None
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            raise ApiError(400, "bad_frame", "Ein JSON-Objekt mit 'type' wird erwartet.")
+        kind = frame["type"]
+        if kind == "ping":
+            await self.send({"type": "pong"})
+        elif kind == "subscribe":
+            await self._subscribe(required_text(frame, "conversation_id", ID_CHARS))
+        elif kind == "unsubscribe":
+            conversation_id = required_text(frame, "conversation_id", ID_CHARS)
+            task = self.conversation_tasks.pop(conversation_id, None)
+            if task is not None:
+                task.cancel()
+            await self.send({"type": "unsubscribed", "conversation_id": conversation_id})
+        elif kind == "typing":
+            conversation_id = required_text(frame, "conversation_id", ID_CHARS)
+            await agent_services.agent_typing(self.services, conversation_id, self.agent.id)
+        elif kind == "status":
+            status = required_text(frame, "status", 20)
+            if status not in PRESENCE_STATUSES:
+                raise ApiError(422, "invalid", "online oder away erwartet.", "status")
+            await auth.set_status(self.services, self.agent.id, status)
+            self.app.agent_statuses[self.agent.id] = status
+            await self.services.presence.heartbeat(self.agent.id, status)
+        else:
+            raise ApiError(400, "unknown_type", f"Unbekannter Typ: {kind[:40]}")
+
+    async def _subscribe(self, conversation_id: str) -> None:
+        await conversations.get_conversation(self.services, conversation_id)  # NotFound → error frame
+        if conversation_id not in self.conversation_tasks:
+            if len(self.conversation_tasks) >= MAX_SUBSCRIPTIONS:
+                raise ApiError(409, "too_many_subscriptions", "Zu viele abonnierte Gespräche.")
+            ready = asyncio.Event()
+            self.conversation_tasks[conversation_id] = asyncio.create_task(
+                self._relay((conversation_topic(conversation_id),), ready))
+            await ready.wait()
+        await self.send({"type": "subscribed", "conversation_id": conversation_id})
