@@ -1,0 +1,193 @@
+"""Tone cues: pure, explainable evidence in a customer's message (shouting, insults, threats, waiting ...).
+
+The cues serve twice: as named reasons in the NLU output (`tone.cues`, shown to agents and used by the
+escalation policy) and as extra features of the learned model. They never decide a label on their own.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Pattern
+
+from bot.tone import lexicon
+
+CAPS = "caps"
+EXCLAMATIONS = "exclamations"
+QUESTION_MARKS = "question_marks"
+REPEATED_LETTERS = "repeated_letters"
+INSULT = "insult"
+PROFANITY = "profanity"
+MILD_PROFANITY = "mild_profanity"
+THREAT = "threat"
+LEGAL_THREAT = "legal_threat"
+CANCEL_THREAT = "cancel_threat"
+PUBLIC_THREAT = "public_threat"
+REPEAT_CONTACT = "repeat_contact"
+WAITING_TIME = "waiting_time"
+SARCASM = "sarcasm"
+DEMAND = "demand"
+INCOMPETENCE = "incompetence"
+ANGRY_EMOJI = "angry_emoji"
+
+CUE_NAMES: tuple[str, ...] = (
+    CAPS, EXCLAMATIONS, QUESTION_MARKS, REPEATED_LETTERS, INSULT, PROFANITY, MILD_PROFANITY, THREAT,
+    LEGAL_THREAT, CANCEL_THREAT, PUBLIC_THREAT, REPEAT_CONTACT, WAITING_TIME, SARCASM, DEMAND, INCOMPETENCE,
+    ANGRY_EMOJI,
+)
+
+MIN_SHOUTED_WORD_LENGTH = 3
+MIN_SHOUTED_WORDS = 2
+SHOUTED_LETTER_SHARE = 0.6
+MIN_LETTERS_FOR_SHARE = 8
+MIN_EXCLAMATIONS = 2
+MIN_QUESTION_MARKS = 2
+INSULT_ADDRESS_WINDOW = 4  # tokens between "ihr"/"du"/"Sie" and an insulting adjective
+
+_UMLAUT_FOLDS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
+_LETTER_RUN = re.compile(r"([a-z])\1{2,}")
+_PUNCT_RUN = re.compile(r"([!?.])\1{3,}")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W\d_]+")
+_LONG_RUN = re.compile(r"([^\W\d_])\1{2,}", re.IGNORECASE)
+_EXCLAMATION_RUN = re.compile(r"!{2,}|![1!]+")
+_QUESTION_RUN = re.compile(r"\?{2,}|\?!|!\?")
+
+
+def fold(text: str) -> str:
+    """Lower-case, umlaut-free, stretched letters shortened: "SCHEIẞE!!!!!" and "scheisseee!!" look alike."""
+    folded = text.lower()
+    for umlaut, plain in _UMLAUT_FOLDS:
+        folded = folded.replace(umlaut, plain)
+    folded = _LETTER_RUN.sub(r"\1", folded)
+    return _PUNCT_RUN.sub(r"\1\1\1", folded)
+
+
+def tokens(folded: str) -> list[str]:
+    return _TOKEN.findall(folded)
+
+
+@dataclass(frozen=True)
+class _Lexicons:
+    insult_whole: frozenset[str]
+    insult_inside: tuple[str, ...]
+    profanity_whole: frozenset[str]
+    profanity_inside: tuple[str, ...]
+    lookalikes: tuple[str, ...]
+    insult_adjectives: tuple[str, ...]
+    second_person: frozenset[str]
+    negations: frozenset[str]
+    patterns: dict[str, Pattern[str]]
+
+
+@lru_cache(maxsize=1)
+def _lexicons() -> _Lexicons:
+    """Folds and compiles the lexicons once, on first use (nothing happens at import time)."""
+
+    def split(stems: Iterable[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+        # A trailing space in the lexicon means "whole word only" (e.g. "pack " must not hit "Packung").
+        whole = frozenset(fold(s.strip()) for s in stems if s.endswith(" "))
+        inside = tuple(sorted({fold(s) for s in stems if not s.endswith(" ")}))
+        return whole, inside
+
+    def compile_all(patterns: Iterable[str]) -> Pattern[str]:
+        return re.compile("|".join(f"(?:{fold(p)})" for p in patterns))
+
+    insult_whole, insult_inside = split(lexicon.INSULT_STEMS)
+    profanity_whole, profanity_inside = split(lexicon.PROFANITY_STEMS)
+    return _Lexicons(
+        insult_whole=insult_whole,
+        insult_inside=insult_inside,
+        profanity_whole=profanity_whole,
+        profanity_inside=profanity_inside,
+        lookalikes=tuple(fold(s) for s in lexicon.LOOKALIKES),
+        insult_adjectives=tuple(fold(s) for s in lexicon.INSULT_ADJECTIVES),
+        second_person=frozenset(fold(s) for s in lexicon.SECOND_PERSON),
+        negations=frozenset(fold(s) for s in lexicon.NEGATIONS),
+        patterns={
+            PROFANITY: compile_all(lexicon.PROFANITY_PHRASES),
+            MILD_PROFANITY: compile_all(lexicon.MILD_PROFANITY),
+            THREAT: compile_all(lexicon.THREAT_PATTERNS),
+            LEGAL_THREAT: compile_all(lexicon.LEGAL_PATTERNS),
+            CANCEL_THREAT: compile_all(lexicon.CANCEL_PATTERNS),
+            PUBLIC_THREAT: compile_all(lexicon.PUBLIC_PATTERNS),
+            REPEAT_CONTACT: compile_all(lexicon.REPEAT_CONTACT_PATTERNS),
+            WAITING_TIME: compile_all(lexicon.WAITING_PATTERNS),
+            SARCASM: compile_all(lexicon.SARCASM_PATTERNS),
+            DEMAND: compile_all(lexicon.DEMAND_PATTERNS),
+            INCOMPETENCE: compile_all(lexicon.INCOMPETENCE_PATTERNS),
+        },
+    )
+
+
+def detect_cues(text: str) -> list[str]:
+    """The cues that fire in `text`, in the fixed order of CUE_NAMES."""
+    folded = fold(text)
+    words = tokens(folded)
+    lex = _lexicons()
+    fired: set[str] = set()
+    if _is_shouting(text):
+        fired.add(CAPS)
+    if _EXCLAMATION_RUN.search(text) or text.count("!") >= MIN_EXCLAMATIONS + 1:
+        fired.add(EXCLAMATIONS)
+    if _QUESTION_RUN.search(text) or text.count("?") >= MIN_QUESTION_MARKS + 1:
+        fired.add(QUESTION_MARKS)
+    if _LONG_RUN.search(text):
+        fired.add(REPEATED_LETTERS)
+    if any(e in text for e in lexicon.ANGRY_EMOJI):
+        fired.add(ANGRY_EMOJI)
+    if _has_stem(words, lex.insult_whole, lex.insult_inside, lex.lookalikes) or _insulting_adjective(words, lex):
+        fired.add(INSULT)
+    if _has_stem(words, lex.profanity_whole, lex.profanity_inside, lex.lookalikes):
+        fired.add(PROFANITY)
+    for cue, pattern in lex.patterns.items():
+        if pattern.search(folded):
+            fired.add(cue)
+    return [cue for cue in CUE_NAMES if cue in fired]
+
+
+def _is_shouting(text: str) -> bool:
+    words = [w for w in _WORD.findall(text) if len(w) >= MIN_SHOUTED_WORD_LENGTH]
+    shouted = [w for w in words if w.isupper() and w not in lexicon.ACRONYMS]
+    if len(shouted) >= MIN_SHOUTED_WORDS:
+        return True
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < MIN_LETTERS_FOR_SHARE:
+        return False
+    return sum(c.isupper() for c in letters) / len(letters) >= SHOUTED_LETTER_SHARE
+
+
+def _has_stem(
+    words: list[str], whole: frozenset[str], inside: tuple[str, ...], lookalikes: tuple[str, ...]
+) -> bool:
+    for word in words:
+        if word in whole:
+            return True
+        if any(stem in word for stem in inside) and not any(look in word for look in lookalikes):
+            return True
+    return False
+
+
+def _insulting_adjective(words: list[str], lex: _Lexicons) -> bool:
+    """An insulting adjective counts only near a second-person address and not negated ("nicht dumm")."""
+    for index, word in enumerate(words):
+        if not word.startswith(lex.insult_adjectives):
+            continue
+        if index > 0 and words[index - 1] in lex.negations:
+            continue
+        window = words[max(0, index - INSULT_ADDRESS_WINDOW) : index + INSULT_ADDRESS_WINDOW + 1]
+        if any(w in lex.second_person for w in window):
+            return True
+    return False
+
+
+def typographic_features(text: str) -> dict[str, float]:
+    """Graded typographic signals for the model, each squashed into 0..1."""
+    letters = [c for c in text if c.isalpha()]
+    upper_share = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+    return {
+        "upper_share": upper_share if len(letters) >= MIN_LETTERS_FOR_SHARE else 0.0,
+        "exclamation_count": min(text.count("!"), 5) / 5,
+        "question_count": min(text.count("?"), 5) / 5,
+        "length": min(len(text), 400) / 400,
+    }

@@ -1,0 +1,150 @@
+"""Hand-written German lexicons for the tone cues, written in plain spelling (umlauts, ß).
+
+Every entry is folded the same way as the customer's text before matching (`cues.fold`), so "Betrüger",
+"Betrueger" and "Betruger" all hit the same entry. Regex patterns must therefore avoid upper-case escapes
+(use [0-9], not \\d). The lists are deliberately about how people talk to an online shop's support,
+plus the common German insults any customer might use; they carry no labels, only evidence for the model.
+"""
+from __future__ import annotations
+
+# Name-calling nouns. Matched anywhere inside a word, because German glues them into compounds
+# ("Vollidioten", "Saftladenidioten", "Drecksbetrüger").
+INSULT_STEMS: tuple[str, ...] = (
+    "idiot", "vollidiot", "trottel", "vollpfosten", "volltrottel", "versager", "wichser", "arschloch",
+    "arschgeige", "arschkriecher", "hurensohn", "hurenkind", "bastard", "schwachkopf", "dummkopf", "hohlkopf",
+    "dumpfbacke", "dummbatz", "dummschwätzer", "schwachmat", "pisser", "missgeburt", "abschaum", "gesindel",
+    "dreckspack", "lumpenpack", "lügenpack", "verbrecher", "betrüger", "lügner", "gauner", "halsabschneider",
+    "abzocker", "schmarotzer", "vollhorst", "stümper", "dilettant", "witzfigur", "hampelm", "kackbratze",
+    "spacko", "spast", "penner", "honk", "dödel", "depp", "knalltüte", "flachpfeife", "lackaffe", "mistkerl",
+    "mistst", "drecksau", "sau ", "schwein ", "schweine ", "drecksschwein", "mistschwein", "saftsack", "schlampe",
+    "fotze", "evolutionsbremse", "hackfresse", "heuchler", "hetzer", "parasit", "kriminelle", "ratten ", "lusche",
+    "nichtsnutz", "taugenichts", "nulpe", "clown", "kasper", "affen ", "vollaffe", "loser", "looser",
+    "schnorrer", "lump ", "lumpen ", "pack ", "bande ", "mafia", "vollkoffer", "hackfressen", "faschist", "nazi",
+)
+
+# Ordinary words that contain an insult or profanity stem; a token containing one of these is no hit.
+LOOKALIKES: tuple[str, ...] = (
+    "spastik", "marsch", "barsch", "verarsch", "schwachstell", "hetzerei", "honkong", "clownfisch",
+)
+
+# Adjectives that insult only when aimed at someone ("ihr seid echt dämlich", not "blöd gelaufen").
+INSULT_ADJECTIVES: tuple[str, ...] = (
+    "dumm", "blöd", "bescheuert", "dämlich", "behindert", "hirnlos", "hirnverbrannt", "hirnamputiert",
+    "gestört", "asozial", "minderbemittelt", "zurückgeblieben", "geisteskrank", "beschränkt", "bekloppt",
+    "debil", "schwachsinnig", "unterbelichtet", "strohdumm", "saudumm", "dreckig", "verlogen", "erbärmlich",
+    "armselig", "lächerlich", "peinlich", "widerlich", "ekelhaft", "hässlich", "fett",
+)
+
+SECOND_PERSON: frozenset[str] = frozenset(
+    {"du", "dich", "dir", "dein", "deine", "ihr", "euch", "euer", "eure", "euren", "sie", "ihnen", "ihre"}
+)
+
+NEGATIONS: frozenset[str] = frozenset({"nicht", "kein", "keine", "keinen", "keiner", "nie", "niemals"})
+
+# Coarse words: labelled abusive in the data when they are part of the message's tone.
+PROFANITY_STEMS: tuple[str, ...] = (
+    "scheis", "scheiß", "fick", "arsch", "kacke", "kack", "pisse", "fresse", "drecks", "bullshit", "fuck",
+    "shit", "wtf", "verfluchte", "hure", "titten", "wixx", "wichs", "kotzbrocken",
+)
+
+PROFANITY_PHRASES: tuple[str, ...] = (
+    r"\bleck mich\b", r"\bhalt(s|et)? (die|dein|euer|eure|das) (fresse|maul|klappe)\b", r"\bhalts maul\b",
+    r"\bso ein dreck\b", r"\bmaul\b", r"\bverpiss", r"\bzum teufel\b", r"\bgeht sterben\b",
+)
+
+# Everyday expletives that signal anger without insulting anyone.
+MILD_PROFANITY: tuple[str, ...] = (
+    r"\bverdammt", r"\bmist\b", r"\bmistding", r"\bverarsch", r"\bzum kotzen\b", r"\bkotzt\b", r"\bnervt\b",
+    r"\bnervig", r"\bmann ey\b", r"\bboah?\b", r"\balter\b", r"\bey\b", r"\bmeine güte\b",
+    r"\bverflixt", r"\bsaublöd", r"\bfrechheit", r"\bunverschämt", r"\bdreist",
+)
+
+# Threats against people: always abusive, whatever the reason.
+THREAT_PATTERNS: tuple[str, ...] = (
+    r"\bich (komme?|komm) (vorbei|zu euch|persönlich)", r"\bich weiß,? wo", r"\bbereuen\b",
+    r"\bmach(e)? (euch|dich|sie) (fertig|kalt|platt)", r"\babfackeln", r"\banzünden", r"\bin die luft",
+    r"\baufs maul\b", r"\bauf die fresse\b", r"\beine reinhauen", r"\bumbringen", r"\babstechen",
+    r"\bkalt ?machen", r"\bpass(t)? (bloß|bloss|nur) auf\b", r"\bverprügeln", r"\bich finde (dich|euch|sie)\b",
+    r"\bwo (du|ihr) wohn", r"\beuch (kriege|krieg) ich\b", r"\bschlag(e)? (euch|dich)", r"\bihr werdet (schon )?sehen",
+    r"\bzu spüren\b", r"\bkopf ab\b", r"\baufhängen\b", r"\bvergasen", r"\berschießen",
+)
+
+LEGAL_PATTERNS: tuple[str, ...] = (
+    r"\b(rechts)?anwält", r"\b(rechts)?anwalt", r"\banwaltlich", r"\brechtliche schritte", r"\bjuristisch",
+    r"\bgericht", r"\bverklag", r"\bklage\b", r"\beinklagen", r"\bverbraucherzentrale", r"\bverbraucherschutz",
+    r"\bstrafanzeige", r"\banzeige (erstatten|erstatte|stellen)", r"\bzeige (euch|sie|dich) an\b", r"\bpolizei",
+    r"\bschlichtungsstelle", r"\brechtsschutz", r"\bfrist (von|bis)", r"\bfristsetzung", r"\bmahnbescheid",
+    r"\bbetrugsanzeige", r"\bbundesnetzagentur", r"\bdatenschutzbehörde", r"\bmein recht\b", r"\bgesetzlich",
+)
+
+CANCEL_PATTERNS: tuple[str, ...] = (
+    r"\bnie wieder\b", r"\bnie mehr\b", r"\bniemals wieder\b", r"\bkunde gewesen", r"\bkunden gewesen",
+    r"\bwoanders\b", r"\bkonkurrenz", r"\bzum letzten mal\b", r"\bdas letzte mal\b", r"\bletzte bestellung",
+    r"\bbei amazon\b", r"\bbei otto\b", r"\bkündige", r"\bverzichte (gerne )?auf euch", r"\bohne mich\b",
+    r"\bkonto (sofort )?(löschen|schließen|kündigen)", r"\bnimmer\b",
+)
+
+PUBLIC_PATTERNS: tuple[str, ...] = (
+    r"\b(schlechte|negative|miese|vernichtende|ehrliche) bewertung", r"\bbewertung (schreiben|abgeben|hinterlassen)",
+    r"\b(1|ein|einen|null) stern", r"\btrustpilot", r"\bsocial media", r"\bfacebook", r"\binstagram", r"\btwitter",
+    r"\btiktok", r"\byoutube", r"\bpresse\b", r"\bzeitung", r"\bfernsehen", r"\böffentlich", r"\bwarnen\b",
+    r"\ballen (erzählen|sagen)", r"\bshitstorm", r"\breddit", r"\bforum", r"\bgoogle", r"\bbewerte (euch|ich)",
+    r"\bwarentest", r"\bnicht (weiter)?empfehlen", r"\babraten\b", r"\bbekannt machen",
+)
+
+_COUNT_WORD = r"(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zig|x|[0-9]+)"
+_ORDINAL = r"(zweiten|dritten|vierten|fünften|sechsten|siebten|x-ten|xten|zigsten|hundertsten|[0-9]+\.?)"
+
+REPEAT_CONTACT_PATTERNS: tuple[str, ...] = (
+    rf"\bzum {_ORDINAL} mal", rf"\b{_COUNT_WORD} ?-?mal\b", r"\bschon wieder\b", r"\bwieder mal\b",
+    r"\bmal wieder\b", r"\bimmer wieder\b", r"\bjedes mal\b", r"\bzigmal\b", r"\bmehrfach\b", r"\bmehrmals\b",
+    r"\bwiederholt\b", r"\bständig\b", r"\bdauernd\b", r"\bbereits (\w+ )?(geschrieben|angerufen|gemeldet|gefragt|mitgeteilt|erklärt)",
+    r"\bschon (\w+ )?(geschrieben|angerufen|gemeldet|gefragt|mitgeteilt|erklärt)", r"\bkeine antwort",
+    r"\b(niemand|keiner) (meldet|antwortet|ruft)", r"\bnoch ?mal\b", r"\bjedes? ?mal", r"\bwie oft\b",
+    r"\bzum hundertsten\b", r"\bimmer (die|das) gleiche",
+)
+
+_DURATION = r"(tag|tagen|woche|wochen|monat|monaten|stunde|stunden|jahr)"
+WAITING_PATTERNS: tuple[str, ...] = (
+    rf"\bseit ([0-9]+|einer|einem|zwei|drei|vier|fünf|sechs|sieben|acht|zehn|vielen|mehreren|etlichen|über) {_DURATION}",
+    rf"\bseit {_DURATION}\b", r"\bwarte(n|t)? (\w+ ){0,3}seit", r"\bimmer noch (nicht|kein|nichts)",
+    r"\bnoch immer (nicht|kein|nichts)", r"\bbis heute (nicht|kein|nichts)", r"\bewig", r"\bewigkeit",
+    r"\büberfällig", rf"\bnach ([0-9]+|zwei|drei|vier|fünf|sechs|vielen) {_DURATION}", r"\bimmer noch\b",
+    rf"\b([0-9]+|zwei|drei|vier|fünf|sechs) {_DURATION} (her|zu spät|verspätung|überfällig|gewartet|warten)",
+    r"\bwarten (lassen|und warten)", r"\bwie lange (noch|denn|soll)",
+)
+
+SARCASM_PATTERNS: tuple[str, ...] = (
+    r"\b(toller|super|klasse|spitzen|grandioser|hervorragender|großartiger|erstklassiger) (kunden)?service",
+    r"\bdanke für nichts", r"\bvielen dank auch\b", r"\bdanke auch\b", r"\bna (toll|super|klasse|prima|bravo|großartig)",
+    r"\bganz (toll|groß|großes kino)", r"\bgroßes kino", r"\bbravo\b", r"\bherzlichen glückwunsch", r"\bgratuliere",
+    r"\bweiter so\b", r"\bsehr witzig", r"\bwie witzig", r"\blustig\b", r"\bhumor\b", r"\bläuft bei euch",
+    r"\bgroß geschrieben", r"[\"„“”'‚‘]+ ?(kunden)?service ?[\"„“”'‘’]+", r"\bwahnsinnig (toll|kompetent|schnell)",
+    r"\bwie (schön|toll|nett) ?(,|!|dass)", r"\bwirklich (toll|super|klasse)", r"\bchapeau", r"\bapplaus",
+    r"\bhut ab\b", r"\bspitze\b", r"\bwow\b", r"\bganz ehrlich\b", r"\bechte? glanzleistung", r"\bmeisterleistung",
+)
+
+DEMAND_PATTERNS: tuple[str, ...] = (
+    r"\bsofort\b", r"\bumgehend", r"\bunverzüglich", r"\bich erwarte", r"\bich verlange", r"\bich fordere",
+    r"\bbis spätestens", r"\bletzte chance", r"\bletztmalig", r"\bjetzt endlich", r"\bendlich\b",
+    r"\bich will (jetzt|sofort|mein geld)", r"\bheute noch\b", r"\bsonst\b",
+)
+
+INCOMPETENCE_PATTERNS: tuple[str, ...] = (
+    r"\bunfähig", r"\binkompetent", r"\bunzuverlässig", r"\bkatastroph", r"\bskandal", r"\bunmöglich",
+    r"\bfrechheit", r"\bunverschämt", r"\bzumutung", r"\babzocke", r"\bbetrug\b", r"\bchaos", r"\bschlecht",
+    r"\bwitz\b", r"\blachnummer", r"\bdesaster", r"\barmutszeugnis", r"\bschande", r"\bsauerei",
+    r"\bsaftladen", r"\bverein\b", r"\bladen\b", r"\bhaufen\b", r"\bam ende\b", r"\breicht\b", r"\bwütend",
+    r"\bsauer\b", r"\bverärgert", r"\benttäuscht", r"\bfassungslos", r"\bgeht gar nicht", r"\bverarscht",
+)
+
+ANGRY_EMOJI: tuple[str, ...] = ("😡", "🤬", "😤", "💩", "🖕", "👎", "😠", "🙄", "😒")
+
+# Upper-case tokens that are just acronyms, not shouting.
+ACRONYMS: frozenset[str] = frozenset(
+    {"DHL", "DPD", "GLS", "UPS", "PDF", "AGB", "IBAN", "PIN", "SMS", "EUR", "DSGVO", "USB", "LED", "HDMI",
+     "PLZ", "OK", "TV", "PC", "BIC", "PAYPAL", "SEPA", "ID", "TAN", "EAN", "FAQ", "CH", "AT", "DE", "USA",
+     "HERMES", "MWST", "GMBH", "NR", "ABC", "WLAN", "DVD", "CD", "XL", "XXL", "RAM", "SSD", "HD", "LCD",
+     "APP", "IOS", "URL", "WWW", "EU", "CHF", "AG", "KG", "ÖBB", "SBB", "DB", "ICE", "FCK", "AFD", "SPD",
+     "CDU", "CSU", "FDP", "ARD", "ZDF", "BILD"}
+)
