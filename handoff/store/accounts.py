@@ -4,11 +4,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from handoff.store.tables import agent_sessions, agents, canned_replies, settings
+
+# Textual RETURNING: SQLAlchemy 1.4's SQLite compiler refuses .returning(), SQLite >= 3.35 supports it.
+COUNT_FAILED_LOGIN = text(
+    "UPDATE agents SET failed_logins = failed_logins + 1 WHERE id = :id RETURNING failed_logins")
 
 
 async def insert_agent(conn: AsyncConnection, values: dict[str, Any]) -> None:
@@ -37,9 +41,7 @@ async def update_agent(conn: AsyncConnection, agent_id: str, **values: Any) -> N
 
 
 async def count_failed_login(conn: AsyncConnection, agent_id: str) -> int:
-    result = await conn.execute(update(agents).where(agents.c.id == agent_id)
-                                .values(failed_logins=agents.c.failed_logins + 1)
-                                .returning(agents.c.failed_logins))
+    result = await conn.execute(COUNT_FAILED_LOGIN, {"id": agent_id})
     return int(result.scalar_one())
 
 

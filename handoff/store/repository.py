@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, text, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from handoff.store.tables import agents, conversations, csat, handoffs, messages, tickets
 
+ALLOCATE_SEQ = text("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = :id RETURNING last_seq")
 MESSAGE_COLUMNS = (*messages.c, agents.c.display_name.label("agent_name"))
 
 
@@ -32,9 +33,8 @@ async def find_by_external(conn: AsyncConnection, channel: str, external_id: str
 
 async def allocate_seq(conn: AsyncConnection, conversation_id: str) -> int:
     """Next per-conversation sequence number; the row lock it takes serialises writers of one conversation."""
-    result = await conn.execute(
-        update(conversations).where(conversations.c.id == conversation_id)
-        .values(last_seq=conversations.c.last_seq + 1).returning(conversations.c.last_seq))
+    # Textual RETURNING: SQLAlchemy 1.4's SQLite compiler refuses .returning(), SQLite >= 3.35 supports it.
+    result = await conn.execute(ALLOCATE_SEQ, {"id": conversation_id})
     seq = result.scalar_one_or_none()
     if seq is None:
         raise LookupError(conversation_id)

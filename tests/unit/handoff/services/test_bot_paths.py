@@ -1,0 +1,80 @@
+"""What the service does with special bot replies: watch level, problem reports, the bot being down."""
+import pytest
+
+from handoff.bot_engine import CUSTOM_EVENT_KEY, EVENT_PROBLEM_REPORTED, BotMessage, BotReply
+from handoff.services import conversations, customer, deescalation
+
+pytestmark = pytest.mark.unit
+
+
+class ScriptedBot:
+    def __init__(self, reply: BotReply) -> None:
+        self.reply_value = reply
+
+    async def reply(self, sender_id, text, metadata=None):
+        return self.reply_value
+
+    async def close(self):
+        return None
+
+
+async def test_watch_level_prefixes_acknowledgement_and_offers_a_person(ctx, monkeypatch):
+    monkeypatch.setattr(deescalation, "deescalation_acknowledgement",
+                        lambda escalation: f"Verstehe ({escalation['summary_de']}).")
+    ctx.bot = ScriptedBot(BotReply(messages=(BotMessage(text="Ihr Paket kommt morgen."),), intent="order_status",
+                                   escalation={"level": "watch", "summary_de": "verärgert 0.6"}))
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    _, _, replies = await customer.customer_writes(ctx, conversation.id, "c1", "Wo bleibt das denn?!")
+    assert replies[0].text == "Verstehe (verärgert 0.6). Ihr Paket kommt morgen."
+    assert replies[1].text == deescalation.OFFER_PERSON_TEXT
+    assert replies[1].buttons == [{"title": "Mit einer Person sprechen", "payload": "/request_human"}]
+
+
+async def test_no_prefix_without_watch(ctx):
+    ctx.bot = ScriptedBot(BotReply(messages=(BotMessage(text="Gern."),), escalation={"level": "none"}))
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    _, _, replies = await customer.customer_writes(ctx, conversation.id, "c1", "Danke")
+    assert [r.text for r in replies] == ["Gern."]
+
+
+def test_acknowledgement_falls_back_when_the_choice_fails(monkeypatch):
+    def broken(escalation):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(deescalation, "_acknowledge_function", lambda: broken)
+    assert deescalation.deescalation_acknowledgement({}) == deescalation.FALLBACK_ACKNOWLEDGEMENT
+
+
+async def test_problem_report_becomes_a_ticket_and_is_not_shown_as_text(ctx):
+    ctx.bot = ScriptedBot(BotReply(messages=(
+        BotMessage(text="Danke, ich habe das Problem aufgenommen."),
+        BotMessage(custom={CUSTOM_EVENT_KEY: EVENT_PROBLEM_REPORTED, "category": "damaged",
+                           "description": "Glas gesprungen"}),
+    )))
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    _, _, replies = await customer.customer_writes(ctx, conversation.id, "c1", "Das Glas ist kaputt")
+    assert [r.text for r in replies] == ["Danke, ich habe das Problem aufgenommen."]
+    [ticket] = (await conversations.conversation_detail(ctx, conversation.id))["tickets"]
+    assert (ticket["kind"], ticket["category"], ticket["note"]) == ("problem_report", "damaged", "Glas gesprungen")
+
+
+async def test_bot_unavailable_is_honest_and_still_offers_a_way_out(ctx, bot):
+    bot.fail = True
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    message, _, replies = await customer.customer_writes(ctx, conversation.id, "c1", "Hallo?")
+    assert message.seq == 1   # the customer's message is kept
+    [answer] = replies
+    assert answer.text.startswith("Ich kann gerade nicht zuverlässig antworten")
+    assert answer.payload["offer"] == "ticket_form"
+    assert answer.buttons[0]["payload"] == deescalation.HUMAN_REQUEST_PAYLOAD
+
+
+async def test_bot_unavailable_person_button_still_reaches_people(ctx, bot):
+    from handoff.services import auth
+    agent = await auth.create_agent(ctx, "a@nordwind.example", "Anna", "correct horse battery")
+    await auth.set_status(ctx, agent.id, "online")
+    bot.fail = True
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    await customer.customer_writes(ctx, conversation.id, "c1", deescalation.HUMAN_REQUEST_PAYLOAD)
+    detail = await conversations.conversation_detail(ctx, conversation.id)
+    assert detail["conversation"]["status"] == "queued"
+    assert {r["code"] for r in detail["handoff"]["reasons"]} == {"customer_request", "bot_unavailable"}
