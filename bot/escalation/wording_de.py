@@ -23,10 +23,11 @@ DETAIL_CUSTOMER_REQUEST = "Kunde möchte mit einem Mitarbeiter sprechen"
 DETAIL_ABUSIVE = "Beleidigende Nachricht"
 DETAIL_LEGAL_THREAT = "Kunde droht mit rechtlichen Schritten"
 DETAIL_DATA_PROTECTION = "Datenschutzanfrage (DSGVO) – nur durch Mitarbeiter"
+SUMMARY_CUSTOMER_REQUEST = "möchte einen Mitarbeiter"
 
 # Short forms for the one-line summary; tone and fallbacks have their own wording there.
 _SUMMARY_PHRASES = {
-    REASON_CUSTOMER_REQUEST: "möchte einen Mitarbeiter",
+    REASON_CUSTOMER_REQUEST: SUMMARY_CUSTOMER_REQUEST,
     REASON_LEGAL_THREAT: "droht mit rechtlichen Schritten",
     REASON_DATA_PROTECTION: "Datenschutzanfrage",
     REASON_REPEATED_QUESTION: "Frage wiederholt",

@@ -1,0 +1,44 @@
+"""action_handoff: tells the customer a person takes over and hands the service everything the agent needs."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.escalation.names import (
+    ACTION_HANDOFF,
+    CUSTOM_EVENT_KEY,
+    EVENT_HANDOFF_REQUESTED,
+    RESPONSE_HANDOFF,
+    SLOT_ESCALATION,
+)
+from bot.escalation.summary import build_handoff_summary
+
+REQUESTED_SLOT = "requested_slot"
+
+
+class ActionHandoff(Action):
+    def name(self) -> Text:
+        return ACTION_HANDOFF
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        summary = build_handoff_summary(
+            tracker.events, tracker.current_slot_values(), tracker.get_slot(SLOT_ESCALATION)
+        )
+        dispatcher.utter_message(response=RESPONSE_HANDOFF)
+        dispatcher.utter_message(
+            json_message={
+                CUSTOM_EVENT_KEY: EVENT_HANDOFF_REQUESTED,
+                "reasons": summary["escalation"]["reasons"],
+                "summary": summary,
+            }
+        )
+        # A form left active would ask for its slot again as soon as the conversation is handed back.
+        events: List[EventType] = [ActiveLoop(None), SlotSet(SLOT_ESCALATION, None)]
+        if tracker.active_loop.get("name"):
+            events.append(SlotSet(REQUESTED_SLOT, None))
+        return events
