@@ -147,23 +147,19 @@ def blueprint() -> Blueprint:
         {200: obj(("ok", "tracker_deleted"), ok=BOOLEAN, tracker_deleted=BOOLEAN)}))
     async def delete(request: Request, conversation_id: str) -> HTTPResponse:
         await authenticate(request, ADMIN_ROLES)
-        ctx = services(request)
-        conversation = await admin_services.export_conversation(ctx, conversation_id)  # NotFound before deleting
-        await admin_services.delete_conversation(ctx, conversation_id)
-        tracker_deleted = await _delete_tracker(request, conversation)
+        await admin_services.delete_conversation(services(request), conversation_id)
+        tracker_deleted = await _delete_tracker(request, conversation_id)
         return json({"ok": True, "tracker_deleted": tracker_deleted})
 
     return bp
 
 
-async def _delete_tracker(request: Request, exported: dict) -> bool:
+async def _delete_tracker(request: Request, conversation_id: str) -> bool:
     bot = app_context(request).bot
     if not hasattr(bot, "delete_tracker"):
         return False
-    # The service's sender id for the bot is the conversation id (see services/customer.py).
-    sender_id = (exported.get("conversation") or {}).get("id")
-    if not sender_id:
-        return False
+    # The service talks to the bot with the conversation id as Rasa sender id (services/customer.py).
+    sender_id = conversation_id
     try:
         await bot.delete_tracker(sender_id)
         return True

@@ -9,7 +9,7 @@ from sanic import Sanic
 from handoff.bot_engine import BotEngine
 from handoff.services.context import ServiceConfig, ServiceContext
 from handoff.settings import Settings
-from handoff.web import admin, agent, health, rest_channel, socketio_channel, static, widget
+from handoff.web import admin, agent, health, rest_channel, sanic_compat, socketio_channel, static, widget
 from handoff.web.context import AppContext, BotEngineFactory
 from handoff.web.errors import JsonErrorHandler
 from handoff.web.openapi import openapi_blueprint
@@ -42,6 +42,7 @@ def service_config(settings: Settings) -> ServiceConfig:
 
 
 def create_app(settings: Settings, bot_engine_factory: BotEngineFactory | None = None) -> Sanic:
+    sanic_compat.install()
     context = AppContext(
         settings=settings,
         bot_engine_factory=bot_engine_factory or load_rasa_bot_engine,

@@ -1,0 +1,129 @@
+"""`python -m handoff serve | migrate | create-agent`: the one entry point of the service."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from typing import Sequence
+
+from handoff.settings import Settings, SettingsError
+
+NEW_AGENT_PASSWORD_VARIABLE = "NEW_AGENT_PASSWORD"
+ROLES = ("agent", "trainer", "admin")
+
+logger = logging.getLogger("handoff")
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m handoff", description="Nordwind support service")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="migrate, ensure an admin, load the bot, serve HTTP + WebSocket")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (needs REDIS_URL when > 1)")
+    serve.add_argument("--host", help="overrides HOST")
+    serve.add_argument("--port", type=int, help="overrides PORT")
+    commands.add_parser("migrate", help="apply the database migrations")
+    create = commands.add_parser("create-agent", help=f"create an agent; password from ${NEW_AGENT_PASSWORD_VARIABLE} "
+                                                      "or prompted")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", choices=ROLES, default="agent")
+    create.add_argument("--capacity", type=int, default=3)
+    return parser.parse_args(argv)
+
+
+def migrate(settings: Settings) -> None:
+    from handoff.store.migrate import upgrade
+
+    upgrade(settings.database_url)
+
+
+async def _with_setup_context(settings: Settings, work):
+    """A ServiceContext for set-up use cases (no bot needed: they never route a message)."""
+    from handoff.bus.factory import create_bus, create_presence
+    from handoff.rasa_engine import UnavailableBotEngine
+    from handoff.services.context import ServiceContext
+    from handoff.store.engine import create_engine
+    from handoff.web.app import service_config
+
+    engine = create_engine(settings.database_url)
+    bus, presence = create_bus(None), create_presence(None)
+    ctx = ServiceContext(engine=engine, bus=bus, presence=presence,
+                         bot=UnavailableBotEngine("set-up commands do not load the bot"),
+                         config=service_config(settings))
+    try:
+        return await work(ctx)
+    finally:
+        await bus.close()
+        await presence.close()
+        await engine.dispose()
+
+
+def ensure_admin(settings: Settings) -> None:
+    from handoff.services.auth import ensure_admin as ensure
+
+    generated = asyncio.run(_with_setup_context(
+        settings, lambda ctx: ensure(ctx, settings.admin_email, settings.admin_password)))
+    if generated:
+        # Shown once, on the very first start; only its hash is stored.
+        print(f"\n  Admin account created: {settings.admin_email}\n  Password (shown only now): {generated}\n",
+              flush=True)
+
+
+def create_agent(settings: Settings, arguments: argparse.Namespace) -> int:
+    from handoff.services.auth import create_agent as create
+    from handoff.services.errors import ServiceError
+
+    password = os.environ.get(NEW_AGENT_PASSWORD_VARIABLE) or getpass.getpass("Passwort: ")
+    try:
+        agent = asyncio.run(_with_setup_context(settings, lambda ctx: create(
+            ctx, arguments.email, arguments.name, password, role=arguments.role, capacity=arguments.capacity)))
+    except ServiceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"created {agent.role} {agent.email} ({agent.id})")
+    return 0
+
+
+def serve(settings: Settings, arguments: argparse.Namespace) -> int:
+    from handoff.web.app import create_app
+
+    host = arguments.host or settings.host
+    port = arguments.port or settings.port
+    if arguments.workers > 1 and not settings.redis_url:
+        print("error: --workers > 1 needs REDIS_URL (the in-process bus does not reach other workers)",
+              file=sys.stderr)
+        return 2
+    migrate(settings)
+    ensure_admin(settings)
+    base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
+    print(f"  Widget demo shop: {base}/\n  Agent console:    {base}/console/\n  API description:  {base}/openapi.json",
+          flush=True)
+    app = create_app(settings)
+    app.run(host=host, port=port, workers=arguments.workers, access_log=settings.log_level == "DEBUG",
+            motd=False)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+    try:
+        settings = Settings.from_env(os.environ)
+    except SettingsError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if arguments.command == "migrate":
+        migrate(settings)
+        print(f"database migrated: {settings.database_url.split('@')[-1]}")
+        return 0
+    if arguments.command == "create-agent":
+        migrate(settings)
+        return create_agent(settings, arguments)
+    return serve(settings, arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
