@@ -1,0 +1,35 @@
+"""Names of domain responses and slots the custom actions use (the German texts live in domain.yml)."""
+from __future__ import annotations
+
+SLOT_ORDER_NUMBER = "order_number"
+SLOT_ORDER_NUMBER_ATTEMPTS = "order_number_attempts"
+SLOT_ORDER_TOTAL = "order_total"
+SLOT_PROBLEM_DESCRIPTION = "problem_description"
+
+UTTER_ASK_ORDER_NUMBER = "utter_ask_order_number"
+UTTER_INVALID_ORDER_NUMBER = "utter_invalid_order_number"
+UTTER_ORDER_NUMBER_NOT_RESOLVED = "utter_order_number_not_resolved"
+UTTER_ORDER_NOT_FOUND = "utter_order_not_found"
+UTTER_ORDER_PROCESSING = "utter_order_processing"
+UTTER_ORDER_SHIPPED = "utter_order_shipped"
+UTTER_ORDER_DELIVERED = "utter_order_delivered"
+UTTER_ORDER_CANCELLED = "utter_order_cancelled"
+UTTER_ORDER_RETURNED = "utter_order_returned"
+
+UTTER_CLARIFY = "utter_clarify"
+UTTER_CLARIFY_NO_CANDIDATES = "utter_clarify_no_candidates"
+
+UTTER_PROBLEM_RECORDED = {
+    "damaged_item": "utter_problem_recorded_damaged_item",
+    "report_outage": "utter_problem_recorded_report_outage",
+    "complaint": "utter_problem_recorded_complaint",
+}
+
+# Used by other parts of the system (escalation policy, action_handoff), kept here so tests know them.
+UTTER_OFFER_HUMAN = "utter_offer_human"
+UTTER_HANDOFF = "utter_handoff"
+UTTER_ACK_FRUSTRATION = "utter_ack_frustration"
+EXTERNALLY_USED_RESPONSES = (UTTER_OFFER_HUMAN, UTTER_HANDOFF, UTTER_ACK_FRUSTRATION)
+
+BUTTON_HUMAN_TITLE = "Mit einem Menschen sprechen"
+PAYLOAD_REQUEST_HUMAN = "/request_human"
