@@ -32,7 +32,8 @@ REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
 class RedisBus:
     def __init__(self, url: str, namespace: str = DEFAULT_NAMESPACE,
                  subscriber_buffer: int = DEFAULT_SUBSCRIBER_BUFFER) -> None:
-        self._redis = aioredis.from_url(url)
+        # The client name lets operators (and the reconnect test) find this bus's connections in CLIENT LIST.
+        self._redis = aioredis.from_url(url, client_name=f"{namespace}-bus")
         # Pub/sub channels are global to the Redis server (not per database); the namespace separates deployments.
         self._prefix = f"{namespace}:bus:"
         self._subscriber_buffer = subscriber_buffer

@@ -31,3 +31,7 @@ def downgrade(url: str = DEFAULT_DATABASE_URL, revision: str = "base") -> None:
 
 async def upgrade_async(url: str = DEFAULT_DATABASE_URL, revision: str = "head") -> None:
     await asyncio.to_thread(upgrade, url, revision)
+
+
+async def downgrade_async(url: str = DEFAULT_DATABASE_URL, revision: str = "base") -> None:
+    await asyncio.to_thread(downgrade, url, revision)
