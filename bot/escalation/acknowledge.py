@@ -16,7 +16,9 @@ from bot.escalation.names import CUE_REPEAT_CONTACT, CUE_WAITING_TIME
 # "erwartet" must not count as being about waiting.
 CUE_WORD_STARTS: Mapping[str, tuple[str, ...]] = {
     CUE_WAITING_TIME: ("wart", "lange", "länger", "dauer", "geduld"),
-    CUE_REPEAT_CONTACT: ("mehrmals", "mehrfach", "erneut", "schon wieder", "nochmal", "noch einmal", "wiederhol"),
+    CUE_REPEAT_CONTACT: (
+        "mehrmals", "mehrfach", "erneut", "schon wieder", "nochmal", "noch einmal", "wiederhol"
+    ),
 }
 
 

@@ -111,7 +111,8 @@ def repeated_question(turns: Sequence[Turn], config: EscalationConfig) -> Reason
         for position, earlier in enumerate(turns[:-1], start=1):
             score = similarity(latest.text, earlier.text)
             if not earlier.fell_back and score >= config.repeat_text_similarity:
-                return Reason(REASON_REPEATED_QUESTION, round(score, 3), wording_de.repeated_text_detail(position))
+                detail = wording_de.repeated_text_detail(position)
+                return Reason(REASON_REPEATED_QUESTION, round(score, 3), detail)
     same_question = (
         latest.intent is not None
         and latest.intent == previous.intent
@@ -120,14 +121,16 @@ def repeated_question(turns: Sequence[Turn], config: EscalationConfig) -> Reason
     )
     rise = latest.tone_score - previous.tone_score
     if same_question and rise >= config.repeat_tone_rise and latest.tone_score >= config.tone_watch_threshold:
-        return Reason(REASON_REPEATED_QUESTION, latest.intent, wording_de.repeated_intent_detail(latest.intent))
+        detail = wording_de.repeated_intent_detail(latest.intent)
+        return Reason(REASON_REPEATED_QUESTION, latest.intent, detail)
     return None
 
 
 def _customer_request(latest: Turn) -> Reason | None:
     if latest.intent != INTENT_REQUEST_HUMAN:
         return None
-    return Reason(REASON_CUSTOMER_REQUEST, round(latest.intent_confidence, 3), wording_de.DETAIL_CUSTOMER_REQUEST)
+    confidence = round(latest.intent_confidence, 3)
+    return Reason(REASON_CUSTOMER_REQUEST, confidence, wording_de.DETAIL_CUSTOMER_REQUEST)
 
 
 def _abusive(latest: Turn) -> Reason | None:

@@ -115,6 +115,6 @@ class EscalationPolicy(Policy):
     @staticmethod
     def _slot_events(assessment: Assessment, domain: Domain) -> List[SlotSet]:
         if SLOT_ESCALATION not in {slot.name for slot in domain.slots}:
-            logger.warning("Slot '%s' is missing from the domain; escalation is not recorded.", SLOT_ESCALATION)
+            logger.warning("Slot '%s' is not in the domain; escalation is not recorded.", SLOT_ESCALATION)
             return []
         return [SlotSet(SLOT_ESCALATION, assessment.as_dict())]

@@ -1,4 +1,4 @@
-"""One customer message as the escalation decision sees it (no Rasa types: see turns.py for the conversion)."""
+"""One customer message as the escalation decision sees it (no Rasa types: turns.py converts)."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -96,7 +96,8 @@ def turn_from_message(message: UserUttered, slots: dict[str, Any], bot_action: s
     intent = message.intent or {}
     tone = message.parse_data.get(TONE_KEY) or {}
     entity_amount = next(
-        (entity.get("value") for entity in message.entities or [] if entity.get("entity") == SLOT_AMOUNT), None
+        (entity.get("value") for entity in message.entities or [] if entity.get("entity") == SLOT_AMOUNT),
+        None,
     )
     amount = parse_amount(entity_amount if entity_amount is not None else slots.get(SLOT_AMOUNT))
     intent_name = intent.get("name")

@@ -10,7 +10,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 DOMAIN_YAML = """
 version: "3.1"
-intents: [greet, affirm, inform, request_human, order_status, complaint, damaged_item, gdpr_request, nlu_fallback]
+intents: [greet, affirm, inform, request_human, order_status, complaint, damaged_item, gdpr_request]
 entities: [amount, order_number]
 slots:
   order_number:

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.unit
 DEFAULT = EscalationConfig()
 
 
-def say(text: str, intent: str = "complaint", score: float = 0.1, label: str = "calm", cues=(), **extra) -> Turn:
+def say(
+    text: str, intent: str = "complaint", score: float = 0.1, label: str = "calm", cues=(), **extra
+) -> Turn:
     return Turn(
         text=text,
         intent=intent,
@@ -48,14 +50,16 @@ def test_calm_customer_with_a_real_problem_is_never_handed_off() -> None:
         say("Das Problem ist, dass der Deckel abgebrochen ist.", "inform", 0.25),
         say("Außerdem ist die zweite Lieferung nicht angekommen.", "order_status", 0.28),
         say("Ich habe da leider noch ein Problem mit der Rechnung.", "invoice_copy", 0.2),
-        say("Die Bestellnummer ist NW-123456, der Toaster ist auch kaputt.", "damaged_item", 0.24, amount=39.9),
+        say("Bestellung NW-123456: der Toaster ist auch kaputt.", "damaged_item", 0.24, amount=39.9),
     ]
 
     assert levels(conversation) == [LEVEL_NONE] * 5
 
 
 def test_an_insult_is_handed_off_immediately() -> None:
-    assessment = assess([say("Ihr seid doch alle Idioten!", score=0.93, label="abusive", cues=["insult"])], DEFAULT)
+    insult = say("Ihr seid doch alle Idioten!", score=0.93, label="abusive", cues=["insult"])
+
+    assessment = assess([insult], DEFAULT)
 
     assert assessment.level == LEVEL_HANDOFF
     assert assessment.reason_codes == (REASON_ABUSIVE,)
@@ -180,7 +184,9 @@ def test_short_messages_and_misunderstood_ones_are_not_compared() -> None:
 
 
 def test_legal_threat_hands_off_even_when_calmly_worded() -> None:
-    assessment = assess([say("Dann schalte ich meinen Anwalt ein.", score=0.4, cues=["legal_threat"])], DEFAULT)
+    threat = say("Dann schalte ich meinen Anwalt ein.", score=0.4, cues=["legal_threat"])
+
+    assessment = assess([threat], DEFAULT)
 
     assert assessment.reason_codes == (REASON_LEGAL_THREAT,)
     assert "rechtlichen Schritten" in assessment.summary_de
@@ -228,7 +234,7 @@ def test_damage_value_needs_a_damaged_item_and_uses_the_configured_limit() -> No
 def test_several_reasons_are_all_reported() -> None:
     conversation = [
         say("Wo ist mein Geld?", "refund_status", 0.7, "frustrated"),
-        say("Ich will sofort einen Menschen, sonst Anwalt!", "request_human", 0.9, "frustrated", ["legal_threat"]),
+        say("Sofort einen Menschen, sonst Anwalt!", "request_human", 0.9, "frustrated", ["legal_threat"]),
     ]
 
     assessment = assess(conversation, DEFAULT)

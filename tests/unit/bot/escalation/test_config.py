@@ -12,11 +12,9 @@ def test_empty_params_give_the_documented_defaults() -> None:
     config = EscalationConfig.from_dict({})
 
     assert config == EscalationConfig()
-    assert (config.tone_handoff_threshold, config.max_consecutive_fallbacks, config.damage_value_threshold) == (
-        0.7,
-        2,
-        200.0,
-    )
+    assert config.tone_handoff_threshold == 0.7
+    assert config.max_consecutive_fallbacks == 2
+    assert config.damage_value_threshold == 200.0
 
 
 def test_known_params_override_and_numbers_are_coerced() -> None:

@@ -27,7 +27,11 @@ def make_policy(tmp_path: Path, **params: object) -> EscalationPolicy:
 
 
 def escalation_slot(prediction) -> dict | None:
-    values = [event.value for event in prediction.events if isinstance(event, SlotSet) and event.key == "escalation"]
+    values = [
+        event.value
+        for event in prediction.events
+        if isinstance(event, SlotSet) and event.key == "escalation"
+    ]
     return values[-1] if values else None
 
 
@@ -94,12 +98,13 @@ def test_after_a_handoff_the_conversation_starts_fresh(tmp_path: Path) -> None:
 
 def test_configured_thresholds_are_used(tmp_path: Path) -> None:
     the_domain = domain()
-    events = [*start(), user("Der Mixer ist kaputt", "damaged_item", entities=[{"entity": "amount", "value": "120 €"}])]
+    amount = {"entity": "amount", "value": "120 €"}
+    events = [*start(), user("Der Mixer ist kaputt", "damaged_item", entities=[amount])]
+    the_tracker = tracker(events, the_domain)
+    strict_policy = make_policy(tmp_path, damage_value_threshold=100)
 
-    default = make_policy(tmp_path / "a").predict_action_probabilities(tracker(events, the_domain), the_domain)
-    strict = make_policy(tmp_path / "b", damage_value_threshold=100).predict_action_probabilities(
-        tracker(events, the_domain), the_domain
-    )
+    default = make_policy(tmp_path).predict_action_probabilities(the_tracker, the_domain)
+    strict = strict_policy.predict_action_probabilities(the_tracker, the_domain)
 
     assert default.max_confidence == 0.0
     assert strict.probabilities[the_domain.index_for_action("action_handoff")] == 1.0
@@ -110,7 +115,9 @@ def test_an_active_form_does_not_swallow_the_handoff(tmp_path: Path) -> None:
     events = [
         *start(),
         user("Wo ist meine Bestellung?", "order_status"),
-        ActionExecuted("order_status_form"), ActiveLoop("order_status_form"), SlotSet("requested_slot", "order_number"),
+        ActionExecuted("order_status_form"),
+        ActiveLoop("order_status_form"),
+        SlotSet("requested_slot", "order_number"),
         ActionExecuted(ACTION_LISTEN_NAME),
         user("Ich will einen Menschen sprechen", "request_human"),
     ]

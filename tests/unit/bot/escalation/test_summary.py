@@ -13,7 +13,9 @@ def said(text: str, intent: str | None) -> dict:
 
 
 def test_topics_are_distinct_german_and_most_recent_first() -> None:
-    intents = ["greet", "order_status", "damaged_item", "affirm", "order_status", "nlu_fallback", "new_intent"]
+    intents = [
+        "greet", "order_status", "damaged_item", "affirm", "order_status", "nlu_fallback", "new_intent"
+    ]
 
     assert topics_de(intents) == ["new_intent", "Bestellstatus", "Beschädigte Ware"]
 
@@ -47,7 +49,9 @@ def test_summary_holds_only_set_slots_and_the_last_five_typed_messages() -> None
 
 
 def test_a_restart_forgets_what_came_before() -> None:
-    events = [said("Alte Frage zur Rechnung", "invoice_copy"), {"event": "restart"}, said("Neu", "order_status")]
+    events = [
+        said("Alte Frage zur Rechnung", "invoice_copy"), {"event": "restart"}, said("Neu", "order_status")
+    ]
 
     summary = build_handoff_summary(events, {}, None)
 
@@ -55,8 +59,13 @@ def test_a_restart_forgets_what_came_before() -> None:
 
 
 def test_policy_escalation_is_passed_on_unchanged() -> None:
-    slot = {"level": "handoff", "rolling_tone": 0.86, "fallbacks": 2, "summary_de": "verärgert 0.86 über 3 Nachrichten",
-            "reasons": [{"code": "tone", "value": 0.86, "detail": "Verärgerung 0.86 über 3 Nachrichten"}]}
+    slot = {
+        "level": "handoff",
+        "rolling_tone": 0.86,
+        "fallbacks": 2,
+        "summary_de": "verärgert 0.86 über 3 Nachrichten",
+        "reasons": [{"code": "tone", "value": 0.86, "detail": "Verärgerung 0.86 über 3 Nachrichten"}],
+    }
 
     assert handoff_escalation(slot) == slot
 
@@ -71,7 +80,12 @@ def test_without_a_policy_reason_the_customer_asked(slot: object) -> None:
 
 
 def test_a_watched_conversation_keeps_its_numbers_when_the_customer_accepts_a_person() -> None:
-    slot = {"level": "watch", "rolling_tone": 0.55, "reasons": [], "summary_de": "angespannt 0.55 über 2 Nachrichten"}
+    slot = {
+        "level": "watch",
+        "rolling_tone": 0.55,
+        "reasons": [],
+        "summary_de": "angespannt 0.55 über 2 Nachrichten",
+    }
 
     escalation = handoff_escalation(slot)
 

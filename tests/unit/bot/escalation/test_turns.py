@@ -75,7 +75,9 @@ def test_the_window_starts_after_the_last_handoff() -> None:
 
 
 def test_restart_and_reverted_messages_leave_the_window() -> None:
-    restarted = [*start(), user("alt", "greet"), *bot("utter_greet"), Restarted(), *start(), user("neu", "greet")]
+    restarted = [
+        *start(), user("alt", "greet"), *bot("utter_greet"), Restarted(), *start(), user("neu", "greet")
+    ]
     reverted = [*start(), user("erste", "greet"), *bot("utter_greet"), user("zweite", "greet"),
                 UserUtteranceReverted()]
 
@@ -89,7 +91,9 @@ def test_messages_inside_a_form_count() -> None:
     events = [
         *start(),
         user("Wo ist meine Bestellung?", "order_status"),
-        ActionExecuted("order_status_form"), ActiveLoop("order_status_form"), SlotSet("requested_slot", "order_number"),
+        ActionExecuted("order_status_form"),
+        ActiveLoop("order_status_form"),
+        SlotSet("requested_slot", "order_number"),
         ActionExecuted("action_listen"),
         user("Das weiß ich doch nicht!!", "inform", score=0.7, label="frustrated"),
         ActionExecuted("order_status_form"), ActionExecuted("action_listen"),
