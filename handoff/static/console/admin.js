@@ -49,7 +49,7 @@ async function loadAgents() {
 }
 
 async function updateAgent(id, changes) {
-  await api("PATCH", `${PATHS.agents}/${encodeURIComponent(id)}`, changes);
+  await api("PUT", `${PATHS.agents}/${encodeURIComponent(id)}`, changes);
   await loadAgents();
 }
 
@@ -133,7 +133,7 @@ async function start() {
       return;
     }
   } catch (error) {
-    window.location.assign("/console/");
+    window.location.assign("/console");
     return;
   }
   for (const [selector, handler] of [["#agent-form", createAgent], ["#hours-form", saveHours], ["#canned-form", createCanned]]) {

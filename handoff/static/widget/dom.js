@@ -21,11 +21,11 @@ export function h(tag, attributes = {}, ...children) {
       element.setAttribute(name, value === true ? "" : String(value));
     }
   }
-  append(element, children);
+  append(element, ...children);
   return element;
 }
 
-export function append(parent, children) {
+export function append(parent, ...children) {
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) {
       continue;

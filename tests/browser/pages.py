@@ -1,0 +1,99 @@
+"""Page objects: how a customer uses the widget and how an agent uses the console, in the words of the UI."""
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PageWatch
+
+WIDGET_ROOT = "#nordwind-widget"
+
+
+class WidgetPage:
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.watch: PageWatch = page.watch
+
+    def visit(self) -> "WidgetPage":
+        self.page.goto("/")
+        expect(self.launcher).to_be_visible()
+        return self
+
+    @property
+    def launcher(self) -> Any:
+        return self.page.locator(f"{WIDGET_ROOT} .nw-launcher")
+
+    @property
+    def panel(self) -> Any:
+        return self.page.get_by_role("dialog", name="Nordwind Kundenservice")
+
+    @property
+    def input(self) -> Any:
+        return self.panel.get_by_label("Ihre Nachricht")
+
+    @property
+    def log(self) -> Any:
+        return self.panel.get_by_role("log")
+
+    def open(self) -> "WidgetPage":
+        if not self.panel.is_visible():
+            self.launcher.click()
+        expect(self.panel).to_be_visible()
+        return self
+
+    def send(self, text: str) -> None:
+        self.input.fill(text)
+        self.input.press("Enter")
+
+    def message(self, sender: str, text: str) -> Any:
+        return self.log.locator(f"li.nw-msg--{sender}", has_text=text)
+
+    def expect_message(self, sender: str, text: str) -> None:
+        expect(self.message(sender, text).last).to_be_visible()
+
+    def expect_delivered(self, text: str) -> None:
+        expect(self.message("customer", text).last).not_to_have_class("nw-msg nw-msg--customer nw-msg--pending")
+        expect(self.log.locator("li.nw-msg--pending")).to_have_count(0)
+
+    @property
+    def notice(self) -> Any:
+        return self.panel.locator(".nw-notice")
+
+    def session(self) -> dict[str, Any]:
+        return self.page.evaluate("() => JSON.parse(localStorage.getItem('nordwind-widget:session'))")
+
+
+class ConsolePage:
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.watch: PageWatch = page.watch
+
+    def login(self, account: dict[str, str]) -> "ConsolePage":
+        self.page.goto("/console")
+        self.page.get_by_label("E-Mail").fill(account["email"])
+        self.page.get_by_label("Passwort").fill(account["password"])
+        self.page.get_by_role("button", name="Anmelden").click()
+        expect(self.page.locator("#agent-name")).to_have_text(account["display_name"])
+        expect(self.page.locator("#link")).to_have_text("live")
+        return self
+
+    def queue_item(self, conversation_id: str) -> Any:
+        return self.page.locator(f'#queue-list li[data-conversation-id="{conversation_id}"]')
+
+    def open_from_queue(self, conversation_id: str) -> Any:
+        self.queue_item(conversation_id).get_by_role("button").first.click()
+        return self.conversation(conversation_id)
+
+    def conversation(self, conversation_id: str) -> Any:
+        pane = self.page.locator(f'section.conversation[data-conversation-id="{conversation_id}"]')
+        expect(pane).to_be_visible()
+        return pane
+
+    def action(self, pane: Any, name: str) -> None:
+        pane.locator(".actions").get_by_role("button", name=name, exact=True).click()
+
+    def reply(self, pane: Any, text: str) -> None:
+        box = pane.get_by_label("Nachricht an den Kunden")
+        box.fill(text)
+        box.press("Enter")
