@@ -17,6 +17,8 @@ DEFAULT_LOG_LEVEL = "INFO"
 DEFAULT_BOT_TIMEOUT_SECONDS = 10.0
 DEFAULT_RATE_LIMIT_PER_MINUTE = 30
 DEFAULT_RETENTION_DAYS = 90
+# As the password rule of handoff/services/auth.py, so that a bad ADMIN_PASSWORD fails before start-up.
+ADMIN_PASSWORD_MIN_CHARS = 12
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 TRUE_WORDS = ("1", "true", "yes", "on")
@@ -51,8 +53,8 @@ class Settings:
         _require(bool(self.database_url), "DATABASE_URL", "must not be empty")
         _require(1 <= self.port <= 65535, "PORT", "must be between 1 and 65535")
         _require("@" in self.admin_email, "ADMIN_EMAIL", "must be an e-mail address")
-        _require(self.admin_password is None or len(self.admin_password) >= 8,
-                 "ADMIN_PASSWORD", "must have at least 8 characters")
+        _require(self.admin_password is None or len(self.admin_password) >= ADMIN_PASSWORD_MIN_CHARS,
+                 "ADMIN_PASSWORD", f"must have at least {ADMIN_PASSWORD_MIN_CHARS} characters")
         _require(self.session_hours > 0, "SESSION_HOURS", "must be positive")
         _require(self.max_message_chars > 0, "MAX_MESSAGE_CHARS", "must be positive")
         _require(self.log_level in LOG_LEVELS, "LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}")

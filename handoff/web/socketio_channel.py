@@ -158,6 +158,9 @@ class SocketIoChannel:
 def attach(app: Sanic) -> SocketIoChannel:
     channel = SocketIoChannel(app)
     channel.sio.attach(app, socketio_path=SOCKETIO_PATH)
+    # Clients request `/socket.io/?EIO=...`; without an exact route the static catch-all would answer 404.
+    app.add_route(channel.sio.eio.handle_request, f"/{SOCKETIO_PATH}/", methods=["GET", "POST", "OPTIONS"],
+                  strict_slashes=True, name="socketio_trailing_slash")
     app.ctx.sio = channel.sio
     app.register_listener(channel.close, "before_server_stop")
     operation = Operation(
