@@ -70,9 +70,9 @@ def tokens(folded: str) -> list[str]:
 @dataclass(frozen=True)
 class _Lexicons:
     insult_whole: frozenset[str]
-    insult_inside: tuple[str, ...]
+    insult_inside: Pattern[str]
     profanity_whole: frozenset[str]
-    profanity_inside: tuple[str, ...]
+    profanity_inside: Pattern[str]
     lookalikes: tuple[str, ...]
     insult_adjectives: tuple[str, ...]
     second_person: frozenset[str]
@@ -84,11 +84,12 @@ class _Lexicons:
 def _lexicons() -> _Lexicons:
     """Folds and compiles the lexicons once, on first use (nothing happens at import time)."""
 
-    def split(stems: Iterable[str]) -> tuple[frozenset[str], tuple[str, ...]]:
-        # A trailing space in the lexicon means "whole word only" (e.g. "pack " must not hit "Packung").
+    def split(stems: Iterable[str]) -> tuple[frozenset[str], Pattern[str]]:
+        # A trailing space in the lexicon means "whole word only" (e.g. "pack " must not hit "Packung");
+        # other stems match inside a word, and the pattern returns that whole word for the lookalike check.
         whole = frozenset(fold(s.strip()) for s in stems if s.endswith(" "))
-        inside = tuple(sorted({fold(s) for s in stems if not s.endswith(" ")}))
-        return whole, inside
+        inside = sorted({re.escape(fold(s)) for s in stems if not s.endswith(" ")}, key=len, reverse=True)
+        return whole, re.compile(r"[a-z0-9]*(?:" + "|".join(inside) + r")[a-z0-9]*")
 
     def compile_all(patterns: Iterable[str]) -> Pattern[str]:
         return re.compile("|".join(f"(?:{fold(p)})" for p in patterns))
@@ -136,9 +137,11 @@ def detect_cues(text: str) -> list[str]:
         fired.add(REPEATED_LETTERS)
     if any(e in text for e in lexicon.ANGRY_EMOJI):
         fired.add(ANGRY_EMOJI)
-    if _has_stem(words, lex.insult_whole, lex.insult_inside, lex.lookalikes) or _insulting_adjective(words, lex):
+    if _has_stem(folded, words, lex.insult_whole, lex.insult_inside, lex.lookalikes) or _insulting_adjective(
+        words, lex
+    ):
         fired.add(INSULT)
-    if _has_stem(words, lex.profanity_whole, lex.profanity_inside, lex.lookalikes):
+    if _has_stem(folded, words, lex.profanity_whole, lex.profanity_inside, lex.lookalikes):
         fired.add(PROFANITY)
     for cue, pattern in lex.patterns.items():
         if pattern.search(folded):
@@ -158,14 +161,11 @@ def _is_shouting(text: str) -> bool:
 
 
 def _has_stem(
-    words: list[str], whole: frozenset[str], inside: tuple[str, ...], lookalikes: tuple[str, ...]
+    folded: str, words: list[str], whole: frozenset[str], inside: Pattern[str], lookalikes: tuple[str, ...]
 ) -> bool:
-    for word in words:
-        if word in whole:
-            return True
-        if any(stem in word for stem in inside) and not any(look in word for look in lookalikes):
-            return True
-    return False
+    if not whole.isdisjoint(words):
+        return True
+    return any(not any(look in hit for look in lookalikes) for hit in inside.findall(folded))
 
 
 def _insulting_adjective(words: list[str], lex: _Lexicons) -> bool:

@@ -57,22 +57,22 @@ class ToneResult:
 CALM_RESULT = ToneResult(label=CALM, score=0.0, cues=[], probabilities={CALM: 1.0})
 
 
-def _ngram_counts(text: str, config: ToneModelConfig) -> tuple[Counter[str], list[str]]:
-    """Sparse n-gram counts of one message, and the cues that fired (they are features too)."""
+def _ngram_counts(text: str, config: ToneModelConfig) -> tuple[Counter[str], Counter[str], list[str]]:
+    """Character and word n-gram counts of one message, and the cues that fired (they are features too)."""
     folded = cues.fold(text)
-    counts: Counter[str] = Counter()
+    chars: list[str] = []
     # Character n-grams inside padded whitespace-separated chunks, like scikit-learn's "char_wb":
     # they survive typos, missing umlauts and German compounds; punctuation stays attached ("paket!!!").
     for chunk in folded.split():
         padded = f" {chunk} "
-        for n in range(config.char_ngram_min, config.char_ngram_max + 1):
-            for start in range(len(padded) - n + 1):
-                counts[CHAR_PREFIX + padded[start : start + n]] += 1
+        length = len(padded)
+        for n in range(config.char_ngram_min, min(config.char_ngram_max, length) + 1):
+            chars += [padded[i : i + n] for i in range(length - n + 1)]
     words = cues.tokens(folded)
+    word_grams: list[str] = []
     for n in range(1, config.word_ngram_max + 1):
-        for start in range(len(words) - n + 1):
-            counts[WORD_PREFIX + " ".join(words[start : start + n])] += 1
-    return counts, cues.detect_cues(text)
+        word_grams += [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+    return Counter(chars), Counter(word_grams), cues.detect_cues(text)
 
 
 def _dense_features(text: str, fired: list[str], config: ToneModelConfig) -> np.ndarray:
@@ -92,9 +92,12 @@ class ToneModel:
     ) -> None:
         self.config = config
         self.vocabulary = list(vocabulary)
-        self._index = {gram: i for i, gram in enumerate(self.vocabulary)}
+        self._char_index = {g[len(CHAR_PREFIX) :]: i for i, g in enumerate(self.vocabulary) if g.startswith(CHAR_PREFIX)}
+        self._word_index = {g[len(WORD_PREFIX) :]: i for i, g in enumerate(self.vocabulary) if g.startswith(WORD_PREFIX)}
         self.idf = np.asarray(idf, dtype=np.float64)
         self.coef = np.asarray(coef, dtype=np.float64)
+        # One contiguous row per feature: gathering the few active rows is the whole prediction cost.
+        self._coef_by_feature = np.ascontiguousarray(self.coef.T)
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.labels = tuple(labels)
 
@@ -110,8 +113,9 @@ class ToneModel:
             raise ValueError(f"need equally many texts and labels from {TONE_LABELS}; unknown: {sorted(unknown)}")
         featurized = [_ngram_counts(text, config) for text in texts]
         document_frequency: Counter[str] = Counter()
-        for counts, _ in featurized:
-            document_frequency.update(counts.keys())
+        for chars, words, _ in featurized:
+            document_frequency.update(CHAR_PREFIX + g for g in chars)
+            document_frequency.update(WORD_PREFIX + g for g in words)
         vocabulary = sorted(g for g, df in document_frequency.items() if df >= config.min_df)
         n_docs = len(texts)
         # Smoothed idf, as scikit-learn's TfidfVectorizer(smooth_idf=True).
@@ -119,11 +123,11 @@ class ToneModel:
         untrained = cls(config, vocabulary, idf, np.zeros((len(TONE_LABELS), 0)), np.zeros(len(TONE_LABELS)))
         rows, cols, values = [], [], []
         dense = []
-        for row, (text, (counts, fired)) in enumerate(zip(texts, featurized)):
-            indices, weights = untrained._sparse_vector(counts)
+        for row, (text, (chars, words, fired)) in enumerate(zip(texts, featurized)):
+            indices, weights = untrained._sparse_vector(chars, words)
             rows.extend([row] * len(indices))
-            cols.extend(indices)
-            values.extend(weights)
+            cols.extend(indices.tolist())
+            values.extend(weights.tolist())
             dense.append(_dense_features(text, fired, config))
         sparse = csr_matrix((values, (rows, cols)), shape=(n_docs, len(vocabulary)))
         matrix = hstack([sparse, csr_matrix(np.vstack(dense))]).tocsr()
@@ -142,31 +146,28 @@ class ToneModel:
         return cls(config, vocabulary, idf, classifier.coef_[order], classifier.intercept_[order])
 
     # --- prediction -----------------------------------------------------------------------------------
-    def _sparse_vector(self, counts: Counter[str]) -> tuple[list[int], list[float]]:
+    def _sparse_vector(self, chars: Counter[str], words: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
         """TF-IDF (sublinear tf), l2-normalised separately for characters and words so neither drowns the other."""
-        blocks: dict[str, tuple[list[int], list[float]]] = {CHAR_PREFIX: ([], []), WORD_PREFIX: ([], [])}
-        for gram, count in counts.items():
-            index = self._index.get(gram)
-            if index is None:
+        all_indices, all_weights = [], []
+        for counts, index in ((chars, self._char_index), (words, self._word_index)):
+            known = [(i, c) for gram, c in counts.items() if (i := index.get(gram)) is not None]
+            if not known:
                 continue
-            indices, weights = blocks[gram[: len(CHAR_PREFIX)]]
-            indices.append(index)
-            weights.append((1.0 + math.log(count)) * self.idf[index])
-        all_indices: list[int] = []
-        all_weights: list[float] = []
-        for indices, weights in blocks.values():
-            norm = math.sqrt(sum(w * w for w in weights)) or 1.0
-            all_indices.extend(indices)
-            all_weights.extend(w / norm for w in weights)
-        return all_indices, all_weights
+            indices = np.array([k[0] for k in known], dtype=np.int64)
+            weights = (1.0 + np.log(np.array([k[1] for k in known], dtype=np.float64))) * self.idf[indices]
+            all_indices.append(indices)
+            all_weights.append(weights / np.sqrt(weights @ weights))
+        if not all_indices:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.concatenate(all_indices), np.concatenate(all_weights)
 
     def predict(self, text: str) -> ToneResult:
-        counts, fired = _ngram_counts(text, self.config)
-        indices, weights = self._sparse_vector(counts)
+        chars, words, fired = _ngram_counts(text, self.config)
+        indices, weights = self._sparse_vector(chars, words)
         n_sparse = len(self.vocabulary)
-        logits = self.intercept + self.coef[:, n_sparse:] @ _dense_features(text, fired, self.config)
-        if indices:
-            logits = logits + self.coef[:, indices] @ np.asarray(weights)
+        logits = self.intercept + _dense_features(text, fired, self.config) @ self._coef_by_feature[n_sparse:]
+        if len(indices):
+            logits = logits + weights @ self._coef_by_feature[indices]
         exp = np.exp(logits - logits.max())
         probabilities = exp / exp.sum()
         by_label = {label: float(p) for label, p in zip(self.labels, probabilities)}

@@ -1,0 +1,135 @@
+"""Text and Markdown rendering of a tone evaluation run (docs/tone.md is generated from here)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.tone import metrics
+
+if TYPE_CHECKING:  # avoids a cycle: evaluate imports report
+    from bot.tone.evaluate import EvaluationRun
+
+COMMAND = "python -m bot.tone.evaluate --write-report   (make eval-tone prints the same figures)"
+HOLDOUT_MACRO_F1_TARGET = 0.85
+HANDOFF_PRECISION_TARGET = 0.85
+GERMEVAL_2018_MACRO_F1_TARGET = 0.65
+GERMEVAL_2017_NEGATIVE_F1_TARGET = 0.50
+HANDOFF = "handoff"
+
+METHOD = """\
+## Method
+
+- **Labels.** `calm` (including plain problem reports: "kaputt", "leider", "storniert", "falsch" are not anger),
+  `frustrated` (anger, impatience, sarcasm, repeated contact, threats to cancel, go public or go to a lawyer),
+  `abusive` (name-calling aimed at people or the company, coarse profanity such as "Scheiße"/"Arsch"/"fick",
+  threats against people). Trainers' rule of thumb: criticism ("unfähig", "Saftladen", "Frechheit") is
+  `frustrated`; calling names ("Idioten", "Betrüger", "Stümper") or coarse words make it `abusive`.
+- **Data.** `data/tone/*.yml` (top-level key `tone:`, so Rasa's NLU importer ignores them), hand-written
+  German support-chat messages. `tests/tone_holdout.yml` was written separately and is never trained on.
+- **Features.** Text folded (lower case, umlauts → a/o/u, ß → ss, stretched letters shortened);
+  TF-IDF (sublinear tf, smoothed idf, min_df 2) of character 2-5-grams inside words and word 1-2-grams, each
+  block l2-normalised; plus 17 binary cue features from hand-written German lexicons and patterns
+  (`bot/tone/cues.py`, `bot/tone/lexicon.py`: caps, "!!!", "???", stretched letters, insult, profanity,
+  mild profanity, threat, legal/cancel/public threat, repeat contact, waiting time, sarcasm, demand,
+  incompetence, angry emoji) and 4 graded typographic features.
+- **Model.** Multinomial logistic regression (scikit-learn, lbfgs, balanced class weights) at training time
+  only; prediction is numpy over the stored vocabulary and coefficients (`tone_model.json` + `.npz`, no
+  pickle). `label` is the most probable label; `score` = P(frustrated) + P(abusive).
+- **External sets (measuring only).** GermEval 2017 (Deutsche Bahn feedback): `negative` vs rest, predicted
+  negative = label frustrated or abusive. GermEval 2018 (offensive tweets): OFFENSE vs OTHER, reported in two
+  variants because a frustrated tweet is not necessarily offensive: primary *abusive = OFFENSE*, and
+  *abusive or frustrated = OFFENSE*. Mentions, links and `|LBR|` markers are removed before scoring.
+  These sets are never trained on and no text from them is in the repository.
+"""
+
+
+def _targets(run: "EvaluationRun") -> list[tuple[str, float, float]]:
+    rows = [
+        ("held-out macro-F1", run.holdout.macro_f1, HOLDOUT_MACRO_F1_TARGET),
+        ("held-out precision of handoff-triggering labels", run.handoff.per_label[HANDOFF].precision,
+         HANDOFF_PRECISION_TARGET),
+    ]
+    germeval_2018 = run.external.get("GermEval 2018, abusive = OFFENSE")
+    if germeval_2018:
+        rows.append(("GermEval 2018 OFFENSE-vs-OTHER macro-F1 (abusive = OFFENSE)", germeval_2018.macro_f1,
+                     GERMEVAL_2018_MACRO_F1_TARGET))
+    germeval_2017 = run.external.get("GermEval 2017, all rows")
+    if germeval_2017:
+        rows.append(("GermEval 2017 negative-class F1 (all rows)", germeval_2017.per_label["negative"].f1,
+                     GERMEVAL_2017_NEGATIVE_F1_TARGET))
+    return rows
+
+
+def _handoff_line(run: "EvaluationRun") -> str:
+    s = run.handoff.per_label[HANDOFF]
+    return (f"handoff-triggering labels (frustrated+abusive vs calm): precision {s.precision:.3f}, "
+            f"recall {s.recall:.3f}, F1 {s.f1:.3f}")
+
+
+def render_text(run: "EvaluationRun", show_errors: bool = False) -> str:
+    counts = ", ".join(f"{label} {n}" for label, n in run.training_counts.items())
+    parts = [
+        f"training examples: {sum(run.training_counts.values())} ({counts})",
+        f"\n== held-out ({sum(s.support for s in run.holdout.per_label.values())} messages) ==",
+        metrics.format_evaluation(run.holdout),
+        _handoff_line(run),
+        f"expected calibration error of score (10 bins): {run.calibration_error:.3f}",
+        f"mean inference time per message: {run.mean_inference_ms:.3f} ms",
+    ]
+    for name, evaluation in run.external.items():
+        parts.append(f"\n== {name} ({run.external_sizes[name]} rows) ==")
+        parts.append(metrics.format_evaluation(evaluation))
+    if not run.external:
+        parts.append("\n(external evaluation data not found; skipped)")
+    parts.append("\n== targets ==")
+    for name, value, target in _targets(run):
+        parts.append(f"{'met ' if value >= target else 'MISS'} {name}: {value:.3f} (target {target:.2f})")
+    if show_errors:
+        parts.append("\n== held-out errors (true -> predicted) ==")
+        parts.extend(f"{truth} -> {predicted}: {text}" for truth, predicted, text in run.holdout_errors)
+    return "\n".join(parts)
+
+
+def _markdown_table(evaluation: metrics.Evaluation) -> list[str]:
+    lines = ["| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for label, s in evaluation.per_label.items():
+        lines.append(f"| {label} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.support} |")
+    lines.append(f"| **macro** | | | **{evaluation.macro_f1:.3f}** | |")
+    lines += ["", "Confusion (rows = true, columns = predicted):", "",
+              "| | " + " | ".join(evaluation.labels) + " |", "|---" * (len(evaluation.labels) + 1) + "|"]
+    for label, row in zip(evaluation.labels, evaluation.confusion):
+        lines.append(f"| {label} | " + " | ".join(str(c) for c in row) + " |")
+    return lines
+
+
+def render_markdown(run: "EvaluationRun", on: date) -> str:
+    counts = ", ".join(f"{label} {n}" for label, n in run.training_counts.items())
+    lines = [
+        "# Tone scorer",
+        "",
+        "Generated by `python -m bot.tone.evaluate --write-report`; do not edit by hand.",
+        "",
+        f"- Date: {on.isoformat()}",
+        f"- Command: `{COMMAND}`",
+        f"- Training examples: {sum(run.training_counts.values())} ({counts})",
+        "",
+        "## Targets",
+        "",
+        "| figure | value | target | |",
+        "|---|---|---|---|",
+    ]
+    for name, value, target in _targets(run):
+        lines.append(f"| {name} | {value:.3f} | {target:.2f} | {'met' if value >= target else 'missed'} |")
+    lines += ["", "## Held-out set (`tests/tone_holdout.yml`)", ""] + _markdown_table(run.holdout)
+    lines += ["", f"- {_handoff_line(run)}",
+              f"- Expected calibration error of `score` (10 bins): {run.calibration_error:.3f}",
+              f"- Mean inference time per message (one core, cues + n-grams + numpy): "
+              f"{run.mean_inference_ms:.3f} ms", ""]
+    if run.external:
+        lines += ["## External German data (measured, never trained on)", ""]
+        for name, evaluation in run.external.items():
+            lines += [f"### {name} ({run.external_sizes[name]} rows)", ""] + _markdown_table(evaluation) + [""]
+    else:
+        lines += ["External evaluation data (../shared/data) was not present for this run.", ""]
+    lines.append(METHOD)
+    return "\n".join(lines)

@@ -1,0 +1,86 @@
+import pytest
+
+from bot.tone import cues
+
+pytestmark = pytest.mark.unit
+
+ANGER_CUES = set(cues.CUE_NAMES) - {cues.DEMAND, cues.INCOMPETENCE}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("WANN KOMMT ENDLICH MEIN PAKET", cues.CAPS),
+        ("Wo ist mein Paket!!!", cues.EXCLAMATIONS),
+        ("Was ist denn jetzt los???", cues.QUESTION_MARKS),
+        ("Hallooooo, jemand da?", cues.REPEATED_LETTERS),
+        ("Ihr seid doch alle Vollidioten", cues.INSULT),
+        ("Ihr Drecksbetrüger", cues.INSULT),
+        ("Betruger seid ihr", cues.INSULT),
+        ("Ihr seid echt dämlich", cues.INSULT),
+        ("Scheißladen", cues.PROFANITY),
+        ("Leck mich doch", cues.PROFANITY),
+        ("Verdammt nochmal", cues.MILD_PROFANITY),
+        ("Ich weiß, wo euer Lager ist", cues.THREAT),
+        ("Mein Anwalt meldet sich bei Ihnen", cues.LEGAL_THREAT),
+        ("Ich gehe zur Verbraucherzentrale", cues.LEGAL_THREAT),
+        ("Ich bestelle nie wieder bei euch", cues.CANCEL_THREAT),
+        ("Das gibt eine schlechte Bewertung auf Trustpilot", cues.PUBLIC_THREAT),
+        ("Ich schreibe zum dritten Mal", cues.REPEAT_CONTACT),
+        ("Ich habe schon fünfmal angerufen", cues.REPEAT_CONTACT),
+        ("Ich warte seit drei Wochen", cues.WAITING_TIME),
+        ("Toller Service, wirklich", cues.SARCASM),
+        ("Danke für nichts", cues.SARCASM),
+        ("Ich will mein Geld sofort", cues.DEMAND),
+        ("So ein Saftladen", cues.INCOMPETENCE),
+        ("Na toll 😡", cues.ANGRY_EMOJI),
+    ],
+)
+def test_cue_fires(text: str, expected: str) -> None:
+    assert expected in cues.detect_cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mein Toaster ist leider kaputt angekommen.",
+        "Die Bestellung wurde storniert, ich weiß nicht warum.",
+        "Der Wasserkocher ist defekt, ich möchte ihn reklamieren.",
+        "Ich habe den falschen Artikel bekommen, das Problem ist die Größe.",
+        "Das Paket ist nicht angekommen, können Sie nachsehen?",
+        "Die Packung war beschädigt, der Inhalt ist aber heil.",
+        "Ich möchte meinen Marschrucksack zurückgeben.",
+        "Das DHL Paket mit der IBAN-Rechnung als PDF kam nicht an.",
+        "Ich bin nicht dumm, aber ich verstehe die Anleitung nicht.",
+        "Die Giraffen-Tasse hat einen Sprung.",
+    ],
+)
+def test_calm_problem_reports_fire_no_anger_cue(text: str) -> None:
+    assert set(cues.detect_cues(text)) & ANGER_CUES == set()
+
+
+def test_negated_insulting_adjective_is_not_an_insult() -> None:
+    assert cues.INSULT not in cues.detect_cues("Sie sind nicht dumm, das weiß ich")
+    assert cues.INSULT in cues.detect_cues("Sie sind dumm")
+
+
+def test_acronyms_are_not_shouting() -> None:
+    assert cues.CAPS not in cues.detect_cues("Kommt das Paket mit DHL oder DPD?")
+
+
+def test_cues_come_in_fixed_order_without_duplicates() -> None:
+    fired = cues.detect_cues("IHR BETRÜGER!!! Ich warte seit drei Wochen, mein Anwalt!!!")
+    assert fired == [c for c in cues.CUE_NAMES if c in fired]
+    assert len(fired) == len(set(fired))
+    assert {cues.CAPS, cues.EXCLAMATIONS, cues.INSULT, cues.WAITING_TIME, cues.LEGAL_THREAT} <= set(fired)
+
+
+def test_fold_makes_spelling_variants_alike() -> None:
+    assert cues.fold("SCHEIßE") == cues.fold("scheisse") == cues.fold("Scheiiiisse")
+    assert cues.fold("zurück") == cues.fold("zurueck") == cues.fold("zuruck")
+
+
+def test_typographic_features_are_between_zero_and_one() -> None:
+    features = cues.typographic_features("WARUM DAUERT DAS SO LANGE?????!!!!!!" * 20)
+    assert all(0.0 <= value <= 1.0 for value in features.values())
+    assert features["upper_share"] == 1.0
