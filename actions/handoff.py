@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.escalation.names import (
@@ -17,6 +17,7 @@ from bot.escalation.names import (
 from bot.escalation.summary import build_handoff_summary
 
 REQUESTED_SLOT = "requested_slot"
+ACTION_LISTEN = "action_listen"
 
 
 class ActionHandoff(Action):
@@ -41,4 +42,7 @@ class ActionHandoff(Action):
         events: List[EventType] = [ActiveLoop(None), SlotSet(SLOT_ESCALATION, None)]
         if tracker.active_loop.get("name"):
             events.append(SlotSet(REQUESTED_SLOT, None))
+        # The policy hands off at any point of a conversation, where no rule or story says what comes next;
+        # the bot's turn ends here, so that nothing (e.g. the core fallback) answers in the agent's place.
+        events.append(FollowupAction(ACTION_LISTEN))
         return events

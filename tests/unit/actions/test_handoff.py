@@ -64,6 +64,7 @@ async def test_handoff_after_the_policy_escalated_carries_its_reasons() -> None:
     kinds = [(event["event"], event.get("name"), event.get("value")) for event in returned]
     assert ("active_loop", None, None) in kinds
     assert ("slot", "escalation", None) in kinds
+    assert ("followup", "action_listen", None) in kinds
 
 
 async def test_handoff_from_a_rule_without_escalation_is_the_customers_request() -> None:
