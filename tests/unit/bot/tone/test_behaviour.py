@@ -1,0 +1,52 @@
+"""The shipped model on a few unmistakable held-out messages (all taken from tests/tone_holdout.yml)."""
+from pathlib import Path
+
+import pytest
+
+from bot.tone.data import load_tone_examples
+from bot.tone.model import ToneModel
+from bot.tone.training import train_tone_model
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[4]
+HOLDOUT = ROOT / "tests" / "tone_holdout.yml"
+
+CLEAR_CASES = [
+    ("Was für ein Haufen Idioten ihr seid.", "abusive"),
+    ("Scheißfirma, Scheißservice, Scheißprodukte.", "abusive"),
+    ("IHR SEID ALLE ARSCHLÖCHER!!!", "abusive"),
+    ("Wenn bis Donnerstag kein Geld da ist, leite ich rechtliche Schritte ein.", "frustrated"),
+    ("WARUM ANTWORTET HIER KEINER?", "frustrated"),
+    ("Drei Wochen! Drei Wochen warte ich jetzt auf eine simple Rückerstattung.", "frustrated"),
+    ("Der Teekessel hat eine Delle, wahrscheinlich vom Transport. Was schlagen Sie vor?", "calm"),
+    ("Leider ist die Lieferung nicht vollständig, der Deckel fehlt.", "calm"),
+    ("Ich habe versehentlich Expressversand gewählt, kann man das rückgängig machen?", "calm"),
+]
+
+
+@pytest.fixture(scope="module")
+def shipped_model() -> ToneModel:
+    model, _ = train_tone_model(ROOT / "data" / "tone")
+    return model
+
+
+def test_cases_come_from_the_holdout_and_are_never_trained_on() -> None:
+    holdout = {(e.text, e.label) for e in load_tone_examples(HOLDOUT)}
+    training = {e.text.casefold() for e in load_tone_examples(ROOT / "data" / "tone")}
+    for text, label in CLEAR_CASES:
+        assert (text, label) in holdout
+        assert text.casefold() not in training
+
+
+@pytest.mark.parametrize(("text", "label"), CLEAR_CASES)
+def test_clear_case(shipped_model: ToneModel, text: str, label: str) -> None:
+    result = shipped_model.predict(text)
+    assert result.label == label
+    assert (result.score >= 0.5) == (label != "calm")
+
+
+def test_holdout_shares_no_message_with_training_data() -> None:
+    holdout = {e.text.casefold() for e in load_tone_examples(HOLDOUT)}
+    training = {e.text.casefold() for e in load_tone_examples(ROOT / "data" / "tone")}
+    assert holdout.isdisjoint(training)
