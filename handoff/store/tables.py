@@ -173,3 +173,37 @@ settings = Table(
 )
 
 Index("ix_conversations_queue", conversations.c.status, conversations.c.priority, conversations.c.waiting_since)
+
+# --- Trainer loop (revision 0002): annotations of customer messages and the model registry. ---
+
+annotations = Table(
+    "annotations", metadata,
+    _id(),
+    # No foreign key to messages: an annotation (already redacted) may outlive its conversation's deletion.
+    Column("message_id", String(ID_LENGTH), nullable=False, unique=True),
+    Column("conversation_id", String(ID_LENGTH), nullable=True, index=True),
+    Column("action", String(16), nullable=False),           # confirm | correct | tone | dismiss
+    Column("intent", String(128), nullable=True),
+    Column("tone_label", String(32), nullable=True),
+    Column("text", Text, nullable=True),                    # redacted; never the customer's raw text
+    Column("annotated_by", String(ID_LENGTH), nullable=True),
+    Column("annotator_name", String(128), nullable=True),
+    Column("annotated_at", UtcDateTime, nullable=False),
+    Column("exported_at", UtcDateTime, nullable=True),
+)
+
+models = Table(
+    "models", metadata,
+    _id(),
+    Column("path", String(1024), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False, index=True),   # candidate | live | previous | rejected | retired
+    Column("metrics", JSON, nullable=True),
+    Column("comparison", JSON, nullable=True),
+    Column("promoted_by", String(128), nullable=True),
+    Column("promoted_at", UtcDateTime, nullable=True),
+    Column("override_by", String(128), nullable=True),
+    Column("override_at", UtcDateTime, nullable=True),
+    Column("override_reason", Text, nullable=True),
+    Column("note", Text, nullable=True),
+)
