@@ -109,7 +109,8 @@ async def _store_bot_reply(
             elif event is None and (bot_message.text or bot_message.buttons):
                 text = bot_message.text
                 if watch and not acknowledged and text:
-                    text, acknowledged = deescalation.prefix_acknowledgement(text, reply.escalation or {}), True
+                    text, acknowledged = deescalation.prefix_acknowledgement(
+                        text, ctx.bot, conversation_id, reply.escalation or {}), True
                 buttons = [{"title": b.title, "payload": b.payload} for b in bot_message.buttons]
                 await append_message(uow, now, conversation_id, message_type=OUTGOING, sender_type=BOT, text=text,
                                      payload={"buttons": buttons} if buttons else None)

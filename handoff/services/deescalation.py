@@ -1,18 +1,17 @@
 """Hooks applied to the bot's reply when the escalation level is `watch`: acknowledge, then offer a person."""
 from __future__ import annotations
 
-import importlib
 import logging
-from typing import Any, Callable
+from typing import Any
 
+from bot.escalation.acknowledge import choose_acknowledgement
 from handoff.bot_engine import Button
 
 log = logging.getLogger(__name__)
 
 WATCH_LEVEL = "watch"
-ACKNOWLEDGE_MODULE = "bot.escalation.acknowledge"
-ACKNOWLEDGE_FUNCTION = "acknowledge"
-# Used only while bot.escalation.acknowledge is not available (it is owned by the escalation package).
+ACKNOWLEDGEMENT_RESPONSE = "utter_ack_frustration"
+# Said only when the model has no utter_ack_frustration variations (e.g. the fake bot in tests).
 FALLBACK_ACKNOWLEDGEMENT = "Ich verstehe, dass das ärgerlich ist."
 HUMAN_REQUEST_PAYLOAD = "/request_human"
 OFFER_PERSON_TEXT = "Wenn Sie möchten, verbinde ich Sie gern mit einer Kollegin oder einem Kollegen."
@@ -23,27 +22,15 @@ def is_watch(escalation: dict[str, Any] | None) -> bool:
     return bool(escalation) and escalation.get("level") == WATCH_LEVEL
 
 
-def _acknowledge_function() -> Callable[[dict[str, Any]], str] | None:
-    try:
-        module = importlib.import_module(ACKNOWLEDGE_MODULE)
-    except ImportError:
-        return None
-    return getattr(module, ACKNOWLEDGE_FUNCTION, None)
+def deescalation_acknowledgement(bot: Any, conversation_id: str, escalation: dict[str, Any]) -> str:
+    """The sentence put before the bot's answer: varied per conversation and turn, specific to the cues."""
+    responses = getattr(bot, "responses", None)
+    variations = responses(ACKNOWLEDGEMENT_RESPONSE) if callable(responses) else []
+    chosen = choose_acknowledgement(variations, conversation_id, int(escalation.get("turns") or 0),
+                                    cues=tuple(escalation.get("cues") or ()))
+    return chosen or FALLBACK_ACKNOWLEDGEMENT
 
 
-def deescalation_acknowledgement(escalation: dict[str, Any]) -> str:
-    """The sentence put before the bot's answer; the choice belongs to `bot.escalation.acknowledge`."""
-    acknowledge = _acknowledge_function()
-    if acknowledge is None:
-        return FALLBACK_ACKNOWLEDGEMENT
-    try:
-        text = acknowledge(escalation)
-    except Exception:  # noqa: BLE001 - a broken acknowledgement must not cost the customer the answer
-        log.exception("escalation acknowledgement failed")
-        return FALLBACK_ACKNOWLEDGEMENT
-    return text if isinstance(text, str) and text.strip() else FALLBACK_ACKNOWLEDGEMENT
-
-
-def prefix_acknowledgement(text: str | None, escalation: dict[str, Any]) -> str:
-    acknowledgement = deescalation_acknowledgement(escalation)
+def prefix_acknowledgement(text: str | None, bot: Any, conversation_id: str, escalation: dict[str, Any]) -> str:
+    acknowledgement = deescalation_acknowledgement(bot, conversation_id, escalation)
     return f"{acknowledgement} {text}" if text else acknowledgement

@@ -18,16 +18,31 @@ class ScriptedBot:
         return None
 
 
-async def test_watch_level_prefixes_acknowledgement_and_offers_a_person(ctx, monkeypatch):
-    monkeypatch.setattr(deescalation, "deescalation_acknowledgement",
-                        lambda escalation: f"Verstehe ({escalation['summary_de']}).")
-    ctx.bot = ScriptedBot(BotReply(messages=(BotMessage(text="Ihr Paket kommt morgen."),), intent="order_status",
-                                   escalation={"level": "watch", "summary_de": "verärgert 0.6"}))
+ACKNOWLEDGEMENTS = ["Das dauert wirklich zu lange, das verstehe ich.", "Ich sehe, dass Sie das ärgert."]
+
+
+class ScriptedBotWithResponses(ScriptedBot):
+    def responses(self, name):
+        return ACKNOWLEDGEMENTS if name == deescalation.ACKNOWLEDGEMENT_RESPONSE else []
+
+
+async def test_watch_level_prefixes_acknowledgement_and_offers_a_person(ctx):
+    ctx.bot = ScriptedBotWithResponses(BotReply(
+        messages=(BotMessage(text="Ihr Paket kommt morgen."),), intent="order_status",
+        escalation={"level": "watch", "turns": 2, "cues": ["waiting_time"], "summary_de": "verärgert 0.6"}))
     conversation, _ = await conversations.start_conversation(ctx, "widget")
     _, _, replies = await customer.customer_writes(ctx, conversation.id, "c1", "Wo bleibt das denn?!")
-    assert replies[0].text == "Verstehe (verärgert 0.6). Ihr Paket kommt morgen."
+    acknowledgement, answer = replies[0].text.rsplit(" Ihr Paket", 1)
+    assert acknowledgement in ACKNOWLEDGEMENTS and answer == " kommt morgen."
     assert replies[1].text == deescalation.OFFER_PERSON_TEXT
     assert replies[1].buttons == [{"title": "Mit einer Person sprechen", "payload": "/request_human"}]
+
+
+async def test_watch_without_variations_uses_the_fallback_sentence(ctx):
+    ctx.bot = ScriptedBot(BotReply(messages=(BotMessage(text="Gern."),), escalation={"level": "watch"}))
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    _, _, replies = await customer.customer_writes(ctx, conversation.id, "c1", "Na toll")
+    assert replies[0].text == f"{deescalation.FALLBACK_ACKNOWLEDGEMENT} Gern."
 
 
 async def test_no_prefix_without_watch(ctx):
@@ -35,13 +50,6 @@ async def test_no_prefix_without_watch(ctx):
     conversation, _ = await conversations.start_conversation(ctx, "widget")
     _, _, replies = await customer.customer_writes(ctx, conversation.id, "c1", "Danke")
     assert [r.text for r in replies] == ["Gern."]
-
-
-def test_acknowledgement_falls_back_when_the_choice_fails(monkeypatch):
-    def broken(escalation):
-        raise RuntimeError("boom")
-    monkeypatch.setattr(deescalation, "_acknowledge_function", lambda: broken)
-    assert deescalation.deescalation_acknowledgement({}) == deescalation.FALLBACK_ACKNOWLEDGEMENT
 
 
 async def test_problem_report_becomes_a_ticket_and_is_not_shown_as_text(ctx):
