@@ -51,7 +51,6 @@ CORS_HEADERS = {
 }
 # Per-IP limits are looser than per-conversation ones: many customers may share one address (NAT, proxies).
 IP_LIMIT_FACTOR = 5
-LOGIN_ATTEMPTS_PER_MINUTE = 10
 WINDOW_SECONDS = 60.0
 
 
@@ -129,7 +128,13 @@ class MessageLimits:
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_conversation = RateLimiter(per_minute, clock=clock)
         self.per_ip = RateLimiter(per_minute * IP_LIMIT_FACTOR, clock=clock)
-        self.logins = RateLimiter(LOGIN_ATTEMPTS_PER_MINUTE, clock=clock)
+        # Guessing one account is stopped by the service's lockout; this limits spraying many accounts.
+        self.logins = RateLimiter(per_minute, clock=clock)
+
+    def check_ip(self, ip: str) -> None:
+        wait = self.per_ip.hit(ip)
+        if wait:
+            raise rate_limited(max(1, math.ceil(wait)))
 
     def check_message(self, conversation_key: str, ip: str) -> None:
         for limiter, key in ((self.per_conversation, conversation_key), (self.per_ip, ip)):

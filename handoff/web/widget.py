@@ -53,7 +53,7 @@ def blueprint() -> Blueprint:
         "Start a conversation; keep both values (localStorage)", TAG,
         {201: obj(("conversation_id", "token"), conversation_id=STRING, token=STRING)}, errors=(429,)))
     async def start(request: Request) -> HTTPResponse:
-        app_context(request).limits.check_message("new-conversation", client_ip(request))
+        app_context(request).limits.check_ip(client_ip(request))
         conversation, token = await conversations.start_conversation(services(request), WIDGET_CHANNEL)
         return json({"conversation_id": conversation.id, "token": token}, status=201)
 

@@ -11,13 +11,15 @@ from tests.integration.handoff.web.server import Api, RunningServer, start_serve
 
 ADMIN_EMAIL = "admin@nordwind.test"
 ADMIN_PASSWORD = "admin-passwort-123"
+TEST_RATE_LIMIT = 1000
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def sqlite_environment(tmp_path) -> dict[str, str]:
+    # Every test client comes from 127.0.0.1: the per-IP limits are raised here and tested on their own server.
     return {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/handoff.db", "ADMIN_EMAIL": ADMIN_EMAIL,
-            "ADMIN_PASSWORD": ADMIN_PASSWORD}
+            "ADMIN_PASSWORD": ADMIN_PASSWORD, "RATE_LIMIT_PER_MINUTE": str(TEST_RATE_LIMIT)}
 
 
 @pytest.fixture(scope="module")

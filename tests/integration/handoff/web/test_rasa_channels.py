@@ -89,7 +89,8 @@ async def test_socketio_channel_answers_like_rasa_and_emits_the_agents_reply(sql
             texts.append((await asyncio.wait_for(received.get(), REPLY_TIMEOUT_SECONDS)).get("text"))
         assert texts.count("Guten Tag, hier ist Jonas.") == 1
     finally:
-        await client.disconnect()
+        # abort: a polite polling disconnect waits for the pending long-poll (up to the 25 s ping interval).
+        await client.eio.disconnect(abort=True)
         await console.close()
         await api.close()
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.integration.handoff.web.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, TEST_DATABASE_URL, \
-    TEST_REDIS_URL, make_admin_api
+    TEST_RATE_LIMIT, TEST_REDIS_URL, make_admin_api
 from tests.integration.handoff.web.lifecycle import run_lifecycle
 from tests.integration.handoff.web.server import RunningServer, start_server
 
@@ -43,7 +43,8 @@ def private_database() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def two_instances(module_tmp, private_database) -> Iterator[tuple[RunningServer, RunningServer]]:
     environment = {"DATABASE_URL": private_database, "REDIS_URL": TEST_REDIS_URL,
-                   "ADMIN_EMAIL": ADMIN_EMAIL, "ADMIN_PASSWORD": ADMIN_PASSWORD}
+                   "ADMIN_EMAIL": ADMIN_EMAIL, "ADMIN_PASSWORD": ADMIN_PASSWORD,
+                   "RATE_LIMIT_PER_MINUTE": str(TEST_RATE_LIMIT)}
     first = start_server(module_tmp, environment)
     second = start_server(module_tmp, environment)
     yield first, second
