@@ -32,7 +32,7 @@ function messageElement(message) {
     : sender === "agent" ? (message.sender_name || "Agent") : (SENDER_NAMES[sender] || sender);
   return h("li", { class: `msg msg--${kind}`, "data-seq": String(message.seq) },
     h("div", { class: "msg-head" },
-      h("span", { class: "msg-sender" }, name),
+      h("span", { class: sender === "system" && !message.private ? "msg-sender sr-only" : "msg-sender" }, name),
       h("time", { datetime: message.created_at || "" }, formatTime(message.created_at))),
     h("p", { class: "msg-text" }, message.text || ""),
     understanding(message),
