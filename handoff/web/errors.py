@@ -123,6 +123,8 @@ def describe(exception: BaseException) -> tuple[int, str, str, str | None]:
                 message = ("Das ist im aktuellen Zustand des Gesprächs nicht möglich."
                            if isinstance(exception, InvalidTransition) else GENERIC_MESSAGES[UNAVAILABLE])
             return status, code, message or code, field
+    if isinstance(exception, (IsADirectoryError, NotADirectoryError)):
+        return 404, NOT_FOUND, GENERIC_MESSAGES[NOT_FOUND], None  # a static URL naming a directory
     if isinstance(exception, SanicException):
         status = int(getattr(exception, "status_code", 500) or 500)
         code = SANIC_STATUS_CODES.get(status, BAD_REQUEST if status < 500 else INTERNAL)

@@ -34,6 +34,12 @@ def blueprint(directory: Path = STATIC_DIRECTORY) -> Blueprint:
     async def console_page(request: Request) -> HTTPResponse:
         return await _page(f"{CONSOLE_DIRECTORY}/{INDEX_FILE}")
 
+    # Exact route: otherwise the static catch-all below would take `/console/` as a directory request.
+    @bp.get("/console/", strict_slashes=True, name="console_page_slash",
+            ctx_api=Operation("Agent console (HTML)", "ui", {200: None}, errors=(404,)))
+    async def console_page_slash(request: Request) -> HTTPResponse:
+        return await _page(f"{CONSOLE_DIRECTORY}/{INDEX_FILE}")
+
     # Everything else in the directory (widget.js, widget/*.js, CSS, console assets); missing files are JSON 404s.
     # (Sanic's static() takes no route context; openapi.py describes static routes itself.)
     bp.static("/", str(directory), name="files")

@@ -114,3 +114,17 @@ async def test_messages_per_conversation_are_rate_limited(tmp_path):
         assert body["error"]["code"] == "rate_limited" and int(headers["Retry-After"]) >= 1
     finally:
         server.stop()
+
+
+async def test_pages_and_static_directories(sqlite_server):
+    api = Api(sqlite_server.base)
+    try:
+        for path in ("/console/", "/console"):
+            status, _, headers = await api.request("GET", path)
+            assert status in (200, 404) and status != 500, path  # 404 until the console files exist
+        status, body, _ = await api.request("GET", "/widget/")
+        assert status == 404 and body["error"]["code"] == "not_found"
+        status, _, headers = await api.request("GET", "/")
+        assert status == 200 and headers["Content-Type"].startswith("text/html")
+    finally:
+        await api.close()

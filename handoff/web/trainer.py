@@ -1,0 +1,204 @@
+"""Trainer API under `/api/trainer` (role trainer or admin) and the trainer page at `/trainer`.
+
+Review inbox, annotate, export (into data/ or as a patch), retrain + evaluate in the background with progress,
+the model registry, promote (hot swap; overriding the gate needs role admin) and rollback.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sanic import Blueprint, Sanic
+from sanic.blueprint_group import BlueprintGroup
+from sanic.request import Request
+from sanic.response import HTTPResponse, file, json
+
+from handoff.training.annotate import AlreadyAnnotated, AnnotationError, Annotator, MessageNotFound
+from handoff.training.inbox import REASONS, InboxFilter
+from handoff.training.project import Project
+from handoff.training.promotion import Actor, PromotionRefused, UnknownModel, ensure_live_registered
+from handoff.training.retrain import TrainingBusy
+from handoff.training.runtime import Trainer
+from handoff.web.agent_auth import ADMIN_ROLES, ROLE_ADMIN, ROLE_TRAINER, authenticate
+from handoff.web.context import app_context
+from handoff.web.errors import ApiError, CONFLICT, forbidden, invalid, not_found
+from handoff.web.inputs import json_object, optional_text
+from handoff.web.openapi import AGENT_BEARER, AGENT_SESSION, ANY_OBJECT, Operation
+
+logger = logging.getLogger(__name__)
+
+TAG = "trainer"
+AUTH = (AGENT_SESSION, AGENT_BEARER)
+ERRORS = (400, 401, 403, 404, 409, 422)
+TRAINER_ROLES = frozenset({ROLE_TRAINER, ROLE_ADMIN})
+PAGE = Path(__file__).resolve().parent.parent / "static" / "trainer" / "index.html"
+HTML_TYPE = "text/html; charset=utf-8"
+ID_CHARS, NAME_CHARS, REASON_CHARS = 64, 128, 1000
+MAX_INBOX = 500
+EXPORT_MODES = ("write", "patch")
+
+
+def _operation(summary: str) -> Operation:
+    return Operation(summary, TAG, {200: ANY_OBJECT}, security=AUTH, errors=ERRORS)
+
+
+def trainer_of(request: Request) -> Trainer:
+    trainer = getattr(app_context(request), "trainer", None)
+    if trainer is None:
+        raise ApiError(503, "unavailable", "Der Trainer-Bereich startet noch.")
+    return trainer
+
+
+def conflict(message: str, reasons: list[str] | None = None) -> HTTPResponse:
+    return json({"error": {"code": CONFLICT, "message": message, "reasons": reasons or []}}, status=409)
+
+
+def _date(request: Request, name: str) -> datetime | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise invalid(name, "Datum im Format JJJJ-MM-TT erwartet.") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _inbox_filter(request: Request) -> InboxFilter:
+    reason = request.args.get("reason") or None
+    if reason is not None and reason not in REASONS:
+        raise invalid("reason", f"Einer von {', '.join(REASONS)} erwartet.")
+    try:
+        limit = min(int(request.args.get("limit", 100)), MAX_INBOX)
+    except ValueError:
+        raise invalid("limit", "Ganze Zahl erwartet.") from None
+    return InboxFilter(_date(request, "since"), _date(request, "until"), request.args.get("intent") or None,
+                       reason, limit)
+
+
+async def start_trainer(app: Sanic, _loop: object) -> None:
+    """After the app's own resources exist: the trainer shares its database and its live bot."""
+    context = app.ctx
+    settings = context.settings
+    live_path = Path(settings.model_path)
+    project = Project.from_env(os.environ, Path.cwd(), live_path.resolve().parent)
+    context.trainer = Trainer.create(context.engine, project, bot=context.bot, install_path=live_path)
+    if live_path.exists() and hasattr(context.bot, "swap_model"):
+        try:
+            await ensure_live_registered(context.trainer.loop, live_path)
+        except Exception:  # the chat must start even if the registry cannot be written now
+            logger.exception("could not register the live model")
+
+
+async def stop_trainer(app: Sanic, _loop: object) -> None:
+    trainer = getattr(app.ctx, "trainer", None)
+    if trainer is not None:
+        await trainer.close()
+
+
+def blueprint() -> BlueprintGroup:
+    """The API and the page, registered together with one `app.blueprint(trainer.blueprint())`."""
+    return Blueprint.group(api_blueprint(), page_blueprint())
+
+
+def api_blueprint() -> Blueprint:
+    bp = Blueprint("trainer", url_prefix="/api/trainer")
+    bp.listener("after_server_start")(start_trainer)
+    bp.listener("before_server_stop")(stop_trainer)
+
+    @bp.get("/inbox", ctx_api=_operation("Customer messages worth a look, ranked"))
+    async def inbox(request: Request) -> HTTPResponse:
+        await authenticate(request, TRAINER_ROLES)
+        return json({"items": await trainer_of(request).inbox(_inbox_filter(request)), "reasons": list(REASONS)})
+
+    @bp.get("/intents", ctx_api=_operation("Intent names a message can be annotated with"))
+    async def intents(request: Request) -> HTTPResponse:
+        await authenticate(request, TRAINER_ROLES)
+        return json({"intents": trainer_of(request).known_intents()})
+
+    @bp.post("/annotations", ctx_api=_operation("Annotate a message (confirm, correct, tone, dismiss)"))
+    async def annotate(request: Request) -> HTTPResponse:
+        caller = await authenticate(request, TRAINER_ROLES)
+        body = json_object(request)
+        annotator = Annotator(caller.agent.id, caller.agent.display_name)
+        try:
+            annotation = await trainer_of(request).annotate(
+                optional_text(body, "message_id", ID_CHARS) or "", optional_text(body, "action", 16) or "",
+                annotator, intent=optional_text(body, "intent", NAME_CHARS),
+                tone_label=optional_text(body, "tone_label", 16))
+        except AnnotationError as error:
+            raise invalid(error.field, str(error)) from None
+        except MessageNotFound:
+            raise not_found("Nachricht nicht gefunden.") from None
+        except AlreadyAnnotated:
+            return conflict("Diese Nachricht ist schon annotiert.")
+        return json({"annotation": annotation}, status=201)
+
+    @bp.post("/export", ctx_api=_operation("Export annotations into data/ (write) or as a unified diff (patch)"))
+    async def export(request: Request) -> HTTPResponse:
+        await authenticate(request, TRAINER_ROLES)
+        mode = (json_object(request).get("mode") if request.body else None) or "write"
+        if mode not in EXPORT_MODES:
+            raise invalid("mode", "write oder patch erwartet.")
+        return json(await trainer_of(request).export(write=mode == "write"))
+
+    @bp.post("/training", ctx_api=_operation("Retrain and evaluate a candidate in the background"))
+    async def train(request: Request) -> HTTPResponse:
+        await authenticate(request, TRAINER_ROLES)
+        try:
+            cycle = trainer_of(request).start_cycle()
+        except TrainingBusy:
+            return conflict("Es läuft bereits ein Training.")
+        return json(cycle.to_dict(), status=202)
+
+    @bp.get("/training", ctx_api=_operation("Progress of the current training and evaluation"))
+    async def training_status(request: Request) -> HTTPResponse:
+        await authenticate(request, TRAINER_ROLES)
+        return json(trainer_of(request).cycle.to_dict())
+
+    @bp.get("/models", ctx_api=_operation("The model registry"))
+    async def models(request: Request) -> HTTPResponse:
+        await authenticate(request, TRAINER_ROLES)
+        return json({"models": await trainer_of(request).models()})
+
+    @bp.post("/models/<model_id>/promote", ctx_api=_operation("Make a model live (gated; admin may override)"))
+    async def promote(request: Request, model_id: str) -> HTTPResponse:
+        caller = await authenticate(request, TRAINER_ROLES)
+        body = json_object(request) if request.body else {}
+        reason = optional_text(body, "override_reason", REASON_CHARS)
+        if reason is not None and caller.agent.role not in ADMIN_ROLES:
+            raise forbidden("Nur Admins dürfen die Freigaberegeln übergehen.")
+        try:
+            result = await trainer_of(request).promote(
+                model_id, Actor(caller.agent.display_name, caller.agent.role), reason)
+        except UnknownModel:
+            raise not_found("Modell nicht gefunden.") from None
+        except PromotionRefused as error:
+            return conflict("Freigabe verweigert.", error.reasons)
+        return json(result)
+
+    @bp.post("/rollback", ctx_api=_operation("Back to the previous live model"))
+    async def rollback(request: Request) -> HTTPResponse:
+        caller = await authenticate(request, TRAINER_ROLES)
+        try:
+            result = await trainer_of(request).rollback(Actor(caller.agent.display_name, caller.agent.role))
+        except PromotionRefused as error:
+            return conflict("Kein Rollback möglich.", error.reasons)
+        return json(result)
+
+    return bp
+
+
+def page_blueprint() -> Blueprint:
+    """`/trainer`: the trainer page; its scripts and styles come from the static blueprint (/trainer/...)."""
+    bp = Blueprint("trainer_page")
+
+    @bp.get("/trainer", ctx_api=Operation("Trainer page (HTML)", "ui", {200: None}, errors=(404,)))
+    async def trainer_page(request: Request) -> HTTPResponse:
+        if not PAGE.is_file():
+            raise not_found()
+        return await file(PAGE, mime_type=HTML_TYPE, headers={"Cache-Control": "no-cache"})
+
+    return bp
