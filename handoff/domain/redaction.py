@@ -33,7 +33,8 @@ _NAME_PREFIX = r"(?:(?:Dr|Prof)\.\s+)?(?:(?:von|van|de|zu)\s+)?"
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # Case-sensitive on purpose: IBANs are written in capitals, and lower-case words after one are not part of it.
 _IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b")
-_CARD_RE = re.compile(r"\b\d(?:[ -]?\d){12,18}\b")
+# Card numbers start with 2-6 (Mastercard, Amex, Visa, Discover); "0049 171 ..." is a phone number.
+_CARD_RE = re.compile(r"\b[2-6](?:[ -]?\d){12,18}\b")
 _ORDER_RE = re.compile(r"\bNW[- ]?\d{6}\b", re.IGNORECASE)
 _PHONE_RE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)\d{2}[\s\-/]*(?:\(0\)\s*)?\d|\(0\d{1,4}\)|0\d)[\d\s\-/]{4,16}\d(?!\w)")
@@ -42,7 +43,7 @@ _STREET_SUFFIXES = ("straße", "strasse", "str.", "weg", "gasse", "allee", "plat
 _STREET_RE = re.compile(
     rf"\b(?:[{_UPPER}][\w.-]*(?:{'|'.join(re.escape(s) for s in _STREET_SUFFIXES)})"
     rf"|(?:Am|An der|Im|In der|Auf der|Zum|Zur)\s+[{_UPPER}][{_LOWER}]+)"
-    r"\s+\d{1,4}\s?[a-zA-Z]?\b(?:\s*/\s*\d+)?")
+    r"\s+\d{1,4}(?:\s?[a-zA-Z])?(?!\w)(?:\s*/\s*\d+)?")
 # Five-digit (DE) codes anywhere; four-digit (AT/CH) only with a country prefix or right after an address,
 # because "2023 Kunde" would otherwise look like a postal code and a city.
 _POSTAL_CITY_RE = re.compile(

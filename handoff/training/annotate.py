@@ -1,0 +1,94 @@
+"""Annotating an inbox message: confirm or correct its intent, keep it as a tone example, or dismiss it.
+
+The text is redacted here, once, before it is stored: annotations are what becomes training data.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Collection
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from handoff.domain.redaction import redact
+from handoff.store.tables import annotations, messages
+
+CONFIRM, CORRECT, TONE_EXAMPLE, DISMISS = "confirm", "correct", "tone", "dismiss"
+ACTIONS = (CONFIRM, CORRECT, TONE_EXAMPLE, DISMISS)
+INTENT_ACTIONS = (CONFIRM, CORRECT)
+TONE_LABELS = ("calm", "frustrated", "abusive")
+FALLBACK_INTENT = "nlu_fallback"
+
+
+class AnnotationError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class AlreadyAnnotated(Exception):
+    pass
+
+
+class MessageNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Annotator:
+    id: str | None
+    name: str
+
+
+def _intent_for(action: str, message: Any, intent: str | None, known_intents: Collection[str]) -> str | None:
+    if action == CONFIRM:
+        intent = message["intent"]
+        if not intent or intent == FALLBACK_INTENT:
+            raise AnnotationError("intent", "Nichts zu bestätigen: der Bot hat die Nachricht nicht verstanden.")
+    elif action == CORRECT:
+        if not intent:
+            raise AnnotationError("intent", "Bitte den richtigen Intent wählen.")
+    else:
+        return None
+    if intent not in known_intents:
+        raise AnnotationError("intent", f"Unbekannter Intent: {intent}")
+    return intent
+
+
+def _tone_for(action: str, tone_label: str | None) -> str | None:
+    if action != TONE_EXAMPLE:
+        return None
+    if tone_label not in TONE_LABELS:
+        raise AnnotationError("tone_label", f"Tonlage muss eine von {', '.join(TONE_LABELS)} sein.")
+    return tone_label
+
+
+async def annotate(conn: AsyncConnection, message_id: str, action: str, annotator: Annotator, now: datetime,
+                   known_intents: Collection[str], intent: str | None = None,
+                   tone_label: str | None = None) -> dict[str, Any]:
+    if action not in ACTIONS:
+        raise AnnotationError("action", f"Aktion muss eine von {', '.join(ACTIONS)} sein.")
+    message = (await conn.execute(select(messages).where(messages.c.id == message_id))).mappings().first()
+    if message is None or message["sender_type"] != "customer" or not message["text"]:
+        raise MessageNotFound(message_id)
+    existing = await conn.execute(select(annotations.c.id).where(annotations.c.message_id == message_id))
+    if existing.first() is not None:
+        raise AlreadyAnnotated(message_id)
+    values = {
+        "id": str(uuid.uuid4()), "message_id": message_id, "conversation_id": message["conversation_id"],
+        "action": action, "intent": _intent_for(action, message, intent, known_intents),
+        "tone_label": _tone_for(action, tone_label),
+        "text": None if action == DISMISS else redact(message["text"]),
+        "annotated_by": annotator.id, "annotator_name": annotator.name, "annotated_at": now,
+    }
+    await conn.execute(insert(annotations).values(**values))
+    return {**values, "annotated_at": now.isoformat()}
+
+
+async def pending_exports(conn: AsyncConnection) -> list[Any]:
+    """Annotations that carry training data and were not exported yet, oldest first."""
+    result = await conn.execute(select(annotations).where(
+        annotations.c.action != DISMISS, annotations.c.exported_at.is_(None)).order_by(annotations.c.annotated_at))
+    return list(result.mappings().all())
