@@ -78,6 +78,13 @@ class ConsolePage:
         expect(self.page.locator("#link")).to_have_text("live")
         return self
 
+    def reopen(self, account: dict[str, str]) -> "ConsolePage":
+        """Back to the console with the session cookie still valid: no login form."""
+        self.page.goto("/console")
+        expect(self.page.locator("#agent-name")).to_have_text(account["display_name"])
+        expect(self.page.locator("#link")).to_have_text("live")
+        return self
+
     def queue_item(self, conversation_id: str) -> Any:
         return self.page.locator(f'#queue-list li[data-conversation-id="{conversation_id}"]')
 

@@ -39,7 +39,7 @@ class Console {
       if (me && me.csrf_token) {
         csrf.set(me.csrf_token);
       }
-      await this.enter(me.agent || me);
+      await this.enter(me.agent || me, me.status || PRESENCE.ONLINE);
     } catch (error) {
       this.showLogin();
     }
@@ -58,7 +58,7 @@ class Console {
       const result = await api("POST", "/api/agent/login", { email: $("#login-email").value.trim(), password: $("#login-password").value });
       csrf.set(result.csrf_token);
       $("#login-password").value = "";
-      await this.enter(result.agent);
+      await this.enter(result.agent, PRESENCE.ONLINE);
     } catch (error) {
       $("#login-error").textContent = error.status === 401 || error.status === 403
         ? "Anmeldung fehlgeschlagen. Bitte E-Mail und Passwort prüfen." : error.message;
@@ -76,14 +76,15 @@ class Console {
     this.showLogin();
   }
 
-  async enter(agent) {
+  /** Show the console; a fresh login goes online, a reload keeps the status the agent had chosen. */
+  async enter(agent, presence) {
     this.agent = agent;
     $("#login-view").hidden = true;
     $("#app-view").hidden = false;
     $("#agent-name").textContent = agent.display_name || agent.email;
     $("#admin-link").hidden = agent.role !== "admin";
     this.socket.start();
-    await this.setPresence(PRESENCE.ONLINE);
+    await this.setPresence(presence);
     api("GET", "/api/agent/canned").then((data) => { this.canned = listFrom(data, "canned", "items", "replies"); }).catch(() => undefined);
     await this.refreshLists();
   }

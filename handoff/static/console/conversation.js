@@ -163,6 +163,7 @@ export class ConversationPane {
       const result = await api("POST", path, asNote ? { text } : { text, client_id: newClientId() });
       this.input.value = "";
       this.hint.textContent = "";
+      this.lastTypingSent = 0; // a sent message ends the typing burst; the next keystroke announces a new one
       this.transcript.add((result && (result.message || result.note)) || result);
     } catch (error) {
       this.hint.textContent = error.message;
