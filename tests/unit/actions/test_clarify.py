@@ -1,0 +1,46 @@
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clarify import ActionClarify, candidate_intents
+
+pytestmark = pytest.mark.unit
+
+RANKING = [
+    {"name": "nlu_fallback", "confidence": 0.45},
+    {"name": "return_item", "confidence": 0.31},
+    {"name": "greet", "confidence": 0.2},
+    {"name": "exchange_item", "confidence": 0.27},
+    {"name": "request_human", "confidence": 0.1},
+    {"name": "refund_status", "confidence": 0.05},
+]
+
+
+def test_candidates_are_the_two_best_topics_skipping_fallback_and_small_talk():
+    assert candidate_intents(RANKING) == ["return_item", "exchange_item"]
+
+
+def test_no_topic_in_the_ranking_gives_no_candidates():
+    assert candidate_intents([{"name": "greet", "confidence": 0.9}, {"name": "nlu_fallback", "confidence": 0.4}]) == []
+
+
+async def test_clarify_asks_one_question_with_topic_buttons_and_a_person(tracker_factory):
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_factory(text="zurück oder tauschen", intent="nlu_fallback", intent_ranking=RANKING)
+    assert await ActionClarify().run(dispatcher, tracker, {}) == []
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_clarify"
+    assert message["topics"] == "eine Rücksendung oder um einen Umtausch"
+    assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
+        ("Rücksendung", "/return_item"),
+        ("Umtausch", "/exchange_item"),
+        ("Mit einem Menschen sprechen", "/request_human"),
+    ]
+
+
+async def test_clarify_without_candidates_still_offers_a_person(tracker_factory):
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_factory(text="hmm", intent="nlu_fallback", intent_ranking=[{"name": "greet", "confidence": 0.3}])
+    await ActionClarify().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_clarify_no_candidates"
+    assert message["buttons"] == [{"title": "Mit einem Menschen sprechen", "payload": "/request_human"}]
