@@ -9,7 +9,7 @@ from sanic import Sanic
 from handoff.bot_engine import BotEngine
 from handoff.services.context import ServiceConfig, ServiceContext
 from handoff.settings import Settings
-from handoff.web import admin, agent, health, rest_channel, sanic_compat, socketio_channel, static, widget
+from handoff.web import admin, agent, health, rest_channel, sanic_compat, socketio_channel, static, trainer, widget
 from handoff.web.context import AppContext, BotEngineFactory
 from handoff.web.errors import JsonErrorHandler
 from handoff.web.openapi import openapi_blueprint
@@ -59,7 +59,7 @@ def create_app(settings: Settings, bot_engine_factory: BotEngineFactory | None =
     install_security(app)
     for blueprint in (
         health.blueprint(), widget.blueprint(), rest_channel.blueprint(), agent.blueprint(),
-        admin.blueprint(), openapi_blueprint(), static.blueprint(),
+        admin.blueprint(), trainer.blueprint(), openapi_blueprint(), static.blueprint(),
     ):
         app.blueprint(blueprint)
     socketio_channel.attach(app)

@@ -39,6 +39,7 @@ class AppContext:
     bot: BotEngine | None = None
     services: ServiceContext | None = None
     sio: "AsyncServer | None" = None
+    trainer: Any = None  # handoff.training.runtime.Trainer, set by the trainer blueprint after start-up
     background: set[asyncio.Task[Any]] = field(default_factory=set)
     # Presence status chosen by each agent (PUT /status), re-announced by the agent socket's heartbeat.
     agent_statuses: dict[str, str] = field(default_factory=dict)
