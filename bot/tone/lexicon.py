@@ -20,6 +20,11 @@ INSULT_STEMS: tuple[str, ...] = (
     "fotze", "evolutionsbremse", "hackfresse", "heuchler", "hetzer", "parasit", "kriminelle", "ratten ", "lusche",
     "nichtsnutz", "taugenichts", "nulpe", "clown", "kasper", "affen ", "vollaffe", "loser", "looser",
     "schnorrer", "lump ", "lumpen ", "pack ", "bande ", "mafia", "vollkoffer", "hackfressen", "faschist", "nazi",
+    "gesocks", "pöbel", "verräter", "schwätzer", "gelaber", "ganove", "gangster", "hohlbirne", "hirni", "proleten",
+    "sauhaufen", "pfuscher", "nichtskönner", "faulpelz", "schnarchnase", "brut ", "gelump", "gezücht",
+    "dreckssack", "drecksäck", "mistvieh", "vollnull", "nullen ", "schmierlapp", "dumpfbacke",
+    "lügenbande", "lügenpresse", "volksverräter", "gutmensch", "schmarotzer", "sozialschmarotzer", "kanaille",
+    "primitivling", "hinterwäldler", "spinner", "psychopath", "heulsuse", "memme", "feigling",
 )
 
 # Ordinary words that contain an insult or profanity stem; a token containing one of these is no hit.
@@ -32,7 +37,8 @@ INSULT_ADJECTIVES: tuple[str, ...] = (
     "dumm", "blöd", "bescheuert", "dämlich", "behindert", "hirnlos", "hirnverbrannt", "hirnamputiert",
     "gestört", "asozial", "minderbemittelt", "zurückgeblieben", "geisteskrank", "beschränkt", "bekloppt",
     "debil", "schwachsinnig", "unterbelichtet", "strohdumm", "saudumm", "dreckig", "verlogen", "erbärmlich",
-    "armselig", "lächerlich", "peinlich", "widerlich", "ekelhaft", "hässlich", "fett",
+    "armselig", "widerlich", "ekelhaft", "hässlich", "fett", "korrupt", "feige", "faul", "hinterfotzig",
+    "scheinheilig", "verblödet", "doof", "geistig", "primitiv", "dreist",
 )
 
 SECOND_PERSON: frozenset[str] = frozenset(
@@ -84,12 +90,18 @@ CANCEL_PATTERNS: tuple[str, ...] = (
     r"\bkonto (sofort )?(löschen|schließen|kündigen)", r"\bnimmer\b",
 )
 
+# Going public is a threat only as an announcement ("das poste ich auf Facebook"); a platform's name is not.
+_PLATFORM = r"(facebook|instagram|twitter|tiktok|youtube|social media|reddit|google|trustpilot|netz|internet)"
+_PUBLISH = r"(posten|poste|teilen|teile|schreiben|schreibe|stellen|stelle|veröffentlich\w*|berichten|berichte|lade\w*)"
 PUBLIC_PATTERNS: tuple[str, ...] = (
-    r"\b(schlechte|negative|miese|vernichtende|ehrliche) bewertung", r"\bbewertung (schreiben|abgeben|hinterlassen)",
-    r"\b(1|ein|einen|null) stern", r"\btrustpilot", r"\bsocial media", r"\bfacebook", r"\binstagram", r"\btwitter",
-    r"\btiktok", r"\byoutube", r"\bpresse\b", r"\bzeitung", r"\bfernsehen", r"\böffentlich", r"\bwarnen\b",
-    r"\ballen (erzählen|sagen)", r"\bshitstorm", r"\breddit", r"\bforum", r"\bgoogle", r"\bbewerte (euch|ich)",
-    r"\bwarentest", r"\bnicht (weiter)?empfehlen", r"\babraten\b", r"\bbekannt machen",
+    r"\b(schlechte|negative|miese|vernichtende) (bewertung|rezension|kritik)", r"\btrustpilot",
+    r"\bbewertung (schreiben|abgeben|hinterlassen)", r"\b(1|ein|einen|null) stern", r"\bbewertungsportal",
+    rf"\b{_PUBLISH}\b.{{0,40}}\b{_PLATFORM}", rf"\b{_PLATFORM}\b.{{0,40}}\b{_PUBLISH}\b", r"\bposte ich",
+    r"\b(an|zur) (die )?(presse|zeitung|medien)\b", r"\böffentlich (machen|mache|anprangern)",
+    r"\b(allen|jedem|überall) (erzählen|erzähle|sagen|sage|schreiben|schreibe)", r"\bshitstorm",
+    r"\bwarne (alle|jeden|andere)", r"\b(jeden|alle|andere) .{0,30}vor (euch|ihnen|nordwind) warnen",
+    r"\bvor (euch|ihnen|nordwind|diesem (shop|laden)) warnen", r"\bwarentest", r"\bnicht (weiter)?empfehlen",
+    r"\babraten\b", r"\bbekannt machen",
 )
 
 _COUNT_WORD = r"(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zig|x|[0-9]+)"

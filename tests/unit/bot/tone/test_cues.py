@@ -69,7 +69,7 @@ def test_acronyms_are_not_shouting() -> None:
 
 
 def test_cues_come_in_fixed_order_without_duplicates() -> None:
-    fired = cues.detect_cues("IHR BETRÜGER!!! Ich warte seit drei Wochen, mein Anwalt!!!")
+    fired = cues.detect_cues("IHR SEID BETRÜGER!!! Ich warte seit drei Wochen, mein Anwalt!!!")
     assert fired == [c for c in cues.CUE_NAMES if c in fired]
     assert len(fired) == len(set(fired))
     assert {cues.CAPS, cues.EXCLAMATIONS, cues.INSULT, cues.WAITING_TIME, cues.LEGAL_THREAT} <= set(fired)
