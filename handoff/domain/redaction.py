@@ -48,21 +48,24 @@ _STREET_RE = re.compile(
 # because "2023 Kunde" would otherwise look like a postal code and a city.
 _POSTAL_CITY_RE = re.compile(
     rf"(?:\b(?:D-)?\d{{5}}|\b(?:A|CH)-\d{{4}}|(?<=\[ADDRESS\], )\d{{4}}|(?<=\[ADDRESS\] )\d{{4}})"
-    rf"\s+[{_UPPER}][{_LOWER}]+(?:(?:\s|-)(?:am|an der|im|[{_UPPER}][{_LOWER}]+))*(?:\s+[{_UPPER}][{_LOWER}]+)?")
+    rf"\s+[{_UPPER}][{_LOWER}]+(?:(?:\s|-)(?:am|an der|im|[{_UPPER}][{_LOWER}]+))*"
+    rf"(?:\s+[{_UPPER}][{_LOWER}]+)?")
 _SELF_NAMED_RE = re.compile(
     rf"(?i:\b(?:ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|mein\s+name\s+lautet|hier\s+(?:ist|schreibt))\s+)"
     rf"(?P<first>[{_UPPER}{_LOWER}][{_LOWER}]+(?:-[{_UPPER}{_LOWER}][{_LOWER}]+)?)"
     rf"(?:\s+(?P<second>[{_UPPER}{_LOWER}][{_LOWER}]+(?:-[{_UPPER}{_LOWER}][{_LOWER}]+)?))?")
-_SALUTATION_RE = re.compile(rf"\b(?:Herr|Herrn|Frau)\s+{_NAME_PREFIX}(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?)")
+_SALUTATION_RE = re.compile(
+    rf"\b(?:Herr|Herrn|Frau)\s+{_NAME_PREFIX}(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?)")
 _SIGNATURE_RE = re.compile(
     rf"(?im:^[ \t]*(?:mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|freundliche\s+gr(?:ü|ue)(?:ß|ss)e|"
-    rf"viele\s+gr(?:ü|ue)(?:ß|ss)e|beste\s+gr(?:ü|ue)(?:ß|ss)e|liebe\s+gr(?:ü|ue)(?:ß|ss)e|mfg|lg|vg)[ \t,.!]*\n)"
+    rf"(?:viele|beste|liebe)\s+gr(?:ü|ue)(?:ß|ss)e|mfg|lg|vg)[ \t,.!]*\n)"
     rf"[ \t]*(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}})")
 # Words that follow a first name without being a surname ("ich heiße Max und warte seit Tagen").
 _NOT_SURNAMES = frozenset({
     "und", "ich", "habe", "hab", "bin", "hallo", "bitte", "danke", "wo", "was", "wie", "mein", "meine", "aus",
     "von", "hier", "wollte", "möchte", "brauche", "warte", "aber", "oder", "mit", "für", "zu", "und", "ist",
-    "sie", "kunde", "kundin", "hatte", "wurde", "nicht", "schon", "seit", "am", "im", "in", "bei", "auf", "wegen",
+    "sie", "kunde", "kundin", "hatte", "wurde", "nicht", "schon", "seit", "am", "im", "in", "bei", "auf",
+    "wegen",
 })
 
 

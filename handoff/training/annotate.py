@@ -46,7 +46,7 @@ def _intent_for(action: str, message: Any, intent: str | None, known_intents: Co
     if action == CONFIRM:
         intent = message["intent"]
         if not intent or intent == FALLBACK_INTENT:
-            raise AnnotationError("intent", "Nichts zu bestätigen: der Bot hat die Nachricht nicht verstanden.")
+            raise AnnotationError("intent", "Nichts zu bestätigen: der Bot hat die Nachricht nicht erkannt.")
     elif action == CORRECT:
         if not intent:
             raise AnnotationError("intent", "Bitte den richtigen Intent wählen.")
@@ -89,6 +89,7 @@ async def annotate(conn: AsyncConnection, message_id: str, action: str, annotato
 
 async def pending_exports(conn: AsyncConnection) -> list[Any]:
     """Annotations that carry training data and were not exported yet, oldest first."""
-    result = await conn.execute(select(annotations).where(
-        annotations.c.action != DISMISS, annotations.c.exported_at.is_(None)).order_by(annotations.c.annotated_at))
+    result = await conn.execute(
+        select(annotations).where(annotations.c.action != DISMISS, annotations.c.exported_at.is_(None))
+        .order_by(annotations.c.annotated_at))
     return list(result.mappings().all())

@@ -6,8 +6,8 @@
     train [--no-evaluate]                                     retrain (progress shown), register, evaluate
     evaluate MODEL_ID | models | promote MODEL_ID --by NAME [--admin --override-reason R] | rollback --by NAME
 
-Configuration: DATABASE_URL, MODEL_PATH (where the live model is installed), TRAINING_PROJECT_ROOT (default: the
-current directory), TRAINING_MODELS_DIR, TRAINING_CONFIG. Promotion from the CLI installs the model at
+Configuration: DATABASE_URL, MODEL_PATH (where the live model is installed), TRAINING_PROJECT_ROOT (default:
+the current directory), TRAINING_MODELS_DIR, TRAINING_CONFIG. Promotion from the CLI installs the model at
 MODEL_PATH for the next start; the running server swaps models through the trainer API (`/api/trainer/...`).
 """
 from __future__ import annotations
@@ -51,7 +51,7 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     inbox.add_argument("--intent")
     inbox.add_argument("--reason", choices=REASONS)
     inbox.add_argument("--limit", type=int, default=50)
-    annotate = commands.add_parser("annotate", help="confirm/correct the intent, keep as tone example, dismiss")
+    annotate = commands.add_parser("annotate", help="confirm/correct the intent, tone example, dismiss")
     annotate.add_argument("message_id")
     annotate.add_argument("action", choices=ACTIONS)
     annotate.add_argument("--by", required=True, help="who annotates (name)")
@@ -101,8 +101,9 @@ async def _train(trainer: Trainer, evaluate: bool) -> int:
 async def run(arguments: argparse.Namespace, trainer: Trainer) -> int:
     command = arguments.command
     if command == "inbox":
-        _print(await trainer.inbox(InboxFilter(arguments.since, arguments.until, arguments.intent, arguments.reason,
-                                               arguments.limit)))
+        filters = InboxFilter(arguments.since, arguments.until, arguments.intent, arguments.reason,
+                              arguments.limit)
+        _print(await trainer.inbox(filters))
     elif command == "annotate":
         _print(await trainer.annotate(arguments.message_id, arguments.action, Annotator(None, arguments.by),
                                       intent=arguments.intent, tone_label=arguments.tone_label))

@@ -46,7 +46,8 @@ async def _tone(agent: Any, holdout: Path) -> dict[str, Any] | None:
         predicted.append(tone.get(LABEL_KEY))
     result = evaluate([e.label for e in examples], predicted, TONE_LABELS)
     return {"macro_f1": result.macro_f1, "accuracy": result.accuracy,
-            "per_label_f1": {label: scores.f1 for label, scores in result.per_label.items()}, "total": len(examples)}
+            "per_label_f1": {label: scores.f1 for label, scores in result.per_label.items()},
+            "total": len(examples)}
 
 
 async def _stories(agent: Any, stories: Path) -> dict[str, Any] | None:

@@ -24,10 +24,10 @@ async def evaluate_model(project: Project, model_path: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="nordwind-eval-") as directory:
         out = Path(directory) / "metrics.json"
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", EVALUATION_MODULE, "--model", str(model_path), "--project", str(project.root),
-            "--out", str(out), cwd=str(project.root), env=subprocess_environment(project),
-            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-            preexec_fn=_lower_priority)
+            sys.executable, "-m", EVALUATION_MODULE, "--model", str(model_path),
+            "--project", str(project.root), "--out", str(out),
+            cwd=str(project.root), env=subprocess_environment(project), stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, preexec_fn=_lower_priority)
         output, _ = await process.communicate()
         if process.returncode != 0 or not out.exists():
             tail = output.decode("utf-8", errors="replace")[-OUTPUT_TAIL_CHARS:]

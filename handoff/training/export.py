@@ -21,7 +21,7 @@ RASA_VERSION = "3.1"
 NLU_KEY, TONE_KEY = "nlu", "tone"
 INTENT_KEY, LABEL_KEY, EXAMPLES_KEY = "intent", "label", "examples"
 YAML_SUFFIXES = (".yml", ".yaml")
-HEADER = "# Written by `python -m handoff.training export` from trainer annotations (redacted). Edit with care.\n"
+HEADER = "# Written by `python -m handoff.training export` from redacted trainer annotations.\n"
 # Rasa's entity markup `[text](entity)` / `[text]{...}`: compared by its plain text.
 ENTITY_MARKUP_RE = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
@@ -133,7 +133,8 @@ def _plan_file(path: Path, key: str, label_key: str, directory: Path,
 def plan_export(project: Project, pending: Sequence[Any]) -> ExportPlan:
     plan = ExportPlan()
     nlu = [(a["id"], a["intent"], a["text"]) for a in pending if a["action"] in INTENT_ACTIONS and a["text"]]
-    tone = [(a["id"], a["tone_label"], a["text"]) for a in pending if a["action"] == TONE_EXAMPLE and a["text"]]
+    tone = [(a["id"], a["tone_label"], a["text"]) for a in pending
+            if a["action"] == TONE_EXAMPLE and a["text"]]
     _plan_file(project.annotated_nlu, NLU_KEY, INTENT_KEY, project.data_dir, nlu, plan)
     _plan_file(project.annotated_tone, TONE_KEY, LABEL_KEY, project.tone_dir, tone, plan)
     return plan

@@ -1,4 +1,4 @@
-"""The promotion gate (pure): a candidate may go live only if it is not worse than the live model on held-out data.
+"""The promotion gate (pure): a candidate goes live only if it is not worse than live on held-out data.
 
 Rules, all against the live model measured on the same held-out sets:
 - intent macro-F1 not lower than live minus `macro_f1_tolerance`;
@@ -60,7 +60,8 @@ def intent_changes(live: dict[str, Any], candidate: dict[str, Any], rules: GateR
     return sorted(changes, key=lambda change: (change["delta"], change["intent"]))
 
 
-def compare(live: dict[str, Any], candidate: dict[str, Any], rules: GateRules | None = None) -> dict[str, Any]:
+def compare(live: dict[str, Any], candidate: dict[str, Any],
+            rules: GateRules | None = None) -> dict[str, Any]:
     """The comparison a trainer sees, with the gate's verdict and every reason for a refusal."""
     rules = rules or GateRules()
     changes = intent_changes(live, candidate, rules)
@@ -73,9 +74,12 @@ def compare(live: dict[str, Any], candidate: dict[str, Any], rules: GateRules | 
                           f"{rules.macro_f1_tolerance}")
     for change in changes:
         if change["kind"] == REGRESSION:
-            violations.append(f"intent {change['intent']}: F1 {change['live']:.3f} -> {change['candidate']:.3f}")
+            violations.append(
+                f"intent {change['intent']}: F1 {change['live']:.3f} -> {change['candidate']:.3f}")
     live_tone, candidate_tone = _f1(live, "tone", "macro_f1"), _f1(candidate, "tone", "macro_f1")
-    if live_tone is not None and (candidate_tone is None or candidate_tone < live_tone - rules.tone_tolerance):
+    tone_worse = candidate_tone is None or (live_tone is not None and
+                                            candidate_tone < live_tone - rules.tone_tolerance)
+    if live_tone is not None and tone_worse:
         violations.append(f"tone macro-F1 {candidate_tone if candidate_tone is not None else 'missing'} "
                           f"< live {live_tone:.3f}")
     live_failed = _f1(live, "stories", "failed")

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from handoff.domain.redaction import redact
 from handoff.store.tables import annotations, csat, handoffs, messages
 
-FALLBACK, LOW_CONFIDENCE, HANDOFF, TONE, NEGATIVE_CSAT = "fallback", "low_confidence", "handoff", "tone", "negative_csat"
+FALLBACK, LOW_CONFIDENCE, HANDOFF = "fallback", "low_confidence", "handoff"
+TONE, NEGATIVE_CSAT = "tone", "negative_csat"
 REASONS = (FALLBACK, LOW_CONFIDENCE, HANDOFF, TONE, NEGATIVE_CSAT)
 # How much each reason says about a misunderstanding: a fallback is certain, a bad rating likely, ...
 REASON_WEIGHTS = {FALLBACK: 5.0, NEGATIVE_CSAT: 4.0, HANDOFF: 3.0, TONE: 2.0, LOW_CONFIDENCE: 1.0}
@@ -55,7 +56,8 @@ class InboxItem:
     def to_dict(self) -> dict[str, Any]:
         return {"message_id": self.message_id, "conversation_id": self.conversation_id, "text": self.text,
                 "intent": self.intent, "confidence": self.confidence, "tone_label": self.tone_label,
-                "created_at": self.created_at.isoformat(), "reasons": self.reasons, "score": round(self.score, 3),
+                "created_at": self.created_at.isoformat(), "reasons": self.reasons,
+                "score": round(self.score, 3),
                 "csat_rating": self.csat_rating, "agent_hints": self.agent_hints}
 
 
@@ -89,11 +91,13 @@ def score(row: Any, reasons: Sequence[str]) -> float:
 
 
 def _candidates_query(filters: InboxFilter):
-    last_handoff = (select(handoffs.c.conversation_id, func.max(handoffs.c.requested_at).label("last_handoff"))
-                    .group_by(handoffs.c.conversation_id).subquery())
+    last_handoff = (
+        select(handoffs.c.conversation_id, func.max(handoffs.c.requested_at).label("last_handoff"))
+        .group_by(handoffs.c.conversation_id).subquery())
     query = (
-        select(messages.c.id, messages.c.conversation_id, messages.c.text, messages.c.intent, messages.c.confidence,
-               messages.c.tone_label, messages.c.created_at, csat.c.rating, last_handoff.c.last_handoff)
+        select(messages.c.id, messages.c.conversation_id, messages.c.text, messages.c.intent,
+               messages.c.confidence, messages.c.tone_label, messages.c.created_at, csat.c.rating,
+               last_handoff.c.last_handoff)
         .select_from(messages
                      .outerjoin(annotations, annotations.c.message_id == messages.c.id)
                      .outerjoin(csat, csat.c.conversation_id == messages.c.conversation_id)
@@ -138,7 +142,8 @@ async def review_inbox(conn: AsyncConnection, filters: InboxFilter = InboxFilter
         items.append(InboxItem(
             message_id=row["id"], conversation_id=row["conversation_id"], text=redact(row["text"]),
             intent=row["intent"], confidence=row["confidence"], tone_label=row["tone_label"],
-            created_at=row["created_at"], reasons=reasons, score=score(row, reasons), csat_rating=row["rating"]))
+            created_at=row["created_at"], reasons=reasons, score=score(row, reasons),
+            csat_rating=row["rating"]))
     items.sort(key=lambda item: (-item.score, item.created_at))
     items = items[: filters.limit]
     hints = await _agent_hints(conn, sorted({i.conversation_id for i in items if HANDOFF in i.reasons}))

@@ -14,6 +14,8 @@ COMPONENT_RE = re.compile(r"Starting to train component '(?P<component>[^']+)'")
 EPOCH_RE = re.compile(
     r"Epochs:\s+(?P<percent>\d+)%\|[^|]*\|\s*(?P<epoch>\d+)/(?P<epochs>\d+)\s*"
     r"\[(?P<elapsed>[\d:]+)<(?P<remaining>[\d:?]+)")
+# Any other tqdm bar ("Processed trackers:  42%|████▏ | 214/507"): redrawn hundreds of times, never logged.
+BAR_RE = re.compile(r"\d+%\|")
 MODEL_SAVED_RE = re.compile(r"Your Rasa model is trained and saved at '(?P<path>[^']+)'")
 LOG_LINES_KEPT = 40
 
@@ -86,6 +88,8 @@ class ProgressParser:
         if (match := EPOCH_RE.search(line)) is not None:
             self._epoch(match)
             return  # bar redraws would flood the log tail
+        if BAR_RE.search(line):
+            return
         if (match := MODEL_SAVED_RE.search(line)) is not None:
             self.progress.model_path = match.group("path")
         self.progress.log_tail.append(line)

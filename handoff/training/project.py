@@ -1,4 +1,4 @@
-"""Where one project's training inputs live. Configurable so tests and dry runs work on a copy, never on data/."""
+"""Where one project's training inputs live; configurable, so tests and dry runs work on a copy of data/."""
 from __future__ import annotations
 
 import os
@@ -36,7 +36,8 @@ class Project:
                    training_config.resolve() if training_config else None)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str], default_root: Path, default_models: Path | None = None) -> "Project":
+    def from_env(cls, environ: Mapping[str, str], default_root: Path,
+                 default_models: Path | None = None) -> "Project":
         root = Path(environ.get(PROJECT_ROOT_VARIABLE) or default_root)
         models = environ.get(MODELS_DIR_VARIABLE)
         config = environ.get(TRAINING_CONFIG_VARIABLE)
@@ -121,7 +122,7 @@ def copy_project(source: Path, target: Path) -> Project:
 
 
 def subprocess_environment(project: Project) -> dict[str, str]:
-    """Environment for `rasa train` / evaluation children: the project's own packages first, quiet TensorFlow."""
+    """Environment for `rasa train` / evaluation children: the project's packages first, quiet TensorFlow."""
     env = dict(os.environ)
     # The project copy first (its bot/ components are what gets trained), then this code base (handoff/).
     paths = (str(project.root), str(CODE_ROOT), env.get("PYTHONPATH", ""))

@@ -1,7 +1,7 @@
-"""Registering, evaluating, promoting and rolling back models: the registry rows and the live bot change together.
+"""Registering, evaluating, promoting and rolling back models: registry rows and the live bot change together.
 
-The bot is switched first (`swap_model` loads off the event loop and switches in one assignment, so messages in
-flight finish on the old model and trackers stay in the store); the registry is updated after the swap
+The bot is switched first (`swap_model` loads off the event loop and switches in one assignment, so messages
+in flight finish on the old model and trackers stay in the store); the registry is updated after the swap
 succeeded, so it never names a live model that is not serving.
 """
 from __future__ import annotations
@@ -62,8 +62,9 @@ async def ensure_live_registered(loop: ModelLoop, live_path: Path) -> str:
         live = await registry.with_status(conn, registry.LIVE)
         if live is not None:
             return live["id"]
-        return await registry.insert_model(conn, path=str(live_path), created_at=loop.clock(), status=registry.LIVE,
-                                           promoted_at=loop.clock(), note="the model the service started with")
+        return await registry.insert_model(conn, path=str(live_path), created_at=loop.clock(),
+                                           status=registry.LIVE, promoted_at=loop.clock(),
+                                           note="the model the service started with")
 
 
 async def register_candidate(loop: ModelLoop, path: Path, note: str | None = None) -> str:
@@ -81,7 +82,7 @@ async def _row(loop: ModelLoop, model_id: str) -> Any:
 
 
 async def live_metrics(loop: ModelLoop) -> dict[str, Any]:
-    """Held-out figures of the live model, measured once and kept in the registry (held-out files are fixed)."""
+    """Held-out figures of the live model, measured once and kept in the registry."""
     async with loop.engine.connect() as conn:
         live = await registry.with_status(conn, registry.LIVE)
     if live is None:
@@ -95,7 +96,7 @@ async def live_metrics(loop: ModelLoop) -> dict[str, Any]:
 
 
 async def evaluate_candidate(loop: ModelLoop, model_id: str) -> dict[str, Any]:
-    """Measure the candidate, compare with live, store both; a candidate worse than live becomes `rejected`."""
+    """Measure the candidate, compare with live, store both; one worse than live becomes `rejected`."""
     row = await _row(loop, model_id)
     baseline = await live_metrics(loop)
     metrics = await evaluate_model(loop.project, Path(row["path"]))
@@ -119,7 +120,8 @@ def _gate_reasons(row: Any, actor: Actor, override_reason: str | None) -> list[s
     if actor.role == ROLE_ADMIN and override_reason:
         return []
     reasons = list(comparison.get("violations") or ["gate failed"])
-    reasons.append("an admin may override with a reason" if actor.role != ROLE_ADMIN else "override needs a reason")
+    admin = actor.role == ROLE_ADMIN
+    reasons.append("override needs a reason" if admin else "an admin may override with a reason")
     return reasons
 
 
@@ -155,9 +157,11 @@ async def _switch(loop: ModelLoop, bot: Any, row: Any, actor: Actor, **values: A
             await registry.update_model(conn, live["id"], path=kept)
         await registry.change_status(conn, registry.PREVIOUS, registry.RETIRED)
         if live is not None:
-            await registry.update_model(conn, live["id"], status=values.pop("old_live_status", registry.PREVIOUS))
-        await registry.update_model(conn, row["id"], status=registry.LIVE, promoted_by=actor.name, promoted_at=now,
-                                    **values)
+            old_status = values.pop("old_live_status", registry.PREVIOUS)
+            await registry.update_model(conn, live["id"], status=old_status)
+        values.pop("old_live_status", None)
+        await registry.update_model(conn, row["id"], status=registry.LIVE, promoted_by=actor.name,
+                                    promoted_at=now, **values)
         current = await registry.get_model(conn, row["id"])
     logger.info("model %s is live (by %s, swap %.2fs)", row["id"], actor.name, swap_seconds)
     return {"model": registry.model_to_dict(current), "swap_seconds": round(swap_seconds, 3)}

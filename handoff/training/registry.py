@@ -1,7 +1,7 @@
 """The model registry table: every model the loop produced or served, its status, figures and promotions.
 
-Status: `candidate` (trained, maybe evaluated), `rejected` (worse than live at evaluation; promotable only with
-an admin override), `live` (exactly one), `previous` (the one rollback returns to), `retired`.
+Status: `candidate` (trained, maybe evaluated), `rejected` (worse than live at evaluation; promotable only
+with an admin override), `live` (exactly one), `previous` (the one rollback returns to), `retired`.
 """
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ async def get_model(conn: AsyncConnection, model_id: str) -> RowMapping | None:
 
 async def with_status(conn: AsyncConnection, status: str) -> RowMapping | None:
     """The most recent model with this status (one live, one previous by construction)."""
-    result = await conn.execute(select(models).where(models.c.status == status)
-                                .order_by(models.c.promoted_at.desc(), models.c.created_at.desc()).limit(1))
+    newest_first = (models.c.promoted_at.desc().nulls_last(), models.c.created_at.desc())
+    result = await conn.execute(select(models).where(models.c.status == status).order_by(*newest_first).limit(1))
     return result.mappings().first()
 
 
@@ -53,8 +53,10 @@ def model_to_dict(row: RowMapping) -> dict[str, Any]:
         return value.isoformat() if value is not None else None
 
     return {
-        "id": row["id"], "path": row["path"], "status": row["status"], "created_at": moment(row["created_at"]),
+        "id": row["id"], "path": row["path"], "status": row["status"],
+        "created_at": moment(row["created_at"]),
         "metrics": row["metrics"], "comparison": row["comparison"], "promoted_by": row["promoted_by"],
         "promoted_at": moment(row["promoted_at"]), "override_by": row["override_by"],
-        "override_at": moment(row["override_at"]), "override_reason": row["override_reason"], "note": row["note"],
+        "override_at": moment(row["override_at"]), "override_reason": row["override_reason"],
+        "note": row["note"],
     }

@@ -1,7 +1,7 @@
 """Retraining in the background: `python -m rasa train` in a low-priority child process, progress streamed.
 
-The child is niced (os.nice in the child only) and read through asyncio pipes, so the chat service's event loop
-never waits on it; TensorFlow's memory goes away with the child.
+The child is niced (os.nice in the child only) and read through asyncio pipes, so the chat service's event
+loop never waits on it; TensorFlow's memory goes away with the child.
 """
 from __future__ import annotations
 
@@ -36,8 +36,9 @@ def _lower_priority() -> None:  # runs in the child between fork and exec
 
 
 def train_command(project: Project, name: str) -> list[str]:
-    return [sys.executable, "-m", "rasa", "train", "--config", str(project.config), "--domain", str(project.domain),
-            "--data", str(project.data_dir), "--out", str(project.candidates_dir), "--fixed-model-name", name]
+    return [sys.executable, "-m", "rasa", "train", "--config", str(project.config),
+            "--domain", str(project.domain), "--data", str(project.data_dir),
+            "--out", str(project.candidates_dir), "--fixed-model-name", name]
 
 
 @dataclass

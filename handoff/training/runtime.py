@@ -61,7 +61,7 @@ class Trainer:
         return cls(engine, project, promotion.ModelLoop(engine, project, install_path, **loop_options), bot)
 
     def known_intents(self) -> list[str]:
-        """The live model's intents when one is loaded (what it can predict), else the project's domain.yml."""
+        """The live model's intents when one is loaded (what it can predict), else domain.yml's."""
         domain = getattr(getattr(self.bot, "agent", None), "domain", None)
         names = list(getattr(domain, "intents", None) or []) or domain_intents(self.project.domain)
         return sorted(n for n in names if n not in SYSTEM_INTENTS)
@@ -77,7 +77,7 @@ class Trainer:
                                              self.known_intents(), intent=intent, tone_label=tone_label)
 
     async def export(self, write: bool = True) -> dict[str, Any]:
-        """Write pending annotations into data/ (write) or only show them as a patch; both return the patch."""
+        """Pending annotations into data/ (write) or only as a patch; both return the patch."""
         async with self.engine.begin() as conn:
             plan = exporting.plan_export(self.project, await annotating.pending_exports(conn))
             patch = exporting.unified_patch(self.project, plan)
@@ -128,7 +128,8 @@ class Trainer:
     async def evaluate(self, model_id: str) -> dict[str, Any]:
         return await promotion.evaluate_candidate(self.loop, model_id)
 
-    async def promote(self, model_id: str, actor: promotion.Actor, override_reason: str | None = None) -> dict:
+    async def promote(self, model_id: str, actor: promotion.Actor,
+                      override_reason: str | None = None) -> dict[str, Any]:
         return await promotion.promote(self.loop, self.bot, model_id, actor, override_reason)
 
     async def rollback(self, actor: promotion.Actor) -> dict[str, Any]:

@@ -111,7 +111,8 @@ def api_blueprint() -> Blueprint:
     @bp.get("/inbox", ctx_api=_operation("Customer messages worth a look, ranked"))
     async def inbox(request: Request) -> HTTPResponse:
         await authenticate(request, TRAINER_ROLES)
-        return json({"items": await trainer_of(request).inbox(_inbox_filter(request)), "reasons": list(REASONS)})
+        items = await trainer_of(request).inbox(_inbox_filter(request))
+        return json({"items": items, "reasons": list(REASONS)})
 
     @bp.get("/intents", ctx_api=_operation("Intent names a message can be annotated with"))
     async def intents(request: Request) -> HTTPResponse:
@@ -136,7 +137,7 @@ def api_blueprint() -> Blueprint:
             return conflict("Diese Nachricht ist schon annotiert.")
         return json({"annotation": annotation}, status=201)
 
-    @bp.post("/export", ctx_api=_operation("Export annotations into data/ (write) or as a unified diff (patch)"))
+    @bp.post("/export", ctx_api=_operation("Export annotations into data/ (write) or as a diff (patch)"))
     async def export(request: Request) -> HTTPResponse:
         await authenticate(request, TRAINER_ROLES)
         mode = (json_object(request).get("mode") if request.body else None) or "write"
@@ -163,7 +164,7 @@ def api_blueprint() -> Blueprint:
         await authenticate(request, TRAINER_ROLES)
         return json({"models": await trainer_of(request).models()})
 
-    @bp.post("/models/<model_id>/promote", ctx_api=_operation("Make a model live (gated; admin may override)"))
+    @bp.post("/models/<model_id>/promote", ctx_api=_operation("Make a model live (gated; admin override)"))
     async def promote(request: Request, model_id: str) -> HTTPResponse:
         caller = await authenticate(request, TRAINER_ROLES)
         body = json_object(request) if request.body else {}
