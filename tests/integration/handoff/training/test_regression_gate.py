@@ -92,7 +92,8 @@ async def test_a_worse_candidate_is_refused_and_only_an_admin_override_with_reas
         assert bot.swapped_to == [broken_model]
         promoted = result["model"]
         assert promoted["status"] == registry.LIVE
-        assert (promoted["override_by"], promoted["override_reason"]) == ("Ada Admin", "Demo für die Schulung")
+        override = (promoted["override_by"], promoted["override_reason"])
+        assert override == ("Ada Admin", "Demo für die Schulung")
         assert promoted["override_at"] is not None
         models = {m["id"]: m for m in await trainer.models()}
         assert models[live_id]["status"] == registry.PREVIOUS

@@ -1,5 +1,5 @@
-"""The trainer API on the real app (FakeBotEngine, SQLite): roles, inbox, annotation, export as a patch, the gate
-refusals an HTTP client sees, and the trainer page under the strict CSP."""
+"""The trainer API on the real app (FakeBotEngine, SQLite): roles, inbox, annotation, export as a patch, the
+gate refusals an HTTP client sees, and the trainer page under the strict CSP."""
 from __future__ import annotations
 
 import asyncio
@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from handoff.training.project import copy_project
-from tests.integration.handoff.web.conftest import create_agent, login_cookie, make_admin_api, sqlite_environment
+from tests.integration.handoff.web.conftest import (
+    create_agent, login_cookie, make_admin_api, sqlite_environment,
+)
 from tests.integration.handoff.web.server import Api, start_server
 
 pytestmark = pytest.mark.integration

@@ -1,8 +1,8 @@
 import pytest
 
 from handoff.domain.redaction import (
-    ADDRESS, CARD, EMAIL, IBAN, NAME, ORDER_NUMBER, PHONE, POSTAL_CODE_CITY, contains_personal_data, luhn_valid,
-    redact,
+    ADDRESS, CARD, EMAIL, IBAN, NAME, ORDER_NUMBER, PHONE, POSTAL_CODE_CITY, contains_personal_data,
+    luhn_valid, redact,
 )
 
 pytestmark = pytest.mark.unit
@@ -72,7 +72,8 @@ def test_a_realistic_message_with_everything_at_once():
     redacted = redact(text)
     for secret in ("Sabine", "Wolff", "482913", "Gartenweg", "50667", "Köln", "9876543", "s.wolff", "DE02"):
         assert secret not in redacted
-    assert redacted.startswith(f"Guten Tag, mein Name ist {NAME}. Meine Bestellung {ORDER_NUMBER} kam nicht an")
+    assert redacted.startswith(
+        f"Guten Tag, mein Name ist {NAME}. Meine Bestellung {ORDER_NUMBER} kam nicht an")
 
 
 @pytest.mark.parametrize("text", [

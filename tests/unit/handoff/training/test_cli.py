@@ -41,10 +41,11 @@ async def test_inbox_annotate_and_patch_from_the_shell(engine, project, capsys):
 
     assert await run(parse_arguments(["inbox", "--reason", "fallback"]), trainer) == 0
     inbox = json.loads(capsys.readouterr().out)
-    assert [(i["message_id"], i["text"]) for i in inbox] == [(message_id, "Wat is mit mien Paket, Herr [NAME]?")]
+    assert [(i["message_id"], i["text"]) for i in inbox] == [
+        (message_id, "Wat is mit mien Paket, Herr [NAME]?")]
 
-    await run(parse_arguments(["annotate", message_id, "correct", "--intent", "order_status", "--by", "Tina"]),
-              trainer)
+    command = ["annotate", message_id, "correct", "--intent", "order_status", "--by", "Tina"]
+    await run(parse_arguments(command), trainer)
     assert json.loads(capsys.readouterr().out)["annotator_name"] == "Tina"
 
     await run(parse_arguments(["export", "--patch"]), trainer)

@@ -53,19 +53,21 @@ def test_new_examples_go_to_separate_files_as_valid_rasa_yaml(project):
 
 def test_duplicates_of_any_existing_example_and_conflicts_are_skipped_and_reported(project):
     plan = plan_export(project, [
-        annotation("a1", "wann  kommt mein PAKET", intent="order_status"),            # duplicate (case, spaces)
-        annotation("a2", "Wo ist meine Bestellung NW-123456?", intent="order_status"),  # duplicate of markup text
+        annotation("a1", "wann  kommt mein PAKET", intent="order_status"),  # duplicate: case, spaces
+        annotation("a2", "Wo ist meine Bestellung NW-123456?", intent="order_status"),  # markup text
         annotation("a3", "Hallo", intent="order_status"),                               # conflict with greet
         annotation("a4", "Das dauert ja ewig!!!", action="tone", tone_label="calm"),   # tone conflict
     ])
-    assert [d["text"] for d in plan.duplicates] == ["wann kommt mein PAKET", "Wo ist meine Bestellung NW-123456?"]
+    assert [d["text"] for d in plan.duplicates] == [
+        "wann kommt mein PAKET", "Wo ist meine Bestellung NW-123456?"]
     assert [(c["text"], c["existing_label"]) for c in plan.conflicts] == [
         ("Hallo", "greet"), ("Das dauert ja ewig!!!", "frustrated")]
     assert plan.added == [] and all(f.after == f.before for f in plan.files)
 
 
 def test_a_second_export_merges_into_the_annotated_file_without_repeating(project):
-    write_export(plan_export(project, [annotation("a1", "Moin, wo bleibt mien Krams?", intent="order_status")]))
+    first = [annotation("a1", "Moin, wo bleibt mien Krams?", intent="order_status")]
+    write_export(plan_export(project, first))
     plan = plan_export(project, [annotation("a2", "Moin, wo bleibt mien Krams?", intent="order_status"),
                                  annotation("a3", "Servus beinand", intent="greet")])
     write_export(plan)

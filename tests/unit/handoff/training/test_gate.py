@@ -18,7 +18,8 @@ LIVE = metrics({"greet": 1.0, "order_status": 0.9, "return_item": 0.8})
 def test_an_equal_or_better_candidate_passes():
     result = compare(LIVE, metrics({"greet": 1.0, "order_status": 0.95, "return_item": 0.8}))
     assert result["passed"] and result["violations"] == []
-    assert result["intents"][-1]["intent"] == "order_status" and result["intents"][-1]["kind"] == "improvement"
+    best = result["intents"][-1]
+    assert (best["intent"], best["kind"]) == ("order_status", "improvement")
 
 
 def test_small_losses_within_the_tolerances_pass():

@@ -5,9 +5,12 @@ import pytest
 
 from handoff.store import repository as repo
 from handoff.training.annotate import (
-    CONFIRM, CORRECT, DISMISS, TONE_EXAMPLE, AlreadyAnnotated, AnnotationError, Annotator, annotate, pending_exports,
+    CONFIRM, CORRECT, DISMISS, TONE_EXAMPLE, AlreadyAnnotated, AnnotationError, Annotator, annotate,
+    pending_exports,
 )
-from handoff.training.inbox import FALLBACK, HANDOFF, LOW_CONFIDENCE, NEGATIVE_CSAT, TONE, InboxFilter, review_inbox
+from handoff.training.inbox import (
+    FALLBACK, HANDOFF, LOW_CONFIDENCE, NEGATIVE_CSAT, TONE, InboxFilter, review_inbox,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -24,12 +27,12 @@ class Seed:
     async def conversation(self) -> str:
         conversation_id = str(uuid.uuid4())
         await repo.insert_conversation(self.conn, {
-            "id": conversation_id, "token_hash": "x" * 64, "channel": "widget", "status": "bot", "priority": 0,
-            "created_at": T0, "updated_at": T0, "last_seq": 0, "locale": "de"})
+            "id": conversation_id, "token_hash": "x" * 64, "channel": "widget", "status": "bot",
+            "priority": 0, "created_at": T0, "updated_at": T0, "last_seq": 0, "locale": "de"})
         return conversation_id
 
-    async def message(self, conversation_id, text, minutes, sender="customer", intent="greet", confidence=0.95,
-                      tone_label="calm") -> str:
+    async def message(self, conversation_id, text, minutes, sender="customer", intent="greet",
+                      confidence=0.95, tone_label="calm") -> str:
         message_id = str(uuid.uuid4())
         self.seq[conversation_id] = self.seq.get(conversation_id, 0) + 1
         await repo.insert_message(self.conn, {
@@ -51,18 +54,21 @@ async def seeded(engine):
         ids["fine"] = await seed.message(c1, "Hallo", 0)
         ids["fallback"] = await seed.message(c1, "Moin, mien Krams is nich da. Ich heiße Jana Kowalski", 1,
                                              intent="nlu_fallback", confidence=0.3)
-        ids["unsure"] = await seed.message(c1, "Kann ich das umtauschen?", 2, intent="return_item", confidence=0.5)
+        ids["unsure"] = await seed.message(c1, "Kann ich das umtauschen?", 2, intent="return_item",
+                                           confidence=0.5)
         c2 = await seed.conversation()
         ids["angry"] = await seed.message(c2, "Das ist eine Frechheit!!!", 3, intent="order_status",
                                           tone_label="frustrated")
-        await repo.insert_handoff(conn, {"id": str(uuid.uuid4()), "conversation_id": c2,
-                                         "requested_at": T0 + timedelta(minutes=4), "reasons": [], "summary": {}})
+        await repo.insert_handoff(conn, {"id": str(uuid.uuid4()), "conversation_id": c2, "reasons": [],
+                                         "requested_at": T0 + timedelta(minutes=4), "summary": {}})
         await seed.message(c2, "Ihre Sendung NW-123456 ging verloren, ich erstatte Ihnen den Betrag.", 5,
                            sender="agent")
         ids["after_handoff"] = await seed.message(c2, "Ok danke", 6)
         c3 = await seed.conversation()
-        ids["rated_badly"] = await seed.message(c3, "Wo ist mein Geld", 7, intent="refund_status", confidence=0.9)
-        await repo.insert_csat(conn, {"conversation_id": c3, "rating": 1, "created_at": T0 + timedelta(minutes=8)})
+        ids["rated_badly"] = await seed.message(c3, "Wo ist mein Geld", 7, intent="refund_status",
+                                                confidence=0.9)
+        await repo.insert_csat(conn, {"conversation_id": c3, "rating": 1,
+                                      "created_at": T0 + timedelta(minutes=8)})
     return ids
 
 
@@ -79,7 +85,8 @@ async def test_ranked_by_how_sure_a_misunderstanding_is_with_reasons(engine, see
     assert by_id[seeded["fallback"]].reasons == [FALLBACK]
     assert by_id[seeded["unsure"]].reasons == [LOW_CONFIDENCE]
     assert by_id[seeded["angry"]].reasons == [HANDOFF, TONE]
-    assert by_id[seeded["rated_badly"]].reasons == [NEGATIVE_CSAT] and by_id[seeded["rated_badly"]].csat_rating == 1
+    rated_badly = by_id[seeded["rated_badly"]]
+    assert rated_badly.reasons == [NEGATIVE_CSAT] and rated_badly.csat_rating == 1
 
 
 async def test_texts_and_agent_hints_are_redacted(engine, seeded):
@@ -98,7 +105,8 @@ async def test_filters_by_reason_intent_and_date(engine, seeded):
 
 async def test_annotated_messages_drop_out_and_only_redacted_text_is_stored(engine, seeded):
     async with engine.begin() as conn:
-        stored = await annotate(conn, seeded["fallback"], CORRECT, TRAINER, T0, INTENTS, intent="order_status")
+        stored = await annotate(conn, seeded["fallback"], CORRECT, TRAINER, T0, INTENTS,
+                                intent="order_status")
         await annotate(conn, seeded["unsure"], CONFIRM, TRAINER, T0, INTENTS)
         await annotate(conn, seeded["angry"], TONE_EXAMPLE, TRAINER, T0, INTENTS, tone_label="frustrated")
         await annotate(conn, seeded["rated_badly"], DISMISS, TRAINER, T0, INTENTS)

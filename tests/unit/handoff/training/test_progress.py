@@ -5,7 +5,8 @@ from handoff.training.progress import ProgressParser, clock_seconds
 pytestmark = pytest.mark.unit
 
 RASA_OUTPUT = (
-    "2026-11-23 15:54:12 INFO     rasa.engine.training.hooks  - Starting to train component 'DIETClassifier'.\n"
+    "2026-11-23 15:54:12 INFO     rasa.engine.training.hooks  - "
+    "Starting to train component 'DIETClassifier'.\n"
     "Epochs:   0%|          | 0/30 [00:00<?, ?it/s]"
     "\rEpochs:   3%|▎         | 1/30 [00:45<22:07, 45.77s/it]"
     "\rEpochs:  23%|██▎       | 7/30 [01:04<01:48,  4.73s/it, t_loss=3.33, i_acc=0.952]"
