@@ -1,6 +1,7 @@
 """Everything a use case needs, passed explicitly: storage, bus, presence, bot, clock and configuration."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable
@@ -39,6 +40,8 @@ class ServiceContext:
     bot: BotEngine
     clock: Callable[[], datetime] = utc_now
     config: ServiceConfig = field(default_factory=ServiceConfig)
+    # Failures survived on the honest path (bot down, timeouts): counted so that /ready shows them to operators.
+    failures: Counter[str] = field(default_factory=Counter)
 
     def now(self) -> datetime:
         return self.clock()

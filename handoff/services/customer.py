@@ -33,6 +33,8 @@ TICKET_OPEN = "open"
 BOT_UNAVAILABLE_TEXT = ("Ich kann gerade nicht zuverlässig antworten. Möchten Sie mit einer Person aus unserem Team "
                         "sprechen, oder uns Ihr Anliegen mit Ihrer E-Mail-Adresse hinterlassen?")
 BOT_UNAVAILABLE_REASON = {"code": "bot_unavailable", "value": None, "detail": "Der Bot war nicht erreichbar."}
+FAILURE_BOT_UNAVAILABLE = "bot_unavailable"
+FAILURE_BOT_ERROR = "bot_error"
 CUSTOMER_REQUEST_REASON = {"code": "customer_request", "value": 1.0, "detail": "Kunde bat um eine Person."}
 TICKET_CONFIRMATION = "Danke! Wir haben Ihr Anliegen aufgenommen und melden uns per E-Mail an {email}."
 
@@ -84,7 +86,13 @@ async def route_customer_message(
     try:
         reply = await ctx.bot.reply(conversation_id, message.text or "", {"channel": conversation["channel"]})
     except BotUnavailable as error:
+        ctx.failures[FAILURE_BOT_UNAVAILABLE] += 1
         log.warning("bot unavailable for %s: %s", conversation_id, error)
+        return await _answer_without_bot(ctx, conversation_id, message)
+    except Exception:
+        # An engine or action bug must not leave the customer without an answer: same honest path.
+        ctx.failures[FAILURE_BOT_ERROR] += 1
+        log.exception("bot failed for %s", conversation_id)
         return await _answer_without_bot(ctx, conversation_id, message)
     return await _store_bot_reply(ctx, conversation_id, message, reply)
 

@@ -15,7 +15,8 @@ logger = logging.getLogger(__name__)
 
 STATUS_OK = "ok"
 STATUS_UNAVAILABLE = "unavailable"
-READY_SCHEMA = obj(("status", "database", "model"), status=STRING, database=BOOLEAN, model=BOOLEAN)
+READY_SCHEMA = obj(("status", "database", "model"), status=STRING, database=BOOLEAN, model=BOOLEAN,
+                   failures={"type": "object", "additionalProperties": {"type": "integer"}})
 
 
 def bot_model_loaded(bot: object | None) -> bool:
@@ -55,7 +56,9 @@ def blueprint() -> Blueprint:
         database = await database_reachable(request)
         model = bot_model_loaded(app_context(request).bot)
         ok = database and model
-        return json({"status": STATUS_OK if ok else STATUS_UNAVAILABLE, "database": database, "model": model},
-                    status=200 if ok else 503)
+        services = app_context(request).services
+        failures = dict(services.failures) if services is not None else {}
+        return json({"status": STATUS_OK if ok else STATUS_UNAVAILABLE, "database": database, "model": model,
+                     "failures": failures}, status=200 if ok else 503)
 
     return bp
