@@ -15,6 +15,7 @@ from tests.integration.handoff.web.server import QUIET_ENVIRONMENT, REPO_ROOT
 
 START_TIMEOUT_SECONDS = 60.0
 SERVER_MODULE = "tests.faults.server_main"
+REAL_SERVE = ("handoff", "serve")
 ADMIN_EMAIL = "admin@nordwind.test"
 ADMIN_PASSWORD = "admin-passwort-123"
 # Every test client comes from 127.0.0.1: per-IP limits would otherwise throttle the simulated crowd.
@@ -33,6 +34,8 @@ class AppProcess:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     starts: int = 0
+    # The real entry point (`handoff serve`, Rasa engine) or the fake-bot one of tests/faults/server_main.py.
+    module_arguments: tuple[str, ...] = (SERVER_MODULE,)
 
     @property
     def base(self) -> str:
@@ -55,7 +58,7 @@ class AppProcess:
             env.pop("REDIS_URL", None)
         self.starts += 1
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", SERVER_MODULE], cwd=REPO_ROOT, env=env,
+            self.process = subprocess.Popen([sys.executable, "-m", *self.module_arguments], cwd=REPO_ROOT, env=env,
                                             stdout=log, stderr=subprocess.STDOUT)
         deadline = began + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
