@@ -100,6 +100,10 @@ class ConsolePage:
     def action(self, pane: Any, name: str) -> None:
         pane.locator(".actions").get_by_role("button", name=name, exact=True).click()
 
+    def claim(self, pane: Any) -> None:
+        self.action(pane, "Übernehmen")
+        expect(pane.locator(".status")).to_have_text("im Gespräch")
+
     def reply(self, pane: Any, text: str) -> None:
         box = pane.get_by_label("Nachricht an den Kunden")
         box.fill(text)

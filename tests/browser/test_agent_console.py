@@ -19,7 +19,7 @@ def test_typing_transfer_and_hand_back(new_page, agent_account):
     widget = WidgetPage(new_page()).visit().open()
     conversation_id = escalate(widget, "Meine Lieferung ist unvollständig")
     pane = console.open_from_queue(conversation_id)
-    console.action(pane, "Übernehmen")
+    console.claim(pane)
     console.reply(pane, "Ich bin für Sie da.")
     widget.expect_message("agent", "Ich bin für Sie da.")
 
@@ -36,7 +36,7 @@ def test_typing_transfer_and_hand_back(new_page, agent_account):
     expect(console.queue_item(conversation_id)).to_be_visible()
     expect(widget.notice).to_contain_text("Eine Kollegin/ein Kollege übernimmt gleich.")
 
-    console.action(pane, "Übernehmen")
+    console.claim(pane)
     expect(widget.notice).to_contain_text("ist jetzt für Sie da")
     console.action(pane, "An Bot zurückgeben")
     expect(pane.locator(".status")).to_have_text("beim Bot")
@@ -62,7 +62,7 @@ def test_admin_creates_a_canned_reply_that_agents_insert_with_a_shortcut(new_pag
     widget = WidgetPage(new_page()).visit().open()
     conversation_id = escalate(widget, "Wie lange dauert der Versand?")
     pane = console.open_from_queue(conversation_id)
-    console.action(pane, "Übernehmen")
+    console.claim(pane)
     box = pane.get_by_label("Nachricht an den Kunden")
     box.press_sequentially("/vers")
     option = pane.get_by_role("option", name="/versand")

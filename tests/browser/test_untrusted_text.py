@@ -32,7 +32,7 @@ def test_html_from_a_customer_is_shown_literally_and_never_runs(new_page, agent_
     assert console.page.locator("#queue-list img, #queue-list script, .transcript img, .transcript script").count() == 0
 
     # An agent's reply with markup is text for the customer too.
-    console.action(pane, "Übernehmen")
+    console.claim(pane)
     console.reply(pane, "<b>fett</b> <img src=y onerror=alert(2)>")
     expect(widget.message("agent", "<b>fett</b> <img src=y onerror=alert(2)>")).to_be_visible()
     assert widget.log.locator("b, img").count() == 0
