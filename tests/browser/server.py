@@ -1,7 +1,7 @@
 """Runs the real app for the browser tests in its own process: `python -m tests.browser.server PORT DB_URL`.
 
 A subprocess rather than a thread because Sanic 21.12 wants the main thread (signals) and because Playwright's
-sync API must not share an event loop with the server. The bot is `tests.fakes.FakeBotEngine`; two accounts are
+sync API must not share an event loop with the server. The bot is `tests.fakes.FakeBotEngine` (plus a menu with buttons); two accounts are
 seeded through the service layer before the server accepts requests.
 """
 from __future__ import annotations
@@ -10,6 +10,10 @@ import sys
 
 ADMIN = {"email": "admin@nordwind.test", "display_name": "Ada Admin", "password": "admin-passwort-123", "role": "admin"}
 AGENT = {"email": "lena@nordwind.test", "display_name": "Lena Berger", "password": "agent-passwort-123", "role": "agent"}
+MENU_REQUEST = "menü"
+MENU_TEXT = "Wobei kann ich helfen?"
+MENU_BUTTONS = (("Wo ist meine Bestellung?", "/order_status"),
+                ("Mit einem Menschen sprechen", "Ich möchte mit einem Mitarbeiter sprechen"))
 
 
 def main(argv: list[str]) -> None:
@@ -20,7 +24,17 @@ def main(argv: list[str]) -> None:
     from handoff.settings import Settings
     from handoff.store.migrate import upgrade
     from handoff.web.app import create_app
+    from handoff.bot_engine import BotMessage, BotReply, Button
     from tests.fakes import FakeBotEngine
+
+    class MenuBotEngine(FakeBotEngine):
+        """The fake bot plus one answer with quick-reply buttons, which FakeBotEngine never gives."""
+
+        async def reply(self, sender_id: str, text: str, metadata: dict | None = None) -> BotReply:
+            if text.strip().lower() != MENU_REQUEST:
+                return await super().reply(sender_id, text, metadata)
+            buttons = tuple(Button(title=title, payload=payload) for title, payload in MENU_BUTTONS)
+            return BotReply(messages=(BotMessage(text=MENU_TEXT, buttons=buttons),), intent="menu", confidence=1.0)
 
     port, database_url = int(argv[0]), argv[1]
     settings = Settings.from_env({
@@ -32,7 +46,7 @@ def main(argv: list[str]) -> None:
     upgrade(database_url)
 
     async def fake_bot(_settings: Settings) -> FakeBotEngine:
-        return FakeBotEngine()
+        return MenuBotEngine()
 
     app = create_app(settings, bot_engine_factory=fake_bot)
 

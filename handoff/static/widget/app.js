@@ -197,12 +197,10 @@ class Widget {
     if (message.sender_type === SENDER.CUSTOMER && this.adoptPending(message)) {
       return;
     }
-    const shown = message.sender_type === SENDER.CUSTOMER ? { ...message, text: this.store.labelFor(message.text || "") } : message;
-    const element = this.view.addMessage(shown);
-    if (message.seq <= this.storedLastSeq && !this.view.isOpen) {
-      // A replay of what this browser already saw must not count as unread.
-      this.view.setUnread(Math.max(0, this.view.unread - (message.sender_type === SENDER.CUSTOMER ? 0 : 1)));
-    }
+    const fromUs = message.sender_type === SENDER.CUSTOMER;
+    const shown = fromUs ? { ...message, text: this.store.labelFor(message.text || "") } : message;
+    // Replays of what this browser already saw (seq <= stored last_seq) are not unread.
+    this.view.addMessage(shown, !fromUs && message.seq > this.storedLastSeq);
     if (message.sender_type === SENDER.AGENT && message.sender_name) {
       this.agentName = message.sender_name;
     }
@@ -212,7 +210,6 @@ class Widget {
     } else if (message.sender_type === SENDER.CUSTOMER) {
       this.view.showQuickReplies([]);
     }
-    return element;
   }
 
   /** Our own message came back as an event before its ack: turn the pending bubble into the stored one. */

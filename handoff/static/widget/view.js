@@ -151,13 +151,13 @@ export class WidgetView {
   }
 
   /** Insert by seq so a replay after reconnect lands in order even if live events raced ahead of it. */
-  addMessage(message) {
+  addMessage(message, countsAsUnread) {
     const element = this.messageElement(message, `seq-${message.seq}`);
     element.dataset.seq = String(message.seq);
     const later = Array.from(this.log.querySelectorAll("li[data-seq]")).find((li) => Number(li.dataset.seq) > message.seq);
     const firstPending = this.log.querySelector("li.nw-msg--pending");
     this.log.insertBefore(element, later || firstPending || null);
-    this.afterNewContent(message.sender_type !== SENDER.CUSTOMER);
+    this.afterNewContent(countsAsUnread);
     return element;
   }
 
