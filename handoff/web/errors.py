@@ -4,11 +4,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from asyncpg.exceptions import OperatorInterventionError, PostgresConnectionError
 from sanic import Sanic
 from sanic.exceptions import SanicException
 from sanic.handlers import ErrorHandler
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from handoff.bot_engine import BotUnavailable
 from handoff.services.errors import (
@@ -110,6 +113,18 @@ def error_body(code: str, message: str, field: str | None = None) -> dict[str, A
     return {"error": error}
 
 
+# Connection-level database failures (server down or restarting, connection cut, pool exhausted). asyncpg raises
+# some of them unwrapped while connecting. The request can be retried: 503, not an internal error.
+DATABASE_UNAVAILABLE_ERRORS = (ConnectionError, TimeoutError, PoolTimeout, OperationalError, InterfaceError,
+                               PostgresConnectionError, OperatorInterventionError)
+
+
+def database_unavailable(exception: BaseException) -> bool:
+    if isinstance(exception, DATABASE_UNAVAILABLE_ERRORS):
+        return True
+    return isinstance(exception, DBAPIError) and exception.connection_invalidated
+
+
 def describe(exception: BaseException) -> tuple[int, str, str, str | None]:
     """(status, code, message, field) for any exception; unknown ones are internal errors with a generic text."""
     if isinstance(exception, ApiError):
@@ -123,6 +138,8 @@ def describe(exception: BaseException) -> tuple[int, str, str, str | None]:
                 message = ("Das ist im aktuellen Zustand des Gesprächs nicht möglich."
                            if isinstance(exception, InvalidTransition) else GENERIC_MESSAGES[UNAVAILABLE])
             return status, code, message or code, field
+    if database_unavailable(exception):
+        return 503, UNAVAILABLE, GENERIC_MESSAGES[UNAVAILABLE], None
     if isinstance(exception, (IsADirectoryError, NotADirectoryError)):
         return 404, NOT_FOUND, GENERIC_MESSAGES[NOT_FOUND], None  # a static URL naming a directory
     if isinstance(exception, SanicException):
@@ -147,7 +164,11 @@ class JsonErrorHandler(ErrorHandler):
 
     def default(self, request: Request, exception: Exception) -> HTTPResponse:
         status, code, _, _ = describe(exception)
-        if status >= 500 and code != UNAVAILABLE:
+        if database_unavailable(exception):
+            # Only the class: a DBAPIError's text carries the SQL parameters, i.e. customer messages.
+            logger.warning("database unavailable on %s %s: %s", request.method, request.path,
+                           type(exception).__name__)
+        elif status >= 500 and code != UNAVAILABLE:
             logger.error("unhandled error on %s %s", request.method, request.path, exc_info=exception)
         elif not isinstance(exception, (ApiError, ServiceError, SanicException)):
             logger.warning("%s on %s %s: %s", code, request.method, request.path, exception)
