@@ -1,0 +1,35 @@
+"""How much the suite measures: full (the reported run) or quick (< 3 minutes, for development)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+BENCHMARKS = ("reply", "handoff", "capacity", "startup", "training", "micro", "profile")
+
+
+@dataclass(frozen=True)
+class Options:
+    benchmarks: tuple[str, ...] = BENCHMARKS
+    repeats: int = 3
+    concurrencies: tuple[int, ...] = (1, 8, 32)
+    duration_seconds: float = 10.0
+    warmup_seconds: float = 3.0
+    reply_targets: tuple[str, ...] = ("a", "b", "c", "d")
+    handoff_samples: int = 60
+    idle_connections: int = 2000
+    capacity_concurrency: int = 8
+    training_runs: int = 3
+    startup_runs: int = 3
+    micro_iterations: int = 300
+    profile_turns: int = 200
+    quick: bool = False
+
+
+QUICK = Options(repeats=3, concurrencies=(1, 8), duration_seconds=3.0, warmup_seconds=1.0, reply_targets=("a", "b", "c"),
+                handoff_samples=10, idle_connections=300, training_runs=0, startup_runs=1, micro_iterations=50,
+                profile_turns=40, quick=True)
+
+
+def options_for(quick: bool, **overrides: object) -> Options:
+    base = QUICK if quick else Options()
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return replace(base, **given)

@@ -1,0 +1,125 @@
+"""Benchmark 1: the bot reply path through (a) the widget WebSocket, (b) the product's REST channel, (c) plain
+`rasa run` with the `rasa init` project, (d) plain `rasa run` with the product's model and an action server.
+
+All servers run at once and the repetitions are interleaved (rep → concurrency → target), so that the shared
+machine's noise hits every target alike instead of whichever happened to run during a busy minute.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from bench import targets as servers
+from bench.baseline import ensure_baseline_project
+from bench.conversations import conversations, demo_order_numbers
+from bench.loadgen_process import run_job
+from bench.options import Options
+from bench.stats import LoadRun, Spread, spread_of_runs
+
+logger = logging.getLogger(__name__)
+
+TARGET_LABELS = {
+    "a": "product, widget WebSocket",
+    "b": "product, REST channel",
+    "c": "plain rasa run, rasa init default project (REST)",
+    "d": "plain rasa run, product model + action server (REST)",
+}
+PROTOCOL = {"a": "widget", "b": "rest", "c": "rest", "d": "rest"}
+CONVERSATION_COUNT = 48
+
+
+def start_targets(selected: tuple[str, ...], workdir: Path) -> dict[str, servers.Target]:
+    started: dict[str, servers.Target] = {}
+    try:
+        if "a" in selected or "b" in selected:
+            product = servers.start_product(workdir / "product")
+            started.update({key: product for key in ("a", "b") if key in selected})
+        if "c" in selected:
+            project, model = ensure_baseline_project()
+            started["c"] = servers.start_rasa_init(workdir / "rasa-init", project, model)
+        if "d" in selected:
+            started["d"] = servers.start_rasa_product_model(workdir / "rasa-product")
+    except Exception:
+        stop_targets(started)
+        raise
+    return started
+
+
+def stop_targets(started: dict[str, servers.Target]) -> None:
+    for target in {id(t): t for t in started.values()}.values():
+        target.stop()
+
+
+def reply_job(key: str, base_url: str, concurrency: int, options: Options, warmup: float) -> dict[str, Any]:
+    return {"job": "reply", "protocol": PROTOCOL[key], "base_url": base_url, "concurrency": concurrency,
+            "duration_seconds": options.duration_seconds, "warmup_seconds": warmup,
+            "conversations": conversations(demo_order_numbers(), CONVERSATION_COUNT)}
+
+
+def run(options: Options, workdir: Path) -> dict[str, Any]:
+    selected = options.reply_targets
+    started = start_targets(selected, workdir)
+    raw: dict[str, dict[int, list[dict[str, Any]]]] = {k: {c: [] for c in options.concurrencies} for k in selected}
+    try:
+        for repeat in range(options.repeats):
+            for concurrency in options.concurrencies:
+                for key in selected:
+                    # The first run of each (target, concurrency) warms up longer: caches, JIT of TF graphs.
+                    warmup = options.warmup_seconds * (2 if repeat == 0 else 1)
+                    result = run_job(reply_job(key, started[key].base_url, concurrency, options, warmup))
+                    logger.info("reply %s c=%d run %d: %d msgs, %d errors", key, concurrency, repeat + 1,
+                                result["messages"], result["errors"])
+                    raw[key][concurrency].append(result)
+    finally:
+        stop_targets(started)
+    return summarise(raw)
+
+
+def summarise(raw: dict[str, dict[int, list[dict[str, Any]]]]) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    for key, by_concurrency in raw.items():
+        figures[key] = {"label": TARGET_LABELS[key], "by_concurrency": {}}
+        for concurrency, results in by_concurrency.items():
+            runs = [LoadRun.from_dict(r) for r in results if r["messages"]]
+            entry: dict[str, Any] = {"runs": len(results),
+                                     "error_kinds": merge_counts(r.get("error_kinds", {}) for r in results)}
+            if runs:
+                entry.update({name: spread.to_dict() for name, spread in spread_of_runs(runs).items()})
+            acks = [r["ack_ms"] for r in results if r.get("ack_ms")]
+            if acks:
+                from bench.stats import spread_of_samples
+                entry["ack_p99_ms"] = spread_of_samples(acks)["p99_ms"].to_dict()
+            figures[key]["by_concurrency"][str(concurrency)] = entry
+    figures["ratios"] = ratios(figures)
+    return figures
+
+
+def merge_counts(counts: Any) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for count in counts:
+        for kind, number in count.items():
+            total[kind] = total.get(kind, 0) + number
+    return total
+
+
+def ratios(figures: dict[str, Any]) -> dict[str, Any]:
+    """(a)/(c) and (a)/(d) of messages/s and p50/p99 latency (medians over runs), per concurrency."""
+    result: dict[str, Any] = {}
+    for reference in ("c", "d"):
+        if "a" not in figures or reference not in figures:
+            continue
+        per_concurrency = {}
+        for concurrency, entry in figures["a"]["by_concurrency"].items():
+            other = figures[reference]["by_concurrency"].get(concurrency, {})
+            per_concurrency[concurrency] = {
+                name: _ratio(entry.get(name), other.get(name))
+                for name in ("messages_per_second", "p50_ms", "p99_ms")}
+        result[f"a/{reference}"] = per_concurrency
+    return result
+
+
+def _ratio(mine: dict[str, float] | None, theirs: dict[str, float] | None) -> float | None:
+    if not mine or not theirs:
+        return None
+    return Spread(**mine).ratio_to(Spread(**theirs))
