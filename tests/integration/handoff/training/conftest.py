@@ -6,6 +6,9 @@ the real data/ is never touched.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,11 +17,40 @@ import yaml
 from handoff.training.evaluation import evaluate_model
 from handoff.training.project import Project, copy_project
 from handoff.training.retrain import SUCCEEDED, start_training
+from tests.conftest import MODEL_CACHE, training_fingerprint
 
 ROOT = Path(__file__).resolve().parents[4]
 # Enough for DIET to learn every training example; kept low because two cores are shared.
 FAST_EPOCHS = {"DIETClassifier": 12, "TEDPolicy": 2}
 TIMINGS: dict[str, float] = {}
+HELD_OUT = ("tests/nlu_holdout.yml", "tests/tone_holdout.yml", "tests/test_stories.yml")
+# Model tests may train and evaluate several models on two shared cores.
+MODEL_TEST_TIMEOUT_SECONDS = 3600
+
+
+def cache_key(*extra: str) -> str:
+    """Changes with everything that changes what the fixture models are or how they score."""
+    digest = hashlib.sha256(training_fingerprint(ROOT).encode())
+    for name in HELD_OUT:
+        digest.update((ROOT / name).read_bytes() if (ROOT / name).exists() else b"-")
+    digest.update(json.dumps(FAST_EPOCHS, sort_keys=True).encode())
+    for part in extra:
+        digest.update(part.encode())
+    return digest.hexdigest()[:16]
+
+
+def cached_model(project: Project, name: str, build, *extra: str) -> Path:
+    """Train once per change of the inputs (cached next to the suite's own model in tests/.model/)."""
+    cached = MODEL_CACHE / f"trainer-{name}-{cache_key(*extra)}.tar.gz"
+    if not cached.exists():
+        MODEL_CACHE.mkdir(parents=True, exist_ok=True)
+        for stale in MODEL_CACHE.glob(f"trainer-{name}-*.tar.gz"):
+            stale.unlink()
+        shutil.copy2(build(), cached)
+    target = project.models_dir / cached.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(cached, target)
+    return target
 
 
 def fast_config(project: Project, epochs: dict[str, int] = FAST_EPOCHS) -> None:
@@ -49,13 +81,19 @@ def project(tmp_path_factory) -> Project:
 
 @pytest.fixture(scope="module")
 def live_model(project: Project) -> Path:
-    return train(project, "live")
+    return cached_model(project, "live", lambda: train(project, "live"))
 
 
 @pytest.fixture(scope="module")
 def live_metrics(project: Project, live_model: Path) -> dict:
+    cached = MODEL_CACHE / f"trainer-live-metrics-{cache_key()}.json"
+    if cached.exists():
+        return json.loads(cached.read_text(encoding="utf-8"))
     metrics = asyncio.run(evaluate_model(project, live_model))
     TIMINGS["evaluate live"] = metrics["seconds"]
+    for stale in MODEL_CACHE.glob("trainer-live-metrics-*.json"):
+        stale.unlink()
+    cached.write_text(json.dumps(metrics), encoding="utf-8")
     return metrics
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,11 @@ from handoff.training import registry
 from handoff.training.project import Project, copy_project
 from handoff.training.promotion import Actor, PromotionRefused, register_candidate
 from handoff.training.runtime import Trainer
-from tests.integration.handoff.training.conftest import TIMINGS, fast_config, train
+from tests.integration.handoff.training.conftest import (
+    MODEL_TEST_TIMEOUT_SECONDS, cached_model, fast_config, train,
+)
 
-pytestmark = [pytest.mark.integration, pytest.mark.model]
+pytestmark = [pytest.mark.integration, pytest.mark.model, pytest.mark.timeout(MODEL_TEST_TIMEOUT_SECONDS)]
 
 SHUFFLE_SEED = 3
 
@@ -51,14 +52,13 @@ def shuffle_intent_labels(project: Project) -> None:
 
 @pytest.fixture(scope="module")
 def broken_model(project: Project, tmp_path_factory) -> Path:
-    broken = copy_project(project.root, tmp_path_factory.mktemp("broken"))
-    fast_config(broken)
-    shuffle_intent_labels(broken)
-    path = train(broken, "shuffled")
-    target = project.candidates_dir / path.name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(path, target)
-    return target
+    def build() -> Path:
+        broken = copy_project(project.root, tmp_path_factory.mktemp("broken"))
+        fast_config(broken)
+        shuffle_intent_labels(broken)
+        return train(broken, "shuffled")
+
+    return cached_model(project, "shuffled", build, f"shuffle-seed-{SHUFFLE_SEED}")
 
 
 async def test_a_worse_candidate_is_refused_and_only_an_admin_override_with_reason_promotes_it(

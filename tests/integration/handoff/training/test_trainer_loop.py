@@ -24,11 +24,11 @@ from handoff.training.annotate import CORRECT, Annotator
 from handoff.training.inbox import FALLBACK, InboxFilter
 from handoff.training.promotion import Actor
 from handoff.training.runtime import DONE, TRAINING, Trainer
-from tests.integration.handoff.training.conftest import TIMINGS
+from tests.integration.handoff.training.conftest import MODEL_TEST_TIMEOUT_SECONDS, TIMINGS
 
-pytestmark = [pytest.mark.integration, pytest.mark.model]
+pytestmark = [pytest.mark.integration, pytest.mark.model, pytest.mark.timeout(MODEL_TEST_TIMEOUT_SECONDS)]
 
-# Colloquial northern German for "where is my order": far from the training phrasings, so the live model falls back.
+# Colloquial northern German for "where is my order": far from the training phrasings, so live falls back.
 UNDERSTOOD_LATER = "Moin, mien Krams is jümmers noch nich bi mi ankommen, wat is dor los?"
 CORRECT_INTENT = "order_status"
 LOAD_MESSAGES = ("Hallo", "Wo ist meine Bestellung?", "Wie lange dauert der Versand nach Österreich?",
@@ -79,7 +79,7 @@ async def _say(ctx: ServiceContext, text: str):
 
 
 async def _load(ctx: ServiceContext, stop: asyncio.Event, sent: list[float], errors: list[str]) -> None:
-    """One customer after another, each writing one short conversation, until told to stop (plus one more round).
+    """One customer after another, each writing one short conversation, until told to stop (plus one round).
 
     A fresh conversation per round: repeating the same question in one conversation would (rightly) escalate.
     """
@@ -90,7 +90,8 @@ async def _load(ctx: ServiceContext, stop: asyncio.Event, sent: list[float], err
         conversation, _token = await conversations.start_conversation(ctx, "widget")
         for text in LOAD_MESSAGES:
             try:
-                _message, _duplicate, replies = await customer.customer_writes(ctx, conversation.id, None, text)
+                _message, _duplicate, replies = await customer.customer_writes(
+                    ctx, conversation.id, None, text)
                 if not replies:
                     errors.append(f"no reply to {text!r}")
                 sent.append(time.monotonic())
