@@ -125,13 +125,20 @@ def browser() -> Iterator[Any]:
 
 
 class PageWatch:
-    """Collects what must never happen on our pages: JS dialogs (injected script ran) and uncaught errors."""
+    """Collects what must never happen on our pages: JS dialogs (injected script ran), uncaught errors and
+    missing page assets (API answers such as 401 before login are expected and not collected)."""
 
     def __init__(self, page: Any) -> None:
         self.dialogs: list[str] = []
         self.errors: list[str] = []
+        self.missing_assets: list[str] = []
         page.on("dialog", self._on_dialog)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("response", self._on_response)
+
+    def _on_response(self, response: Any) -> None:
+        if response.status >= 400 and "/api/" not in response.url:
+            self.missing_assets.append(f"{response.status} {response.url}")
 
     def _on_dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)

@@ -70,7 +70,7 @@ class ConsolePage:
         self.watch: PageWatch = page.watch
 
     def login(self, account: dict[str, str]) -> "ConsolePage":
-        self.page.goto("/console")
+        self.page.goto("/console/")
         self.page.get_by_label("E-Mail").fill(account["email"])
         self.page.get_by_label("Passwort").fill(account["password"])
         self.page.get_by_role("button", name="Anmelden").click()
@@ -80,7 +80,7 @@ class ConsolePage:
 
     def reopen(self, account: dict[str, str]) -> "ConsolePage":
         """Back to the console with the session cookie still valid: no login form."""
-        self.page.goto("/console")
+        self.page.goto("/console/")
         expect(self.page.locator("#agent-name")).to_have_text(account["display_name"])
         expect(self.page.locator("#link")).to_have_text("live")
         return self

@@ -65,4 +65,5 @@ def test_customer_is_handed_to_an_agent_and_rates_the_help(new_page, api, agent_
     assert status == 200
     assert detail["csat"]["rating"] == 4
     assert detail["csat"]["comment"] == "Schnell und freundlich"
-    assert widget.watch.errors == [] and console.watch.errors == []
+    for watch in (widget.watch, console.watch):
+        assert watch.errors == [] and watch.missing_assets == []

@@ -133,7 +133,7 @@ async function start() {
       return;
     }
   } catch (error) {
-    window.location.assign("/console");
+    window.location.assign("/console/");
     return;
   }
   for (const [selector, handler] of [["#agent-form", createAgent], ["#hours-form", saveHours], ["#canned-form", createCanned]]) {
