@@ -76,6 +76,7 @@ class _Lexicons:
     lookalikes: tuple[str, ...]
     insult_adjectives: tuple[str, ...]
     second_person: frozenset[str]
+    person_nouns: frozenset[str]
     negations: frozenset[str]
     patterns: dict[str, Pattern[str]]
 
@@ -104,6 +105,7 @@ def _lexicons() -> _Lexicons:
         lookalikes=tuple(fold(s) for s in lexicon.LOOKALIKES),
         insult_adjectives=tuple(fold(s) for s in lexicon.INSULT_ADJECTIVES),
         second_person=frozenset(fold(s) for s in lexicon.SECOND_PERSON),
+        person_nouns=frozenset(fold(s) for s in lexicon.PERSON_NOUNS),
         negations=frozenset(fold(s) for s in lexicon.NEGATIONS),
         patterns={
             PROFANITY: compile_all(lexicon.PROFANITY_PHRASES),
@@ -169,14 +171,14 @@ def _has_stem(
 
 
 def _insulting_adjective(words: list[str], lex: _Lexicons) -> bool:
-    """An insulting adjective counts only near a second-person address and not negated ("nicht dumm")."""
+    """An insulting adjective counts only near an addressee or a person ("ihr", "der Fahrer"), not negated."""
     for index, word in enumerate(words):
         if not word.startswith(lex.insult_adjectives):
             continue
         if index > 0 and words[index - 1] in lex.negations:
             continue
         window = words[max(0, index - INSULT_ADDRESS_WINDOW) : index + INSULT_ADDRESS_WINDOW + 1]
-        if any(w in lex.second_person for w in window):
+        if any(w in lex.second_person or w in lex.person_nouns for w in window):
             return True
     return False
 

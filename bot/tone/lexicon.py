@@ -45,12 +45,20 @@ SECOND_PERSON: frozenset[str] = frozenset(
     {"du", "dich", "dir", "dein", "deine", "ihr", "euch", "euer", "eure", "euren", "sie", "ihnen", "ihre"}
 )
 
+# People an insulting adjective can be aimed at in the third person ("diese dummen Typen", "der Fahrer ist dämlich").
+PERSON_NOUNS: frozenset[str] = frozenset(
+    {"leute", "menschen", "typen", "typ", "kerl", "kerle", "mitarbeiter", "mitarbeiterin", "mitarbeitern",
+     "politiker", "fahrer", "chef", "chefin", "bot", "frau", "mann", "manager", "verkäufer", "berater",
+     "beraterin", "kollege", "kollegin", "firma", "bande", "gestalten", "person", "personen", "volk", "weib"}
+)
+
 NEGATIONS: frozenset[str] = frozenset({"nicht", "kein", "keine", "keinen", "keiner", "nie", "niemals"})
 
 # Coarse words: labelled abusive in the data when they are part of the message's tone.
 PROFANITY_STEMS: tuple[str, ...] = (
     "scheis", "scheiß", "fick", "arsch", "kacke", "kack", "pisse", "fresse", "drecks", "bullshit", "fuck",
-    "shit", "wtf", "verfluchte", "hure", "titten", "wixx", "wichs", "kotzbrocken",
+    "shit", "wtf", "verfluchte", "hure", "titten", "wixx", "wichs", "kotzbrocken", "möse", "pimmel", "bumsen",
+    "pissen", "angepisst", "verkackt", "beschissen", "bescheißen",
 )
 
 PROFANITY_PHRASES: tuple[str, ...] = (
@@ -150,7 +158,7 @@ INCOMPETENCE_PATTERNS: tuple[str, ...] = (
     r"\bsauer\b", r"\bverärgert", r"\benttäuscht", r"\bfassungslos", r"\bgeht gar nicht", r"\bverarscht",
 )
 
-ANGRY_EMOJI: tuple[str, ...] = ("😡", "🤬", "😤", "💩", "🖕", "👎", "😠", "🙄", "😒")
+ANGRY_EMOJI: tuple[str, ...] = ("😡", "🤬", "😤", "💩", "🖕", "👎", "😠", "🙄", "😒", "🤮", "🤡")
 
 # Upper-case tokens that are just acronyms, not shouting.
 ACRONYMS: frozenset[str] = frozenset(

@@ -74,7 +74,7 @@ def render_text(run: "EvaluationRun", show_errors: bool = False) -> str:
         metrics.format_evaluation(run.holdout),
         _handoff_line(run),
         f"expected calibration error of score (10 bins): {run.calibration_error:.3f}",
-        f"mean inference time per message: {run.mean_inference_ms:.3f} ms",
+        f"mean inference CPU time per message: {run.mean_inference_ms:.3f} ms",
     ]
     for name, evaluation in run.external.items():
         parts.append(f"\n== {name} ({run.external_sizes[name]} rows) ==")
@@ -123,7 +123,7 @@ def render_markdown(run: "EvaluationRun", on: date) -> str:
     lines += ["", "## Held-out set (`tests/tone_holdout.yml`)", ""] + _markdown_table(run.holdout)
     lines += ["", f"- {_handoff_line(run)}",
               f"- Expected calibration error of `score` (10 bins): {run.calibration_error:.3f}",
-              f"- Mean inference time per message (one core, cues + n-grams + numpy): "
+              f"- Mean inference CPU time per message (one core, cues + n-grams + numpy): "
               f"{run.mean_inference_ms:.3f} ms", ""]
     if run.external:
         lines += ["## External German data (measured, never trained on)", ""]
