@@ -9,7 +9,7 @@ ASK_FOR_HUMAN = "Ich möchte mit einem Mitarbeiter sprechen"
 
 
 def test_customer_is_handed_to_an_agent_and_rates_the_help(new_page, api, agent_account, admin_account, screenshots):
-    console = ConsolePage(new_page()).login(agent_account)
+    console = ConsolePage(new_page(viewport={"width": 1280, "height": 1000})).login(agent_account)
 
     widget = WidgetPage(new_page()).visit().open()
     expect(widget.panel).to_contain_text("Digitaler Assistent – ein Mensch ist auf Wunsch erreichbar")
@@ -32,6 +32,9 @@ def test_customer_is_handed_to_an_agent_and_rates_the_help(new_page, api, agent_
     pane = console.open_from_queue(conversation_id)
     expect(pane.locator(".about")).to_contain_text("Worum es geht")
     expect(pane.locator(".transcript")).to_contain_text("Antwort auf: Wo ist meine Bestellung 12345?")
+    # What the bot understood is there for the agent, discreetly: intent with confidence, tone.
+    expect(pane.locator(".transcript .msg--customer .msg-nlu").first).to_contain_text("Absicht: greet (90 %)")
+    expect(pane.locator(".transcript .msg--customer .msg-nlu").first).to_contain_text("Ton: ruhig")
     console.claim(pane)
     expect(widget.notice).to_contain_text("ist jetzt für Sie da")
     expect(item).to_have_count(0)

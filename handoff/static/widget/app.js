@@ -113,11 +113,9 @@ class Widget {
       this.view.failPending(item.client_id);
       return;
     }
-    // Stored before sending: if the tab dies now, the next page view sends it again with the same client_id.
+    // Stored before sending: if the socket or the tab dies now, it is sent again with the same client_id.
     this.store.enqueue(item);
-    if (!this.connection.send({ type: "message", client_id: item.client_id, text })) {
-      this.view.setLink(TEXTS.offlineSaved);
-    }
+    this.connection.send({ type: "message", client_id: item.client_id, text });
   }
 
   flushOutbox() {

@@ -46,7 +46,6 @@ export const TEXTS = Object.freeze({
   csatSubmit: "Bewertung senden",
   csatChooseRating: "Bitte wählen Sie 1 bis 5 Sterne.",
   csatThanks: "Vielen Dank für Ihre Bewertung!",
-  offlineSaved: "Ihre Nachricht wird gesendet, sobald die Verbindung wieder steht.",
   startFailed: "Der Chat ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.",
   unread: "{n} neue Nachrichten",
 });
