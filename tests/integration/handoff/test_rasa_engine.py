@@ -1,0 +1,83 @@
+"""The real assistant behind the real service: the trained model, in-process actions, SQLite.
+
+These are the product's promises end to end: routine answers in German, the order lookup through the form,
+an insult goes to a person at once, a reported problem is recorded, and "Mitarbeiter bitte" always works.
+"""
+from __future__ import annotations
+
+import pytest
+
+from handoff.bus.in_process import InProcessBus, InProcessPresence
+from handoff.rasa_engine import RasaBotEngine
+from handoff.services import auth, conversations, customer
+from handoff.services.context import ServiceContext
+from handoff.store.engine import create_engine
+from handoff.store.migrate import upgrade_async
+from tests.unit.handoff.conftest import OPEN_TIME, FakeClock
+
+pytestmark = [pytest.mark.integration, pytest.mark.model]
+
+KNOWN_ORDER = "NW-482913"
+
+
+@pytest.fixture
+async def ctx(tmp_path, rasa_agent):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'handoff.db'}"
+    await upgrade_async(url)
+    engine = create_engine(url)
+    bus, presence = InProcessBus(), InProcessPresence()
+    context = ServiceContext(engine=engine, bus=bus, presence=presence,
+                             bot=RasaBotEngine(rasa_agent, timeout_seconds=30), clock=FakeClock(OPEN_TIME))
+    agent = await auth.create_agent(context, "anna@nordwind.test", "Anna", "ein-langes-passwort-1", role="agent")
+    await presence.heartbeat(agent.id, "online")
+    yield context
+    await bus.close()
+    await engine.dispose()
+
+
+async def say(ctx, conversation_id: str, text: str, n: list[int] = [0]) -> list[str]:
+    n[0] += 1
+    _, _, replies = await customer.customer_writes(ctx, conversation_id, f"c{n[0]}", text)
+    return [r.text or "" for r in replies]
+
+
+async def test_greeting_is_answered_in_german(ctx):
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    replies = await say(ctx, conversation.id, "Hallo!")
+    assert replies and any(word in " ".join(replies) for word in ("Hallo", "Guten", "Willkommen", "Sie"))
+    detail = await conversations.conversation_detail(ctx, conversation.id)
+    first = detail["transcript"][0]
+    assert first["intent"] == "greet" and first["tone_label"] == "calm"
+
+
+async def test_order_status_form_looks_up_the_demo_order(ctx):
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    asked = " ".join(await say(ctx, conversation.id, "Wo bleibt meine Bestellung?"))
+    assert "Bestellnummer" in asked
+    answer = " ".join(await say(ctx, conversation.id, KNOWN_ORDER))
+    assert KNOWN_ORDER in answer and "DHL" in answer
+
+
+async def test_an_insult_goes_to_a_person_at_once(ctx):
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    await say(ctx, conversation.id, "Ihr seid doch alle komplette Vollidioten, ihr Betrüger!")
+    view = await conversations.get_conversation(ctx, conversation.id)
+    assert view.status == "queued"
+    detail = await conversations.conversation_detail(ctx, conversation.id)
+    codes = {reason["code"] for reason in detail["handoff"]["reasons"]}
+    assert "abusive" in codes
+
+
+async def test_asking_for_a_person_is_always_handed_off(ctx):
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    await say(ctx, conversation.id, "Mitarbeiter bitte")
+    assert (await conversations.get_conversation(ctx, conversation.id)).status == "queued"
+
+
+async def test_calm_problem_report_is_recorded_not_handed_off(ctx):
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    replies = " ".join(await say(ctx, conversation.id, "Ihre Webseite lädt seit heute früh nicht, der Checkout bricht ab."))
+    assert not any(denial in replies.lower() for denial in ("nicht bekannt", "kein problem bekannt", "keine störung bekannt"))
+    detail = await conversations.conversation_detail(ctx, conversation.id)
+    assert detail["conversation"]["status"] == "bot"
+    assert [t["kind"] for t in detail["tickets"]] == ["problem_report"]
