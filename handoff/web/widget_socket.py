@@ -156,7 +156,7 @@ class WidgetSocket:
 
     async def _route(self, message: Any) -> None:
         try:
-            await customer.route_customer_message(self.services, self.conversation_id, message)
+            replies = await customer.route_customer_message(self.services, self.conversation_id, message)
         except Exception as error:
             logger.exception("routing message %s of %s failed", message.seq, self.conversation_id)
             _, code, text, _ = describe(error)
@@ -164,6 +164,15 @@ class WidgetSocket:
                 await self.send(error_frame(code, text))
             except Exception:
                 pass  # the socket is gone; the message is stored and will be seen by agents / on reconnect
+            return
+        # Also sent directly, not only via the bus: with Redis down the customer still gets the answer live.
+        # send_event skips seqs the bus already delivered.
+        try:
+            for reply in replies:
+                if not reply.private:
+                    await self.send_event(reply.to_public())
+        except ConnectionClosed:
+            pass  # stored; replayed on reconnect
 
     async def _on_typing(self, frame: dict[str, Any]) -> None:
         now = time.monotonic()
