@@ -1,0 +1,92 @@
+"""Retention: conversations without any activity for longer than RETENTION_DAYS are deleted completely, on a schedule.
+
+Complete means what the admin's delete removes (messages, handoffs, tickets, CSAT, the conversation) plus the
+Rasa tracker when the bot engine can delete it. Several instances may run the job at once: a conversation
+another instance deleted first is simply skipped.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+
+from handoff.services.admin import delete_conversation
+from handoff.services.context import ServiceContext
+from handoff.services.errors import NotFound
+from handoff.store.tables import conversations, messages
+
+logger = logging.getLogger(__name__)
+
+PURGE_INTERVAL_SECONDS = 3600.0
+# Deleting in small batches keeps each transaction short next to live traffic.
+BATCH_SIZE = 200
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    cutoff: datetime
+    deleted: int
+    trackers_deleted: int
+
+
+def retention_cutoff(now: datetime, retention_days: int) -> datetime:
+    return now - timedelta(days=retention_days)
+
+
+async def expired_conversation_ids(ctx: ServiceContext, cutoff: datetime, limit: int = BATCH_SIZE) -> list[str]:
+    # updated_at follows state changes only; a customer still writing keeps the conversation alive too.
+    recent_message = exists().where(messages.c.conversation_id == conversations.c.id,
+                                    messages.c.created_at >= cutoff)
+    query = (select(conversations.c.id).where(conversations.c.updated_at < cutoff, ~recent_message)
+             .order_by(conversations.c.updated_at).limit(limit))
+    async with ctx.engine.connect() as conn:
+        return [row.id for row in await conn.execute(query)]
+
+
+async def _delete_tracker(ctx: ServiceContext, conversation_id: str) -> bool:
+    delete_tracker = getattr(ctx.bot, "delete_tracker", None)
+    if delete_tracker is None:
+        return False
+    try:
+        # The service talks to the bot with the conversation id as Rasa sender id.
+        await delete_tracker(conversation_id)
+        return True
+    except Exception:
+        logger.exception("retention: deleting the Rasa tracker of %s failed", conversation_id)
+        return False
+
+
+async def purge_expired(ctx: ServiceContext, retention_days: int) -> PurgeResult:
+    """Deletes every conversation last updated before now - retention_days; returns what was done."""
+    cutoff = retention_cutoff(ctx.now(), retention_days)
+    deleted = trackers = 0
+    while True:
+        batch = await expired_conversation_ids(ctx, cutoff)
+        if not batch:
+            break
+        for conversation_id in batch:
+            try:
+                await delete_conversation(ctx, conversation_id)
+            except NotFound:
+                continue  # another instance was faster
+            deleted += 1
+            trackers += await _delete_tracker(ctx, conversation_id)
+    if deleted:
+        logger.info("retention: deleted %d conversations older than %s", deleted, cutoff.date().isoformat())
+    return PurgeResult(cutoff=cutoff, deleted=deleted, trackers_deleted=trackers)
+
+
+async def run_retention_schedule(ctx: ServiceContext, retention_days: int,
+                                 interval_seconds: float = PURGE_INTERVAL_SECONDS) -> None:
+    """Purges at start and then every interval, until cancelled; a failed run (database down) waits for the next."""
+    while True:
+        try:
+            await purge_expired(ctx, retention_days)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            logger.warning("retention run failed, retrying in %.0fs: %s", interval_seconds, type(error).__name__)
+        await asyncio.sleep(interval_seconds)
