@@ -1,6 +1,9 @@
 /*
  * Nordwind customer chat widget — the one file a shop page embeds:
  *   <script src="https://support.example/widget.js" defer></script>
+ * Options (data- attribute on the tag, or window.NordwindWidgetConfig = {...} set before it):
+ *   data-title, data-subtitle, data-greeting, data-primary-color, data-primary-text-color,
+ *   data-api-base (default: the origin widget.js was loaded from), data-storage-key, data-open="true".
  *
  * This loader is a classic script on purpose: only classic scripts see `document.currentScript`, which is how
  * the widget learns its API origin and data- attributes. The widget itself lives in small ES modules next to

@@ -26,7 +26,13 @@ class Console {
     this.socket = new AgentSocket({
       onEvent: (event) => this.onEvent(event),
       onLink: (open) => { $("#link").textContent = open ? "live" : "Verbindung wird wiederhergestellt …"; $("#link").dataset.open = String(open); },
-      onOpen: () => this.refreshLists(),
+      // Events sent while the socket was down are lost; refetch what is on screen.
+      onOpen: () => {
+        this.refreshLists();
+        for (const pane of this.panes.values()) {
+          pane.catchUp().catch(() => undefined);
+        }
+      },
     });
   }
 

@@ -66,13 +66,18 @@ export class ConversationPane {
   }
 
   async load() {
+    await this.catchUp();
+    this.deps.socket.subscribe(this.id);
+  }
+
+  /** Fetch the whole conversation again; the transcript skips what it already shows (after a reconnect). */
+  async catchUp() {
     const detail = await api("GET", `/api/agent/conversations/${encodeURIComponent(this.id)}`);
     const conversation = detail.conversation || detail;
     this.renderAbout(detail);
     const messages = [...(detail.transcript || detail.messages || []), ...(detail.notes || [])];
     messages.sort((a, b) => a.seq - b.seq).forEach((message) => this.transcript.add(message));
     this.setState(conversation.status, conversation.assignee_id);
-    this.deps.socket.subscribe(this.id);
   }
 
   renderAbout(detail) {

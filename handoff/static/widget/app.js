@@ -14,6 +14,10 @@ const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_SHOWN_MS = 8000;
 // Only show "connecting" when it takes noticeably long, so a fast start does not flicker.
 const CONNECTING_NOTICE_DELAY_MS = 800;
+const ERROR_RATE_LIMITED = "rate_limited";
+const ERROR_DELETED = "deleted";
+// A refused (rate-limited) message stays in the outbox; try again once the one-minute window has moved on.
+const RESEND_AFTER_RATE_LIMIT_MS = 10000;
 
 export function startWidget(givenConfig) {
   const widget = new Widget(resolveConfig(givenConfig || {}));
@@ -34,6 +38,7 @@ class Widget {
     this.lastTypingSent = 0;
     this.typingTimer = null;
     this.linkTimer = null;
+    this.resendTimer = null;
     this.view = new WidgetView(config, {
       onSend: (text) => this.send(text, text),
       onQuickReply: (button) => this.send(button.payload || button.title, button.title || button.payload),
@@ -258,9 +263,13 @@ class Widget {
   }
 
   onError(frame) {
-    if (frame.code === "deleted") {
+    if (frame.code === ERROR_DELETED) {
       this.onSessionGone();
       return;
+    }
+    if (frame.code === ERROR_RATE_LIMITED) {
+      clearTimeout(this.resendTimer);
+      this.resendTimer = setTimeout(() => this.flushOutbox(), RESEND_AFTER_RATE_LIMIT_MS);
     }
     if (frame.client_id) {
       // The server refused this message for good (too long, empty): resending would fail forever.
