@@ -97,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             except Exception as error:  # one broken benchmark must not lose the others' figures
                 logger.error("benchmark %s failed:\n%s", name, traceback.format_exc())
                 results["failures"][name] = f"{type(error).__name__}: {error}"
+    results["startup"] = startup.collect(results)
     meta["load_after"] = load_average()
     meta["seconds"] = round(time.time() - started, 1)
     if results.get("reply"):

@@ -43,6 +43,7 @@ def run(options: Options, workdir: Path) -> dict[str, Any]:
             for _ in range(options.repeats):
                 generator.send(MEASURE)
                 result = generator.expect("result")
+                result.pop("event")
                 during.append(LoadRun.from_dict(result))
                 alive.append(result["alive_after"])
             generator.send(CLOSE)
@@ -62,6 +63,7 @@ def run(options: Options, workdir: Path) -> dict[str, Any]:
         "reply_concurrency": options.capacity_concurrency,
         "reply_without_idle": _figures(without),
         "reply_with_idle": _figures(during),
+        "startups": {"product": [product.startup_seconds or 0.0]},
     }
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-TARGET_KEYS = ("a", "b", "c", "d")
-COLOURS = {"a": "#1f6f8b", "b": "#5aa9c9", "c": "#b0b0b0", "d": "#e0a040"}
-BAR_WIDTH = 0.2
+TARGET_KEYS = ("a", "b", "c", "d", "e")
+COLOURS = {"a": "#1f6f8b", "b": "#5aa9c9", "c": "#b0b0b0", "d": "#e0a040", "e": "#3a9a5b"}
+BAR_WIDTH = 0.16
 
 
 def _bars(axis: Any, reply: Mapping[str, Any], figure: str, concurrencies: list[str]) -> None:

@@ -15,6 +15,8 @@ from bench.throwaway import throwaway_postgres, throwaway_redis
 logger = logging.getLogger(__name__)
 
 WARMUP_HANDOFFS = 3
+# Start-up seconds of the instances this benchmark started (collected by bench/startup.py).
+STARTUPS: list[float] = []
 SETUPS = {
     "single": "one instance: SQLite, in-process bus",
     "two_instances": "two instances: PostgreSQL + Redis, customer on A, agent on B",
@@ -28,6 +30,8 @@ def handoff_job(customer_url: str, agent_url: str, samples: int) -> dict[str, An
 
 
 def measure(customer: servers.Target, agent: servers.Target, options: Options) -> list[dict[str, list[float]]]:
+    for target in {id(customer): customer, id(agent): agent}.values():
+        STARTUPS.append(target.startup_seconds or 0.0)
     runs = []
     for repeat in range(options.repeats):
         result = run_job(handoff_job(customer.base_url, agent.base_url, options.handoff_samples))
@@ -67,8 +71,9 @@ def summarise(runs: list[dict[str, list[float]]]) -> dict[str, Any]:
 
 
 def run(options: Options, workdir: Path) -> dict[str, Any]:
+    STARTUPS.clear()
     figures: dict[str, Any] = {}
     for name, measure_setup in (("single", single_instance), ("two_instances", two_instances)):
         runs = measure_setup(options, workdir)
         figures[name] = {"label": SETUPS[name], "samples_per_run": options.handoff_samples, **summarise(runs)}
-    return figures
+    return figures | {"startups": {"product": list(STARTUPS)}}

@@ -53,9 +53,11 @@ class LoadGenerator:
 
 
 def run_job(job: dict[str, Any]) -> dict[str, Any]:
-    """A one-shot job (reply, handoff): its result event."""
+    """A one-shot job (reply, handoff): its result, without the event name."""
     generator = LoadGenerator(job)
     try:
-        return generator.expect("result")
+        result = generator.expect("result")
+        result.pop("event")
+        return result
     finally:
         generator.close()

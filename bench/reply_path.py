@@ -7,6 +7,7 @@ machine's noise hits every target alike instead of whichever happened to run dur
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ from bench.baseline import ensure_baseline_project
 from bench.conversations import conversations, demo_order_numbers
 from bench.loadgen_process import run_job
 from bench.options import Options
-from bench.stats import LoadRun, Spread, spread_of_runs
+from bench.stats import LoadRun, Spread, spread_of_runs, spread_of_samples
+from bench.throwaway import throwaway_postgres, throwaway_redis
 
 logger = logging.getLogger(__name__)
 
@@ -24,12 +26,16 @@ TARGET_LABELS = {
     "b": "product, REST channel",
     "c": "plain rasa run, rasa init default project (REST)",
     "d": "plain rasa run, product model + action server (REST)",
+    "e": "product, 2 workers, PostgreSQL + Redis (bus, trackers, locks), widget WebSocket",
 }
-PROTOCOL = {"a": "widget", "b": "rest", "c": "rest", "d": "rest"}
+PROTOCOL = {"a": "widget", "b": "rest", "c": "rest", "d": "rest", "e": "widget"}
+SCALED_WORKERS = 2
+# Start-up samples are collected under these names from every benchmark (bench/startup.py).
+STARTUP_NAMES = {"a": "product", "b": "product", "c": "rasa_init", "d": "rasa_product_model", "e": "product_2_workers"}
 CONVERSATION_COUNT = 48
 
 
-def start_targets(selected: tuple[str, ...], workdir: Path) -> dict[str, servers.Target]:
+def start_targets(selected: tuple[str, ...], workdir: Path, stack: ExitStack) -> dict[str, servers.Target]:
     started: dict[str, servers.Target] = {}
     try:
         if "a" in selected or "b" in selected:
@@ -40,6 +46,11 @@ def start_targets(selected: tuple[str, ...], workdir: Path) -> dict[str, servers
             started["c"] = servers.start_rasa_init(workdir / "rasa-init", project, model)
         if "d" in selected:
             started["d"] = servers.start_rasa_product_model(workdir / "rasa-product")
+        if "e" in selected:
+            database_url = stack.enter_context(throwaway_postgres())
+            redis_url = stack.enter_context(throwaway_redis())
+            started["e"] = servers.start_product(workdir / "scaled", name="scaled", database_url=database_url,
+                                                 redis_url=redis_url, workers=SCALED_WORKERS)
     except Exception:
         stop_targets(started)
         raise
@@ -59,7 +70,17 @@ def reply_job(key: str, base_url: str, concurrency: int, options: Options, warmu
 
 def run(options: Options, workdir: Path) -> dict[str, Any]:
     selected = options.reply_targets
-    started = start_targets(selected, workdir)
+    with ExitStack() as stack:
+        started = start_targets(selected, workdir, stack)
+        startups: dict[str, list[float]] = {}
+        for key, target in {STARTUP_NAMES[k]: t for k, t in started.items()}.items():
+            startups.setdefault(key, []).append(target.startup_seconds or 0.0)
+        raw = measure(started, selected, options)
+    return summarise(raw) | {"startups": startups}
+
+
+def measure(started: dict[str, servers.Target], selected: tuple[str, ...],
+            options: Options) -> dict[str, dict[int, list[dict[str, Any]]]]:
     raw: dict[str, dict[int, list[dict[str, Any]]]] = {k: {c: [] for c in options.concurrencies} for k in selected}
     try:
         for repeat in range(options.repeats):
@@ -73,7 +94,7 @@ def run(options: Options, workdir: Path) -> dict[str, Any]:
                     raw[key][concurrency].append(result)
     finally:
         stop_targets(started)
-    return summarise(raw)
+    return raw
 
 
 def summarise(raw: dict[str, dict[int, list[dict[str, Any]]]]) -> dict[str, Any]:
@@ -88,7 +109,6 @@ def summarise(raw: dict[str, dict[int, list[dict[str, Any]]]]) -> dict[str, Any]
                 entry.update({name: spread.to_dict() for name, spread in spread_of_runs(runs).items()})
             acks = [r["ack_ms"] for r in results if r.get("ack_ms")]
             if acks:
-                from bench.stats import spread_of_samples
                 entry["ack_p99_ms"] = spread_of_samples(acks)["p99_ms"].to_dict()
             figures[key]["by_concurrency"][str(concurrency)] = entry
     figures["ratios"] = ratios(figures)
@@ -104,18 +124,18 @@ def merge_counts(counts: Any) -> dict[str, int]:
 
 
 def ratios(figures: dict[str, Any]) -> dict[str, Any]:
-    """(a)/(c) and (a)/(d) of messages/s and p50/p99 latency (medians over runs), per concurrency."""
+    """(a)/(c), (a)/(d) and (e)/(a) of messages/s and p50/p99 latency (medians over runs), per concurrency."""
     result: dict[str, Any] = {}
-    for reference in ("c", "d"):
-        if "a" not in figures or reference not in figures:
+    for mine, reference in (("a", "c"), ("a", "d"), ("e", "a")):
+        if mine not in figures or reference not in figures:
             continue
         per_concurrency = {}
-        for concurrency, entry in figures["a"]["by_concurrency"].items():
+        for concurrency, entry in figures[mine]["by_concurrency"].items():
             other = figures[reference]["by_concurrency"].get(concurrency, {})
             per_concurrency[concurrency] = {
                 name: _ratio(entry.get(name), other.get(name))
                 for name in ("messages_per_second", "p50_ms", "p99_ms")}
-        result[f"a/{reference}"] = per_concurrency
+        result[f"{mine}/{reference}"] = per_concurrency
     return result
 
 

@@ -38,7 +38,7 @@ def reply_section(reply: Mapping[str, Any]) -> list[str]:
              "(widget: `event` frame; REST: full HTTP answer). Messages/s = answers received in the window / window.",
              ""]
     rows = []
-    for key in ("a", "b", "c", "d"):
+    for key in ("a", "b", "c", "d", "e"):
         if key not in reply:
             continue
         for concurrency, entry in reply[key]["by_concurrency"].items():
@@ -93,7 +93,8 @@ def capacity_section(capacity: Mapping[str, Any]) -> list[str]:
 def startup_training_section(startup: Mapping[str, Any] | None, training: Mapping[str, Any] | None) -> list[str]:
     rows = []
     for figures in (startup or {}).values():
-        rows.append([f"start-up to first answer: {figures['label']}", spread_text(figures["seconds"]) + " s"])
+        rows.append([f"start-up to first answer: {figures['label']}",
+                     f"{spread_text(figures['seconds'])} s ({figures['seconds']['runs']} starts)"])
     if training:
         rows.append(["model size (models/nordwind.tar.gz)", f"{training['product_model_mib']:.1f} MiB"])
         if "rasa_init_model_mib" in training:

@@ -11,6 +11,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 from bench.paths import PRODUCT_MODEL, PYTHON_BIN, RASA_BIN, REPO_ROOT
 from bench.processes import ServerProcess, free_port, http_status
@@ -54,10 +55,18 @@ def first_answer(base_url: str, text: str = "Hallo", timeout: float = 5.0) -> bo
         return False
 
 
+def shared_rasa_stores(redis_url: str) -> str:
+    """endpoints.yml sharing Rasa's trackers and locks between worker processes through Redis."""
+    parts = urlsplit(redis_url)
+    database = parts.path.lstrip("/") or "0"
+    store = f"  url: {parts.hostname}\n  port: {parts.port or 6379}\n  db: {database}\n"
+    return f"tracker_store:\n  type: redis\n{store}lock_store:\n  type: redis\n{store}"
+
+
 def product_environment(workdir: Path, port: int, database_url: str | None = None,
-                        redis_url: str | None = None) -> dict[str, str]:
+                        redis_url: str | None = None, endpoints_text: str = NO_ENDPOINTS) -> dict[str, str]:
     endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(NO_ENDPOINTS)
+    endpoints.write_text(endpoints_text)
     environment = {
         "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{workdir / 'bench.db'}",
         "MODEL_PATH": str(PRODUCT_MODEL), "ENDPOINTS": str(endpoints), "HOST": LOOPBACK, "PORT": str(port),
@@ -71,11 +80,14 @@ def product_environment(workdir: Path, port: int, database_url: str | None = Non
 
 def start_product(workdir: Path, name: str = "product", database_url: str | None = None,
                   redis_url: str | None = None, extra_environment: Mapping[str, str] | None = None,
-                  wait: bool = True) -> Target:
+                  wait: bool = True, workers: int = 1) -> Target:
     port = free_port()
     workdir.mkdir(parents=True, exist_ok=True)
-    environment = product_environment(workdir, port, database_url, redis_url) | dict(extra_environment or {})
-    server = ServerProcess(name, [str(PYTHON_BIN), "-m", "handoff", "serve", "--host", LOOPBACK, "--port", str(port)],
+    endpoints_text = shared_rasa_stores(redis_url) if redis_url and workers > 1 else NO_ENDPOINTS
+    environment = (product_environment(workdir, port, database_url, redis_url, endpoints_text)
+                   | dict(extra_environment or {}))
+    server = ServerProcess(name, [str(PYTHON_BIN), "-m", "handoff", "serve", "--host", LOOPBACK, "--port", str(port),
+                                  "--workers", str(workers)],
                            REPO_ROOT, workdir / f"{name}.log", environment).start()
     target = Target(name, f"http://{LOOPBACK}:{port}", server)
     if wait:
