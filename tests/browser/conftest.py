@@ -135,6 +135,12 @@ class PageWatch:
         page.on("dialog", self._on_dialog)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("response", self._on_response)
+        page.on("console", self._on_console)
+
+    def _on_console(self, message: Any) -> None:
+        # CSP violations are only reported on the console; an inline script or style would show up here.
+        if "Content Security Policy" in message.text:
+            self.errors.append(message.text)
 
     def _on_response(self, response: Any) -> None:
         if response.status >= 400 and "/api/" not in response.url:
