@@ -1,4 +1,4 @@
-"""`python -m handoff serve | migrate | create-agent`: the one entry point of the service."""
+"""`python -m handoff serve | migrate | purge | create-agent`: the one entry point of the service."""
 from __future__ import annotations
 
 import argparse
@@ -25,6 +25,7 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     serve.add_argument("--host", help="overrides HOST")
     serve.add_argument("--port", type=int, help="overrides PORT")
     commands.add_parser("migrate", help="apply the database migrations")
+    commands.add_parser("purge", help="delete conversations older than RETENTION_DAYS (the app also does it hourly)")
     create = commands.add_parser("create-agent", help=f"create an agent; password from ${NEW_AGENT_PASSWORD_VARIABLE} "
                                                       "or prompted")
     create.add_argument("--email", required=True)
@@ -87,6 +88,14 @@ def create_agent(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
+def purge(settings: Settings) -> int:
+    from handoff.privacy.retention import purge_expired
+
+    result = asyncio.run(_with_setup_context(settings, lambda ctx: purge_expired(ctx, settings.retention_days)))
+    print(f"deleted {result.deleted} conversations last updated before {result.cutoff.isoformat()}")
+    return 0
+
+
 def serve(settings: Settings, arguments: argparse.Namespace) -> int:
     from handoff.web.app import create_app
 
@@ -119,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         migrate(settings)
         print(f"database migrated: {settings.database_url.split('@')[-1]}")
         return 0
+    if arguments.command == "purge":
+        migrate(settings)
+        return purge(settings)
     if arguments.command == "create-agent":
         migrate(settings)
         return create_agent(settings, arguments)

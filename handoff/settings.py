@@ -48,6 +48,7 @@ class Settings:
     bot_timeout_seconds: float = DEFAULT_BOT_TIMEOUT_SECONDS
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
     retention_days: int = DEFAULT_RETENTION_DAYS
+    redact_transcripts: bool = False
 
     def __post_init__(self) -> None:
         _require(bool(self.database_url), "DATABASE_URL", "must not be empty")
@@ -82,6 +83,7 @@ class Settings:
             rate_limit_per_minute=_get(environ, "RATE_LIMIT_PER_MINUTE", _parse_int,
                                        DEFAULT_RATE_LIMIT_PER_MINUTE),
             retention_days=_get(environ, "RETENTION_DAYS", _parse_int, DEFAULT_RETENTION_DAYS),
+            redact_transcripts=_get(environ, "REDACT_TRANSCRIPTS", _parse_bool, False),
         )
 
     @property

@@ -30,6 +30,8 @@ class ServiceConfig:
     lockout_duration: timedelta = LOCKOUT_DURATION
     # Used for the wait estimate until enough conversations were handled to measure it.
     default_handling_minutes: float = DEFAULT_HANDLING_MINUTES
+    # REDACT_TRANSCRIPTS: customer texts are stored redacted (the bot still reads the original).
+    redact_transcripts: bool = False
 
 
 @dataclass

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any, Mapping
 
 from sqlalchemy.exc import IntegrityError
@@ -9,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from handoff.bot_engine import EVENT_HANDOFF_REQUESTED, EVENT_PROBLEM_REPORTED, BotReply, BotUnavailable
 from handoff.domain.events import CsatReceived, SomeoneTyping, TicketCreated
 from handoff.domain.states import Status, Trigger, can_transition, routes_to_bot
+from handoff.privacy.transcripts import text_to_store
 from handoff.services import deescalation
 from handoff.services.context import ServiceContext
 from handoff.services.errors import Conflict, ValidationError
@@ -44,6 +46,7 @@ async def receive_customer_message(
 ) -> tuple[MessageView, bool]:
     """Store a customer message once per client_id; returns (message, duplicate)."""
     cleaned = clean_text(text, ctx.config.max_message_length)
+    stored_text = text_to_store(cleaned, ctx.config.redact_transcripts)
     if client_id is not None and not (0 < len(client_id) <= MAX_CLIENT_ID_LENGTH):
         raise ValidationError("client_id", f"client_id muss 1 bis {MAX_CLIENT_ID_LENGTH} Zeichen lang sein.")
     now = ctx.now()
@@ -60,14 +63,15 @@ async def receive_customer_message(
             # The savepoint makes a lost race on unique(conversation_id, client_id) recoverable, seq included.
             async with uow.conn.begin_nested():
                 message = await append_message(uow, now, conversation_id, message_type=INCOMING,
-                                               sender_type=CUSTOMER, text=cleaned, client_id=client_id)
+                                               sender_type=CUSTOMER, text=stored_text, client_id=client_id)
         except IntegrityError:
             existing = await repo.find_message_by_client_id(uow.conn, conversation_id, client_id or "")
             if existing is None:
                 raise
             del uow.events[events_before:], uow.stored[stored_before:]
             return message_view(existing), True
-    return message, False
+    # The caller routes this view to the bot, which must read what the customer wrote, not the placeholders.
+    return (replace(message, text=cleaned) if stored_text != cleaned else message), False
 
 
 async def route_customer_message(

@@ -1,6 +1,7 @@
 """`create_app(settings)`: the one Sanic app serving the widget, the Rasa channels, the console and the admin API."""
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 
@@ -38,7 +39,8 @@ def service_config(settings: Settings) -> ServiceConfig:
     from datetime import timedelta
 
     return ServiceConfig(max_message_length=settings.max_message_chars,
-                         session_lifetime=timedelta(hours=settings.session_hours))
+                         session_lifetime=timedelta(hours=settings.session_hours),
+                         redact_transcripts=settings.redact_transcripts)
 
 
 def create_app(settings: Settings, bot_engine_factory: BotEngineFactory | None = None) -> Sanic:
@@ -81,12 +83,19 @@ async def _open_resources(app: Sanic, _loop: object) -> None:
     context.bot = await context.bot_engine_factory(settings)
     context.services = ServiceContext(engine=context.engine, bus=context.bus, presence=context.presence,
                                       bot=context.bot, config=service_config(settings))
+    from handoff.privacy.retention import run_retention_schedule
+
+    context.retention = asyncio.get_running_loop().create_task(
+        run_retention_schedule(context.services, settings.retention_days), name="retention")
     logger.info("handoff app ready: database %s, bus %s", context.engine.url.get_backend_name(),
                 "redis" if settings.redis_url else "in-process")
 
 
 async def _close_resources(app: Sanic, _loop: object) -> None:
     context: AppContext = app.ctx
+    if context.retention is not None:
+        context.retention.cancel()
+        await asyncio.gather(context.retention, return_exceptions=True)
     await context.drain(SHUTDOWN_DRAIN_SECONDS)
     for resource in (context.bot, context.bus, context.presence):
         if resource is not None:
