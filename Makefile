@@ -16,7 +16,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help setup run serve train test test-unit test-integration test-browser eval eval-tone validate migrate bench clean lock
+.PHONY: help setup run serve train test test-unit test-integration test-browser eval eval-tone validate migrate bench clean lock soak
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -70,6 +70,9 @@ eval: setup train  ## held-out NLU accuracy/macro-F1 and test stories
 
 eval-tone: setup  ## tone scorer on the held-out tone set (and ../shared/data when present)
 	$(PY) -m bot.tone.evaluate
+
+soak: setup  ## 10 minutes of steady widget traffic against the app: errors, ack latency, RSS over time
+	$(PY) -m tests.faults.soak --minutes $${SOAK_MINUTES:-10}
 
 bench: setup train  ## benchmarks, report in bench/results/
 	$(PY) -m bench
