@@ -18,22 +18,33 @@ from typing import Any
 
 TONE_KEY = "tone"
 LABEL_KEY = "label"
+FALLBACK_INTENT = "nlu_fallback"
+FAILED_STORIES_FILE = "failed_test_stories.yml"
 
 
 async def _nlu(agent: Any, holdout: Path) -> dict[str, Any]:
-    from bot.evaluate import load_holdout, predict_intents, score_intents
+    """Intent F1 as the bot acts on it: a message the FallbackClassifier turns into `nlu_fallback` is a miss."""
+    from rasa.shared.nlu.training_data.loading import load_data
+    from sklearn.metrics import accuracy_score, f1_score
 
-    examples = load_holdout(holdout)
-    result = score_intents(examples, await predict_intents(agent, examples))
-    return {"macro_f1": result.macro_f1, "accuracy": result.accuracy, "per_intent_f1": result.per_intent_f1,
-            "fallback_count": result.fallback_count, "total": result.total,
-            "misses": [[example.text, example.intent, predicted] for example, predicted in result.misses]}
+    examples = [(m.get("text"), m.get("intent")) for m in load_data(str(holdout)).intent_examples]
+    predicted = []
+    for text, _intent in examples:
+        predicted.append(((await agent.parse_message(text)).get("intent") or {}).get("name") or "")
+    truth = [intent for _text, intent in examples]
+    labels = sorted(set(truth))
+    per_intent = f1_score(truth, predicted, labels=labels, average=None, zero_division=0)
+    return {"macro_f1": float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0)),
+            "accuracy": float(accuracy_score(truth, predicted)),
+            "per_intent_f1": {label: float(score) for label, score in zip(labels, per_intent)},
+            "fallback_count": sum(1 for p in predicted if p == FALLBACK_INTENT), "total": len(examples),
+            "misses": [[text, intent, p] for (text, intent), p in zip(examples, predicted) if intent != p]}
 
 
 async def _tone(agent: Any, holdout: Path) -> dict[str, Any] | None:
     """Tone as the model itself scores it (its ToneScorer); None when the pipeline has no tone scorer."""
     from bot.tone.data import TONE_LABELS, load_tone_examples
-    from bot.tone.metrics import evaluate
+    from sklearn.metrics import accuracy_score, f1_score
 
     if not holdout.exists():
         return None
@@ -43,21 +54,30 @@ async def _tone(agent: Any, holdout: Path) -> dict[str, Any] | None:
         tone = (await agent.parse_message(example.text)).get(TONE_KEY)
         if not isinstance(tone, dict):
             return None
-        predicted.append(tone.get(LABEL_KEY))
-    result = evaluate([e.label for e in examples], predicted, TONE_LABELS)
-    return {"macro_f1": result.macro_f1, "accuracy": result.accuracy,
-            "per_label_f1": {label: scores.f1 for label, scores in result.per_label.items()},
+        predicted.append(str(tone.get(LABEL_KEY)))
+    truth = [e.label for e in examples]
+    labels = list(TONE_LABELS)
+    per_label = f1_score(truth, predicted, labels=labels, average=None, zero_division=0)
+    return {"macro_f1": float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0)),
+            "accuracy": float(accuracy_score(truth, predicted)),
+            "per_label_f1": {label: float(score) for label, score in zip(labels, per_label)},
             "total": len(examples)}
 
 
 async def _stories(agent: Any, stories: Path) -> dict[str, Any] | None:
-    from bot.evaluate import run_test_stories
+    from rasa.core.test import test as test_core
 
     if not stories.exists():
         return None
     with tempfile.TemporaryDirectory(prefix="nordwind-stories-") as out:
-        result = await run_test_stories(agent, stories, Path(out))
-    return {"total": result.total, "failed": result.failed, "failed_names": result.failed_names}
+        result = await test_core(str(stories), agent, out_directory=out, disable_plotting=True)
+        failed_file = Path(out) / FAILED_STORIES_FILE
+        failed_text = failed_file.read_text(encoding="utf-8") if failed_file.exists() else ""
+    conversations = (result.get("report") or {}).get("conversation_accuracy", {})
+    total = int(conversations.get("total", 0))
+    names = [line.split(":", 1)[1].strip() for line in failed_text.splitlines()
+             if line.strip().startswith("- story:")]
+    return {"total": total, "failed": total - int(conversations.get("correct", 0)), "failed_names": names}
 
 
 async def measure(model: Path, project_root: Path) -> dict[str, Any]:

@@ -79,7 +79,9 @@ class Trainer:
     async def export(self, write: bool = True) -> dict[str, Any]:
         """Pending annotations into data/ (write) or only as a patch; both return the patch."""
         async with self.engine.begin() as conn:
-            plan = exporting.plan_export(self.project, await annotating.pending_exports(conn))
+            pending = await annotating.pending_exports(conn)
+            # Reads every YAML file under data/: off the event loop, like the writing below.
+            plan = await asyncio.to_thread(exporting.plan_export, self.project, pending)
             patch = exporting.unified_patch(self.project, plan)
             if write:
                 await asyncio.to_thread(exporting.write_export, plan)
