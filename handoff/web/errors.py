@@ -1,6 +1,7 @@
 """Every failure becomes JSON `{"error": {"code", "message", "field"?}}` with an honest status, never a stack trace."""
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 
@@ -113,6 +114,8 @@ def error_body(code: str, message: str, field: str | None = None) -> dict[str, A
     return {"error": error}
 
 
+# What os.stat & co. raise for a NUL byte in a file name (a static URL containing %00).
+NUL_IN_PATH = "embedded null byte"
 # Connection-level database failures (server down or restarting, connection cut, pool exhausted). asyncpg raises
 # some of them unwrapped while connecting. The request can be retried: 503, not an internal error.
 DATABASE_UNAVAILABLE_ERRORS = (ConnectionError, TimeoutError, PoolTimeout, OperationalError, InterfaceError,
@@ -142,6 +145,9 @@ def describe(exception: BaseException) -> tuple[int, str, str, str | None]:
         return 503, UNAVAILABLE, GENERIC_MESSAGES[UNAVAILABLE], None
     if isinstance(exception, (IsADirectoryError, NotADirectoryError)):
         return 404, NOT_FOUND, GENERIC_MESSAGES[NOT_FOUND], None  # a static URL naming a directory
+    if isinstance(exception, ValueError) and NUL_IN_PATH in str(exception) or (
+            isinstance(exception, OSError) and exception.errno == errno.ENAMETOOLONG):
+        return 404, NOT_FOUND, GENERIC_MESSAGES[NOT_FOUND], None  # a static URL with %00 or too long: no such file
     if isinstance(exception, SanicException):
         status = int(getattr(exception, "status_code", 500) or 500)
         code = SANIC_STATUS_CODES.get(status, BAD_REQUEST if status < 500 else INTERNAL)
