@@ -89,7 +89,6 @@ def score_intents(examples: list[HoldoutExample], predicted: list[str]) -> NluRe
 class Prediction:
     intent: str  # what the bot acts on, possibly nlu_fallback
     top_intent: str  # best-ranked real intent, to see what the fallback threshold costs
-    confidence: float
 
 
 async def predict_intents(agent: "Agent", examples: list[HoldoutExample]) -> list[Prediction]:
@@ -99,9 +98,7 @@ async def predict_intents(agent: "Agent", examples: list[HoldoutExample]) -> lis
         intent = parsed.get("intent") or {}
         ranking = [entry for entry in parsed.get("intent_ranking") or [] if entry.get("name") != FALLBACK_INTENT]
         top = ranking[0] if ranking else intent
-        predictions.append(
-            Prediction(intent.get("name") or "", top.get("name") or "", float(top.get("confidence") or 0.0))
-        )
+        predictions.append(Prediction(intent.get("name") or "", top.get("name") or ""))
     return predictions
 
 
