@@ -81,3 +81,36 @@ async def test_calm_problem_report_is_recorded_not_handed_off(ctx):
     detail = await conversations.conversation_detail(ctx, conversation.id)
     assert detail["conversation"]["status"] == "bot"
     assert [t["kind"] for t in detail["tickets"]] == ["problem_report"]
+
+
+async def test_slow_building_frustration_is_acknowledged_then_handed_off_by_the_fourth_message(ctx):
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    messages = [
+        "Wo bleibt meine Bestellung NW-482913?",
+        "Ich warte jetzt schon seit zwei Wochen darauf, das ist wirklich ärgerlich.",
+        "Das ist jetzt schon das dritte Mal, dass ich nachfragen muss!! Niemand meldet sich!!",
+        "Mir reicht es langsam, ich storniere alles und schreibe eine schlechte Bewertung!!!",
+    ]
+    statuses = []
+    for text in messages:
+        await say(ctx, conversation.id, text)
+        statuses.append((await conversations.get_conversation(ctx, conversation.id)).status)
+        if statuses[-1] != "bot":
+            break
+    assert statuses[0] == "bot"
+    assert statuses[-1] == "queued" and 3 <= len(statuses) <= 4, statuses
+    detail = await conversations.conversation_detail(ctx, conversation.id)
+    assert "tone" in {reason["code"] for reason in detail["handoff"]["reasons"]} | {
+        reason["code"] for reason in detail["handoff"]["reasons"] if reason["code"] == "repeated_question"}
+
+
+async def test_a_calm_customer_with_a_real_problem_stays_with_the_bot(ctx):
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    for text in (
+        "Guten Tag, mein Toaster ist leider kaputt angekommen.",
+        "Das Gehäuse hat einen Riss und er geht nicht an. Was kann ich da tun?",
+        "Ok, und wie lange dauert es, bis ich das Geld zurück bekomme?",
+        "Danke für die Hilfe!",
+    ):
+        await say(ctx, conversation.id, text)
+        assert (await conversations.get_conversation(ctx, conversation.id)).status == "bot", text
