@@ -118,6 +118,7 @@ async def profile(turns: int) -> dict[str, Any]:
         original_reply = ctx.bot.reply
         ctx.bot.reply = timers.coroutine("service: bot reply (Rasa, under its lock)", original_reply)
         per_turn = await play(ctx, turns, timers)
+        stages = dict(timers.seconds)  # the timers stay installed; the cProfile pass must not add to them
         profiler = cProfile.Profile()
         profiler.enable()
         await play(ctx, turns, None)
@@ -128,7 +129,7 @@ async def profile(turns: int) -> dict[str, Any]:
         "turns": count,
         "turn_ms": {"mean": sum(per_turn) / count, "p50": percentile(per_turn, 50), "p99": percentile(per_turn, 99)},
         "stages_ms_per_turn": {name: seconds * 1000 / count
-                               for name, seconds in sorted(timers.seconds.items(), key=lambda kv: -kv[1])},
+                               for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1])},
         "cprofile_top": top_functions(profiler),
     }
 
