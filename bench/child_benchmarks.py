@@ -33,7 +33,10 @@ def run_micro(options: Options) -> dict[str, Any]:
         raw = run_child("bench.micro", [str(options.micro_iterations), str(options.repeats)], environment)
         figures[variant] = {"parse": {k: v.to_dict() for k, v in spread_of_samples(raw["parse_ms"]).items()},
                             "tone": {k: v.to_dict() for k, v in spread_of_samples(raw["tone_ms"]).items()},
-                            "tone_source": raw["tone_source"]}
+                            "tone_source": raw["tone_source"],
+                            "action_validation": {
+                                name: {k: v.to_dict() for k, v in spread_of_samples(samples).items()}
+                                for name, samples in raw["action_validation_ms"].items()}}
     return figures
 
 

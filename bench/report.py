@@ -111,6 +111,11 @@ def micro_section(micro: Mapping[str, Any]) -> list[str]:
                      spread_text(figures["parse"]["p99_ms"], 2)])
         rows.append([variant, f"tone scorer ({figures['tone_source']})", spread_text(figures["tone"]["p50_ms"], 3),
                      spread_text(figures["tone"]["p99_ms"], 3)])
+        for name, label in (("as_rasa", "custom action answer check: jsonschema.validate (as Rasa 3.6)"),
+                            ("compiled_once", "custom action answer check: validator built once")):
+            if name in figures.get("action_validation", {}):
+                check = figures["action_validation"][name]
+                rows.append([variant, label, spread_text(check["p50_ms"], 3), spread_text(check["p99_ms"], 3)])
     return ["## 5. Microbenchmarks (per message, ms)", ""] + table(["TensorFlow threads", "what", "p50", "p99"], rows)
 
 
