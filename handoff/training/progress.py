@@ -14,8 +14,9 @@ COMPONENT_RE = re.compile(r"Starting to train component '(?P<component>[^']+)'")
 EPOCH_RE = re.compile(
     r"Epochs:\s+(?P<percent>\d+)%\|[^|]*\|\s*(?P<epoch>\d+)/(?P<epochs>\d+)\s*"
     r"\[(?P<elapsed>[\d:]+)<(?P<remaining>[\d:?]+)")
-# Any other tqdm bar ("Processed trackers:  42%|████▏ | 214/507"): redrawn hundreds of times, never logged.
-BAR_RE = re.compile(r"\d+%\|")
+# Any other tqdm bar ("Processed trackers:  42%|████▏ | 214/507", "Processed actions: 45it [00:00, ..."):
+# redrawn hundreds of times, never logged.
+BAR_RE = re.compile(r"\d+%\||\d+it \[")
 MODEL_SAVED_RE = re.compile(r"Your Rasa model is trained and saved at '(?P<path>[^']+)'")
 LOG_LINES_KEPT = 40
 

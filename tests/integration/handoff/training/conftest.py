@@ -22,6 +22,7 @@ from tests.conftest import MODEL_CACHE, training_fingerprint
 ROOT = Path(__file__).resolve().parents[4]
 # Enough for DIET to learn every training example; kept low because two cores are shared.
 FAST_EPOCHS = {"DIETClassifier": 12, "TEDPolicy": 2}
+RULE_POLICY = "RulePolicy"
 TIMINGS: dict[str, float] = {}
 HELD_OUT = ("tests/nlu_holdout.yml", "tests/tone_holdout.yml", "tests/test_stories.yml")
 # Model tests may train and evaluate several models on two shared cores.
@@ -58,6 +59,10 @@ def fast_config(project: Project, epochs: dict[str, int] = FAST_EPOCHS) -> None:
     for component in config.get("pipeline", []) + config.get("policies", []):
         if component.get("name") in epochs:
             component["epochs"] = epochs[component["name"]]
+        if component.get("name") == RULE_POLICY:
+            # Replaying every story against the rules is a data check (`make train` and `rasa data validate`
+            # run it); it changes nothing the model learns, and costs minutes here.
+            component["check_for_contradictions"] = False
     project.config.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 

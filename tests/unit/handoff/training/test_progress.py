@@ -39,10 +39,11 @@ def test_next_component_resets_the_epochs_and_remembers_the_finished_one():
 
 def test_saved_model_path_and_log_tail_without_bar_redraws():
     parser = ProgressParser()
-    parser.feed(RASA_OUTPUT + "\nYour Rasa model is trained and saved at '/tmp/m/candidate-1.tar.gz'.\n")
+    parser.feed(RASA_OUTPUT + "\rProcessed actions: 45it [00:00, 8348.17it/s, # examples=45]\n"
+                "Your Rasa model is trained and saved at '/tmp/m/candidate-1.tar.gz'.\n")
     parser.close()
     assert parser.progress.model_path == "/tmp/m/candidate-1.tar.gz"
-    assert not any("Epochs:" in line for line in parser.progress.log_tail)
+    assert not any("Epochs:" in line or "Processed" in line for line in parser.progress.log_tail)
 
 
 @pytest.mark.parametrize("value, seconds", [("00:45", 45), ("22:07", 1327), ("1:02:03", 3723), ("?", None)])
