@@ -34,6 +34,10 @@ RUNNERS: dict[str, Callable[[Options, Path], Any]] = {
 }
 
 
+# "startup" in the results is the pooled figure (bench/startup.py); the dedicated start-ups are one source of it.
+RESULT_KEYS = {"startup": "startup_runs"}
+
+
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short runs for development (< 3 minutes)")
@@ -93,20 +97,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in options.benchmarks:
             logger.info("benchmark %s", name)
             try:
-                results[name] = RUNNERS[name](options, Path(directory) / name)
+                results[RESULT_KEYS.get(name, name)] = RUNNERS[name](options, Path(directory) / name)
             except Exception as error:  # one broken benchmark must not lose the others' figures
                 logger.error("benchmark %s failed:\n%s", name, traceback.format_exc())
                 results["failures"][name] = f"{type(error).__name__}: {error}"
+            # After every benchmark: an interrupted run still leaves a report of what it measured.
+            report = publish(results, arguments.out, started)
+    print(f"report: {report.relative_to(REPO_ROOT) if report.is_relative_to(REPO_ROOT) else report}")
+    return 1 if results["failures"] else 0
+
+
+def publish(results: dict[str, Any], out: Path, started: float) -> Path:
+    meta = results["meta"]
     results["startup"] = startup.collect(results)
     meta["load_after"] = load_average()
     meta["seconds"] = round(time.time() - started, 1)
     if results.get("reply"):
-        chart = reply_chart(results["reply"], arguments.out / f"{meta['date']}-{meta['commit']}.png",
+        chart = reply_chart(results["reply"], out / f"{meta['date']}-{meta['commit']}.png",
                             f"Reply path, commit {meta['commit']}")
         results["chart"] = chart.name
-    report = write_reports(results, arguments.out)
-    print(f"report: {report.relative_to(REPO_ROOT) if report.is_relative_to(REPO_ROOT) else report}")
-    return 1 if results["failures"] else 0
+    return write_reports(results, out)
 
 
 if __name__ == "__main__":

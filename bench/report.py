@@ -140,7 +140,8 @@ def render_markdown(results: Mapping[str, Any]) -> str:
     lines = [f"# Benchmark report {meta['date']} ({meta['commit']})", "",
              f"Machine: {meta['cpus']} CPUs, load average before {meta['load_before']}, after {meta['load_after']}. "
              f"Mode: {'quick' if meta['options']['quick'] else 'full'}; figures are median (min{DASH}max) over "
-             f"{meta['options']['repeats']} runs unless noted. Reproduce: `{meta['command']}`.", ""]
+             f"{meta['options']['repeats']} runs unless noted. The run took {meta.get('seconds', 0) / 60:.0f} min. "
+             f"Reproduce: `{meta['command']}`.", ""]
     if results.get("chart"):
         lines += [f"![reply path]({results['chart']})", ""]
     lines += checks_section(all_checks(results))
