@@ -36,6 +36,8 @@ EMAIL_CHARS = 254
 COMMENT_CHARS = 2000
 # Typing notices are cosmetic; one per interval per socket is plenty for agents.
 TYPING_INTERVAL_SECONDS = 2.0
+JSON_ESCAPED_CHARS_PER_CHAR = 6
+FRAME_OVERHEAD_CHARS = 1024
 CLOSE_POLICY_VIOLATION = 1008
 CLOSE_GOING_AWAY = 1001
 
@@ -57,7 +59,8 @@ class WidgetSocket:
         self.status = status
         self.sent_seqs: set[int] = set()
         self.last_typing = 0.0
-        self.max_frame_chars = app.settings.max_message_chars * 4 + 1024
+        # A client may JSON-escape every non-ASCII character (\\uXXXX): a full-length German text must fit.
+        self.max_frame_chars = app.settings.max_message_chars * JSON_ESCAPED_CHARS_PER_CHAR + FRAME_OVERHEAD_CHARS
 
     async def send(self, frame: dict[str, Any]) -> None:
         await self.ws.send(json.dumps(frame, ensure_ascii=False))
