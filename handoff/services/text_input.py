@@ -8,6 +8,11 @@ from handoff.services.errors import ValidationError
 
 # Control characters (C0, DEL, C1) except newline; tabs become spaces first so indentation is not glued together.
 CONTROL_CHARS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Bidi embedding/override/isolate controls: they can make an agent read a text in another order than it was
+# typed ("Trojan source"); natural right-to-left text needs none of them.
+BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Categories that draw nothing on their own (format characters such as zero-width spaces, separators).
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MAX_EMAIL_LENGTH = 254
 
@@ -16,8 +21,8 @@ def clean_text(text: str | None, max_length: int, field: str = "text") -> str:
     if not isinstance(text, str):
         raise ValidationError(field, "Bitte geben Sie einen Text ein.")
     cleaned = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    cleaned = CONTROL_CHARS.sub("", cleaned).strip()
-    if not cleaned:
+    cleaned = BIDI_CONTROLS.sub("", CONTROL_CHARS.sub("", cleaned)).strip()
+    if not any(unicodedata.category(char) not in INVISIBLE_CATEGORIES for char in cleaned):
         raise ValidationError(field, "Die Nachricht ist leer.")
     if len(cleaned) > max_length:
         raise ValidationError(field, f"Die Nachricht ist zu lang (höchstens {max_length} Zeichen).")
