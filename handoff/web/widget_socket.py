@@ -59,7 +59,7 @@ class WidgetSocket:
         self.status = status
         self.sent_seqs: set[int] = set()
         self.last_typing = 0.0
-        # A client may JSON-escape every non-ASCII character (\\uXXXX): a full-length German text must fit.
+        # A client may JSON-escape every non-ASCII character (\uXXXX): a full-length German text must fit.
         self.max_frame_chars = app.settings.max_message_chars * JSON_ESCAPED_CHARS_PER_CHAR + FRAME_OVERHEAD_CHARS
 
     async def send(self, frame: dict[str, Any]) -> None:
