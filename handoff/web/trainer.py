@@ -24,7 +24,7 @@ from handoff.training.runtime import Trainer
 from handoff.web.agent_auth import ADMIN_ROLES, ROLE_ADMIN, ROLE_TRAINER, authenticate
 from handoff.web.context import app_context
 from handoff.web.errors import ApiError, CONFLICT, forbidden, invalid, not_found
-from handoff.web.inputs import json_object, optional_text
+from handoff.web.inputs import json_object, optional_text, required_text
 from handoff.web.openapi import AGENT_BEARER, AGENT_SESSION, ANY_OBJECT, Operation
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ ERRORS = (400, 401, 403, 404, 409, 422)
 TRAINER_ROLES = frozenset({ROLE_TRAINER, ROLE_ADMIN})
 PAGE = Path(__file__).resolve().parent.parent / "static" / "trainer" / "index.html"
 HTML_TYPE = "text/html; charset=utf-8"
-ID_CHARS, NAME_CHARS, REASON_CHARS = 64, 128, 1000
+ID_CHARS, ACTION_CHARS, LABEL_CHARS, NAME_CHARS, REASON_CHARS = 64, 16, 16, 128, 1000
 MAX_INBOX = 500
 EXPORT_MODES = ("write", "patch")
 
@@ -126,9 +126,9 @@ def api_blueprint() -> Blueprint:
         annotator = Annotator(caller.agent.id, caller.agent.display_name)
         try:
             annotation = await trainer_of(request).annotate(
-                optional_text(body, "message_id", ID_CHARS) or "", optional_text(body, "action", 16) or "",
+                required_text(body, "message_id", ID_CHARS), required_text(body, "action", ACTION_CHARS),
                 annotator, intent=optional_text(body, "intent", NAME_CHARS),
-                tone_label=optional_text(body, "tone_label", 16))
+                tone_label=optional_text(body, "tone_label", LABEL_CHARS))
         except AnnotationError as error:
             raise invalid(error.field, str(error)) from None
         except MessageNotFound:

@@ -62,7 +62,7 @@ def broken_model(project: Project, tmp_path_factory) -> Path:
 
 
 async def test_a_worse_candidate_is_refused_and_only_an_admin_override_with_reason_promotes_it(
-        project, live_model, live_metrics, broken_model, tmp_path):
+        project, live_model, broken_model, live_metrics, tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path / 'handoff.db'}"
     await upgrade_async(url)
     engine = create_engine(url)

@@ -76,6 +76,9 @@ async def test_trainer_reviews_annotates_and_exports_a_patch_and_agents_are_kept
         assert status == 200 and "request_human" in body["intents"] and "nlu_fallback" not in body["intents"]
 
         status, body, _ = await trainer.request("POST", "/api/trainer/annotations", json={
+            "message_id": item["message_id"]})
+        assert (status, body["error"]["field"]) == (422, "action")
+        status, body, _ = await trainer.request("POST", "/api/trainer/annotations", json={
             "message_id": item["message_id"], "action": "correct", "intent": "no_such_intent"})
         assert (status, body["error"]["field"]) == (422, "intent")
         status, body, _ = await trainer.request("POST", "/api/trainer/annotations", json={
