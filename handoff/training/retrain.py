@@ -1,12 +1,15 @@
 """Retraining in the background: `python -m rasa train` in a low-priority child process, progress streamed.
 
-The child is niced (os.nice in the child only) and read through asyncio pipes, so the chat service's event
-loop never waits on it; TensorFlow's memory goes away with the child.
+The child is niced (os.nice in the child only) and its output is read by a worker thread, so the chat service's
+event loop never waits on it; TensorFlow's memory goes away with the child. Plain `subprocess` in a thread
+rather than asyncio's subprocess API: that one needs a child watcher, which uvloop's policy (installed when
+Rasa or Sanic is imported) does not provide for ordinary asyncio loops.
 """
 from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -31,7 +34,7 @@ def candidate_name(now: datetime | None = None) -> str:
     return CANDIDATE_PREFIX + moment.strftime("%Y%m%d-%H%M%S-%f")
 
 
-def _lower_priority() -> None:  # runs in the child between fork and exec
+def lower_priority() -> None:  # runs in the child between fork and exec
     os.nice(NICE_INCREMENT)
 
 
@@ -50,7 +53,7 @@ class TrainingJob:
     finished_at: float | None = None
     returncode: int | None = None
     parser: ProgressParser = field(default_factory=ProgressParser)
-    process: asyncio.subprocess.Process | None = None
+    process: subprocess.Popen[bytes] | None = None
     task: asyncio.Task[None] | None = None
 
     @property
@@ -76,9 +79,9 @@ class TrainingJob:
         return self
 
     async def cancel(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.terminate()
+        if self.process is not None and self.process.poll() is None:
             self.state = CANCELLED
+            self.process.terminate()
         await self.wait()
 
 
@@ -86,20 +89,24 @@ async def start_training(project: Project, name: str | None = None) -> TrainingJ
     """Start `rasa train` for a candidate; returns at once with a job whose progress updates as it runs."""
     project.candidates_dir.mkdir(parents=True, exist_ok=True)
     job = TrainingJob(project, name or candidate_name())
-    job.process = await asyncio.create_subprocess_exec(
-        *train_command(project, job.name), cwd=str(project.root), env=subprocess_environment(project),
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        preexec_fn=_lower_priority)
+    job.process = subprocess.Popen(
+        train_command(project, job.name), cwd=str(project.root), env=subprocess_environment(project),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=lower_priority)
     job.task = asyncio.get_running_loop().create_task(_follow(job), name=f"training {job.name}")
     return job
 
 
-async def _follow(job: TrainingJob) -> None:
+def _read_output(job: TrainingJob) -> int:
+    """Runs in a worker thread: feeds the parser while the child writes, returns its exit code."""
     assert job.process is not None and job.process.stdout is not None
-    while chunk := await job.process.stdout.read(READ_CHUNK):
+    while chunk := job.process.stdout.read1(READ_CHUNK):
         job.parser.feed(chunk.decode("utf-8", errors="replace"))
     job.parser.close()
-    job.returncode = await job.process.wait()
+    return job.process.wait()
+
+
+async def _follow(job: TrainingJob) -> None:
+    job.returncode = await asyncio.to_thread(_read_output, job)
     job.finished_at = time.monotonic()
     if job.state != CANCELLED:
         job.state = SUCCEEDED if job.returncode == 0 and job.model_path.exists() else FAILED
