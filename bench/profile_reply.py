@@ -4,7 +4,8 @@ Runs as its own process (`python -m bench.profile_reply <turns>`, JSON on stdout
 SQLite file database, in-process bus, the Rasa engine with in-process actions. Two passes over the same turns:
 1. wall-clock timers around each stage (store the customer message, bot, store + publish the replies) and around
    every Rasa graph node (each NLU component and each policy), the tracker store and the action runs;
-2. cProfile over the same work, for the functions that dominate.
+2. cProfile over the same work, for the functions that dominate;
+3. the same turns again with custom-action answers checked by a validator built once (bench/experiments.py).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bench.conversations import conversations, demo_order_numbers
+from bench.experiments import action_answers_checked_by_a_validator_built_once
 from bench.paths import PRODUCT_MODEL
 from bench.stats import percentile
 
@@ -103,6 +105,10 @@ async def play(ctx: Any, turns: int, timers: Timers | None) -> list[float]:
     return per_turn
 
 
+def turn_figures(per_turn: list[float]) -> dict[str, float]:
+    return {"mean": sum(per_turn) / len(per_turn), "p50": percentile(per_turn, 50), "p99": percentile(per_turn, 99)}
+
+
 def top_functions(profile: cProfile.Profile) -> str:
     buffer = io.StringIO()
     pstats.Stats(profile, stream=buffer).strip_dirs().sort_stats("cumulative").print_stats(TOP_FUNCTIONS)
@@ -123,11 +129,14 @@ async def profile(turns: int) -> dict[str, Any]:
         profiler.enable()
         await play(ctx, turns, None)
         profiler.disable()
+        with action_answers_checked_by_a_validator_built_once():
+            patched = await play(ctx, turns, None)
         await ctx.engine.dispose()
     count = len(per_turn)
     return {
         "turns": count,
-        "turn_ms": {"mean": sum(per_turn) / count, "p50": percentile(per_turn, 50), "p99": percentile(per_turn, 99)},
+        "turn_ms": turn_figures(per_turn),
+        "turn_ms_action_validator_built_once": turn_figures(patched),
         "stages_ms_per_turn": {name: seconds * 1000 / count
                                for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1])},
         "cprofile_top": top_functions(profiler),

@@ -123,8 +123,12 @@ def profile_section(profile: Mapping[str, Any]) -> list[str]:
     rows = [[name, f"{ms:.2f}"] for name, ms in profile["stages_ms_per_turn"].items()]
     return (["## 6. Where the reply path's time goes", "",
              f"{profile['turns']} turns through `customer_writes` in one process (SQLite, in-process bus); "
-             f"turn mean {profile['turn_ms']['mean']:.1f} ms, p50 {profile['turn_ms']['p50']:.1f} ms. "
-             "Stages overlap (a graph node is inside parse_message or predict).", ""]
+             f"turn mean {profile['turn_ms']['mean']:.1f} ms, p50 {profile['turn_ms']['p50']:.1f} ms"
+             + (f"; with custom-action answers checked by a validator built once (bench/experiments.py) mean "
+                f"{profile['turn_ms_action_validator_built_once']['mean']:.1f} ms, p50 "
+                f"{profile['turn_ms_action_validator_built_once']['p50']:.1f} ms"
+                if "turn_ms_action_validator_built_once" in profile else "")
+             + ". Stages overlap (a graph node is inside parse_message or predict).", ""]
             + table(["stage (wall clock)", "ms per turn"], rows)
             + ["<details><summary>cProfile, top functions by cumulative time</summary>", "", "```",
                profile["cprofile_top"].strip(), "```", "</details>", ""])
