@@ -5,7 +5,8 @@ from dataclasses import dataclass, replace
 
 BENCHMARKS = ("reply", "handoff", "capacity", "startup", "training", "micro", "profile")
 # Start-up is sampled by every benchmark that starts a server; its own runs are only added on request.
-DEFAULT_BENCHMARKS = ("reply", "handoff", "capacity", "micro", "profile", "training")
+# Training last: it is the longest, and the report is written after every benchmark.
+DEFAULT_BENCHMARKS = ("reply", "handoff", "capacity", "profile", "micro", "training")
 
 
 @dataclass(frozen=True)
@@ -13,10 +14,10 @@ class Options:
     benchmarks: tuple[str, ...] = DEFAULT_BENCHMARKS
     repeats: int = 3
     concurrencies: tuple[int, ...] = (1, 8, 32)
-    duration_seconds: float = 6.0
-    warmup_seconds: float = 2.0
+    duration_seconds: float = 5.0
+    warmup_seconds: float = 1.5
     reply_targets: tuple[str, ...] = ("a", "b", "c", "d", "e")
-    handoff_samples: int = 60
+    handoff_samples: int = 50
     idle_connections: int = 2000
     capacity_concurrency: int = 8
     # Each run is minutes of both cores; the reported run on a shared machine affords one (docs/performance.md).
