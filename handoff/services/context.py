@@ -16,6 +16,10 @@ SESSION_LIFETIME = timedelta(hours=12)
 LOCKOUT_AFTER_FAILED_LOGINS = 5
 LOCKOUT_DURATION = timedelta(minutes=15)
 DEFAULT_HANDLING_MINUTES = 6.0
+# A routing claim older than this belongs to a dead or stuck process: the bot's timeout (10 s by default) plus a
+# margin for storing the answer. The app derives it from BOT_TIMEOUT_SECONDS (bot_routing.stale_after_for).
+ROUTING_STALE_AFTER = timedelta(seconds=15)
+ROUTING_SWEEP_BATCH = 50
 
 
 def utc_now() -> datetime:
@@ -32,6 +36,9 @@ class ServiceConfig:
     default_handling_minutes: float = DEFAULT_HANDLING_MINUTES
     # REDACT_TRANSCRIPTS: customer texts are stored redacted (the bot still reads the original).
     redact_transcripts: bool = False
+    # Re-routing of customer messages whose bot answer never got stored (docs/reliability.md, finding 1).
+    routing_stale_after: timedelta = ROUTING_STALE_AFTER
+    routing_sweep_batch: int = ROUTING_SWEEP_BATCH
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import and_, delete, func, insert, select, text, update
+from sqlalchemy import and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -181,3 +181,40 @@ async def delete_conversation(conn: AsyncConnection, conversation_id: str) -> bo
         await conn.execute(delete(table).where(table.c.conversation_id == conversation_id))
     result = await conn.execute(delete(conversations).where(conversations.c.id == conversation_id))
     return result.rowcount == 1
+
+
+# --- Bot routing of customer messages (revision 0003): a claim, then the fact that routing ended. ---
+
+async def claim_routing(conn: AsyncConnection, message_id: str, now: Any, stale_before: Any) -> bool:
+    """Conditional UPDATE: take the message for routing unless routed or claimed since `stale_before`."""
+    result = await conn.execute(update(messages).where(
+        messages.c.id == message_id, messages.c.routed_at.is_(None),
+        or_(messages.c.routing_started_at.is_(None), messages.c.routing_started_at < stale_before),
+    ).values(routing_started_at=now))
+    return result.rowcount == 1
+
+
+async def finish_routing(conn: AsyncConnection, message_id: str, now: Any, claimed_at: Any | None = None) -> bool:
+    """Set routed_at; with `claimed_at`, only while that claim is still the message's (not taken over since)."""
+    query = update(messages).where(messages.c.id == message_id, messages.c.routed_at.is_(None))
+    if claimed_at is not None:
+        query = query.where(messages.c.routing_started_at == claimed_at)
+    result = await conn.execute(query.values(routed_at=now))
+    return result.rowcount == 1
+
+
+async def unrouted_customer_messages(conn: AsyncConnection, stale_before: Any, limit: int) -> Sequence[RowMapping]:
+    """Customer messages stored before `stale_before` whose routing never ended and whose claim (if any) is stale."""
+    result = await conn.execute(_messages_query().where(
+        messages.c.message_type == "incoming", messages.c.routed_at.is_(None),
+        messages.c.created_at < stale_before,
+        or_(messages.c.routing_started_at.is_(None), messages.c.routing_started_at < stale_before),
+    ).order_by(messages.c.created_at, messages.c.conversation_id, messages.c.seq).limit(limit))
+    return result.mappings().all()
+
+
+async def assignee_display_name(conn: AsyncConnection, conversation_id: str) -> str | None:
+    result = await conn.execute(select(agents.c.display_name).select_from(
+        conversations.join(agents, conversations.c.assignee_id == agents.c.id))
+        .where(conversations.c.id == conversation_id))
+    return result.scalar_one_or_none()

@@ -95,6 +95,10 @@ messages = Table(
     Column("tone_score", Float, nullable=True),
     Column("tone_label", String(32), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+    # Bot routing of customer messages (revision 0003), Chatwoot-style facts instead of flags: a claim taken by the
+    # instance asking the bot, and the end of routing (bot answer stored, or delivered to agents instead).
+    Column("routing_started_at", UtcDateTime, nullable=True),
+    Column("routed_at", UtcDateTime, nullable=True),
     UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_id_seq"),
     UniqueConstraint("conversation_id", "client_id", name="uq_messages_conversation_id_client_id"),
 )
@@ -173,6 +177,10 @@ settings = Table(
 )
 
 Index("ix_conversations_queue", conversations.c.status, conversations.c.priority, conversations.c.waiting_since)
+# Partial: only customer messages still waiting for routing, so the sweep stays cheap however long history grows.
+UNROUTED_CUSTOMER_MESSAGE = (messages.c.message_type == "incoming") & messages.c.routed_at.is_(None)
+Index("ix_messages_unrouted", messages.c.created_at, postgresql_where=UNROUTED_CUSTOMER_MESSAGE,
+      sqlite_where=UNROUTED_CUSTOMER_MESSAGE)
 
 # --- Trainer loop (revision 0002): annotations of customer messages and the model registry. ---
 

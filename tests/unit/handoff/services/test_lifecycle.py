@@ -85,9 +85,13 @@ async def test_resend_with_same_client_id_is_stored_once(ctx, bot):
     again, duplicate_again = await customer.receive_customer_message(ctx, conversation.id, "same", "Hallo")
     assert (duplicate_first, duplicate_again) == (False, True)
     assert again.id == first.id and again.seq == first.seq
+    assert bot.received == []
+    # Stored but never routed (as after a crash before routing): the resend gets it answered, once.
     _, dup, replies = await customer.customer_writes(ctx, conversation.id, "same", "Hallo")
-    assert dup and replies == [] and bot.received == []
-    assert len(await conversations.transcript(ctx, conversation.id)) == 1
+    assert dup and [r.text for r in replies] == ["Antwort auf: Hallo"]
+    _, dup, replies = await customer.customer_writes(ctx, conversation.id, "same", "Hallo")
+    assert dup and replies == [] and len(bot.received) == 1
+    assert len(await conversations.transcript(ctx, conversation.id)) == 2
 
 
 async def test_after_hours_handoff_becomes_ticket_with_honest_message(ctx, clock):

@@ -1,0 +1,183 @@
+"""Bot routing of one customer message: claim it, ask the bot outside any transaction, store the answer once.
+
+The two named timestamps on the message (`routing_started_at`, `routed_at`) make routing safe to repeat: a client's
+resend and the sweep (routing_sweep.py) both call `route_customer_message`, and the conditional claim lets exactly
+one caller ask the bot; `routed_at` is set in the transaction that stores the answer, and only while the claim is
+still the caller's, so a claim taken over after it went stale never leads to a second stored answer.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any, Mapping, NamedTuple
+
+from handoff.bot_engine import EVENT_HANDOFF_REQUESTED, EVENT_PROBLEM_REPORTED, BotReply, BotUnavailable
+from handoff.domain.events import SomeoneTyping, TicketCreated
+from handoff.domain.states import can_transition, routes_to_bot, Trigger
+from handoff.services import deescalation
+from handoff.services.context import ServiceContext
+from handoff.services.handoffs import TICKET_FORM_OFFER, request_handoff_in
+from handoff.services.mapping import BOT, OUTGOING, append_message, new_id
+from handoff.services.publishing import publish_events
+from handoff.services.transitions import load
+from handoff.services.unit_of_work import UnitOfWork, unit_of_work
+from handoff.services.views import MessageView
+from handoff.store import repository as repo
+
+log = logging.getLogger(__name__)
+
+MAX_COMMENT_LENGTH = 1000
+TICKET_PROBLEM_REPORT = "problem_report"
+TICKET_OPEN = "open"
+BOT_UNAVAILABLE_TEXT = ("Ich kann gerade nicht zuverlässig antworten. Möchten Sie mit einer Person aus unserem Team "
+                        "sprechen, oder uns Ihr Anliegen mit Ihrer E-Mail-Adresse hinterlassen?")
+BOT_UNAVAILABLE_REASON = {"code": "bot_unavailable", "value": None, "detail": "Der Bot war nicht erreichbar."}
+FAILURE_BOT_UNAVAILABLE = "bot_unavailable"
+FAILURE_BOT_ERROR = "bot_error"
+CUSTOMER_REQUEST_REASON = {"code": "customer_request", "value": 1.0, "detail": "Kunde bat um eine Person."}
+# Storing the answer after the bot's timeout takes milliseconds; the margin covers a slow database as well.
+ROUTING_MARGIN = timedelta(seconds=5)
+
+
+class ClaimLost(Exception):
+    """Our claim went stale and another caller took the message over: its answer counts, ours is dropped."""
+
+
+class RoutingClaim(NamedTuple):
+    started_at: datetime   # the value written to routing_started_at: finishing checks it is still there
+    channel: str
+
+
+def stale_after_for(bot_timeout_seconds: float) -> timedelta:
+    return timedelta(seconds=bot_timeout_seconds) + ROUTING_MARGIN
+
+
+async def claim_for_bot(ctx: ServiceContext, conversation_id: str, message_id: str) -> RoutingClaim | None:
+    """Take the message for the bot; None if routed, claimed by a live caller, or the status is not the bot's.
+
+    A message whose conversation no longer routes to the bot (a person took over meanwhile) is marked routed:
+    agents read it in the transcript, and the sweep must not bring it back.
+    """
+    now = ctx.now()
+    async with unit_of_work(ctx) as uow:
+        conversation = await repo.get_conversation(uow.conn, conversation_id)
+        if conversation is None:
+            return None
+        if not await repo.claim_routing(uow.conn, message_id, now, now - ctx.config.routing_stale_after):
+            return None
+        if not routes_to_bot(conversation["status"]):
+            await repo.finish_routing(uow.conn, message_id, now)
+            return None
+    return RoutingClaim(now, conversation["channel"])
+
+
+async def route_customer_message(
+    ctx: ServiceContext, conversation_id: str, message: MessageView
+) -> list[MessageView]:
+    """Let the bot answer when the status routes to it and nobody else is; returns the messages stored in reply.
+
+    Safe to call again for the same message (resend, sweep): only the caller holding the claim asks the bot.
+    The bot is called outside any transaction: it may take seconds and must not hold database locks.
+    """
+    claim = await claim_for_bot(ctx, conversation_id, message.id)
+    if claim is None:
+        return []
+    claimed_at = claim.started_at
+    await publish_events(ctx.bus, [SomeoneTyping(conversation_id, sender_type=BOT)])
+    try:
+        try:
+            reply = await ctx.bot.reply(conversation_id, message.text or "", {"channel": claim.channel})
+        except BotUnavailable as error:
+            ctx.failures[FAILURE_BOT_UNAVAILABLE] += 1
+            log.warning("bot unavailable for %s: %s", conversation_id, error)
+            return await _answer_without_bot(ctx, conversation_id, message, claimed_at)
+        except Exception:
+            # An engine or action bug must not leave the customer without an answer: same honest path.
+            ctx.failures[FAILURE_BOT_ERROR] += 1
+            log.exception("bot failed for %s", conversation_id)
+            return await _answer_without_bot(ctx, conversation_id, message, claimed_at)
+        return await _store_bot_reply(ctx, conversation_id, message, reply, claimed_at)
+    except ClaimLost:
+        log.warning("routing of message %s in %s was taken over after its claim went stale; answer dropped",
+                    message.seq, conversation_id)
+        return []
+
+
+async def _finish(uow: UnitOfWork, message: MessageView, now: Any, claimed_at: datetime) -> None:
+    if not await repo.finish_routing(uow.conn, message.id, now, claimed_at):
+        raise ClaimLost(message.id)   # rolls the answer back with the transaction
+
+
+async def _store_bot_reply(
+    ctx: ServiceContext, conversation_id: str, message: MessageView, reply: BotReply, claimed_at: datetime
+) -> list[MessageView]:
+    now = ctx.now()
+    watch = deescalation.is_watch(reply.escalation)
+    handoff: dict[str, Any] | None = None
+    async with unit_of_work(ctx) as uow:
+        await _finish(uow, message, now, claimed_at)
+        tone = reply.tone or {}
+        await repo.record_understanding(uow.conn, message.id, intent=reply.intent, confidence=reply.confidence,
+                                        tone_score=tone.get("score"), tone_label=tone.get("label"))
+        acknowledged = False
+        for bot_message in reply.messages:
+            event = bot_message.service_event
+            if event == EVENT_HANDOFF_REQUESTED:
+                handoff = bot_message.custom
+            elif event == EVENT_PROBLEM_REPORTED:
+                await _problem_report(uow, ctx, conversation_id, bot_message.custom or {})
+            elif event is None and (bot_message.text or bot_message.buttons):
+                text = bot_message.text
+                if watch and not acknowledged and text:
+                    text, acknowledged = deescalation.prefix_acknowledgement(
+                        text, ctx.bot, conversation_id, reply.escalation or {}), True
+                buttons = [{"title": b.title, "payload": b.payload} for b in bot_message.buttons]
+                await append_message(uow, now, conversation_id, message_type=OUTGOING, sender_type=BOT, text=text,
+                                     payload={"buttons": buttons} if buttons else None)
+        if handoff is not None:
+            conversation = await load(uow, conversation_id)
+            if can_transition(conversation["status"], Trigger.HANDOFF_REQUESTED):
+                await request_handoff_in(uow, ctx, conversation, handoff.get("reasons") or [],
+                                         handoff.get("summary") or {})
+        elif watch:
+            await _offer_person(uow, now, conversation_id, deescalation.OFFER_PERSON_TEXT)
+    return list(uow.stored)
+
+
+async def _offer_person(uow: UnitOfWork, now: Any, conversation_id: str, text: str) -> None:
+    button = deescalation.OFFER_PERSON_BUTTON
+    await append_message(uow, now, conversation_id, message_type=OUTGOING, sender_type=BOT, text=text,
+                         payload={"buttons": [{"title": button.title, "payload": button.payload}]})
+
+
+async def _answer_without_bot(
+    ctx: ServiceContext, conversation_id: str, message: MessageView, claimed_at: datetime
+) -> list[MessageView]:
+    """Never a dead end: a person or a ticket is reachable even when the bot is down."""
+    now = ctx.now()
+    async with unit_of_work(ctx) as uow:
+        await _finish(uow, message, now, claimed_at)
+        conversation = await load(uow, conversation_id)
+        wants_person = (message.text or "").strip() == deescalation.HUMAN_REQUEST_PAYLOAD
+        if wants_person and can_transition(conversation["status"], Trigger.HANDOFF_REQUESTED):
+            summary = {"topics": [], "slots": {}, "last_customer_messages": [message.text]}
+            await request_handoff_in(uow, ctx, conversation, [CUSTOMER_REQUEST_REASON, BOT_UNAVAILABLE_REASON],
+                                     summary)
+        else:
+            button = deescalation.OFFER_PERSON_BUTTON
+            await append_message(uow, now, conversation_id, message_type=OUTGOING, sender_type=BOT,
+                                 text=BOT_UNAVAILABLE_TEXT,
+                                 payload={"buttons": [{"title": button.title, "payload": button.payload}],
+                                          "offer": TICKET_FORM_OFFER})
+    return list(uow.stored)
+
+
+async def _problem_report(uow: UnitOfWork, ctx: ServiceContext, conversation_id: str, custom: Mapping[str, Any]) -> None:
+    conversation = await load(uow, conversation_id)
+    ticket_id = new_id()
+    await repo.insert_ticket(uow.conn, {
+        "id": ticket_id, "conversation_id": conversation_id, "kind": TICKET_PROBLEM_REPORT,
+        "email": conversation["customer_email"], "note": str(custom.get("description") or "")[:MAX_COMMENT_LENGTH * 4],
+        "category": str(custom.get("category") or "")[:64] or None, "status": TICKET_OPEN, "created_at": ctx.now(),
+    })
+    uow.record(TicketCreated(conversation_id, ticket_id=ticket_id, kind=TICKET_PROBLEM_REPORT))
