@@ -89,6 +89,12 @@ async def get_conversation(ctx: ServiceContext, conversation_id: str) -> Convers
     return conversation_view(row)
 
 
+async def assignee_name(ctx: ServiceContext, conversation_id: str) -> str | None:
+    """Display name of the agent the conversation is assigned to (the customer sees who helps them)."""
+    async with ctx.engine.connect() as conn:
+        return await repo.assignee_display_name(conn, conversation_id)
+
+
 async def transcript(
     ctx: ServiceContext, conversation_id: str, after_seq: int = 0, include_private: bool = False
 ) -> list[MessageView]:

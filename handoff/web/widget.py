@@ -1,7 +1,9 @@
 """Customer API under `/api/widget`: start a conversation, WebSocket, and the REST polling fallback."""
 from __future__ import annotations
 
+import asyncio
 import json as jsonlib
+from dataclasses import replace
 from typing import Any
 
 from sanic import Blueprint
@@ -9,6 +11,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
 from handoff.services import conversations, customer
+from handoff.services.bot_routing import stale_after_for
+from handoff.services.routing_sweep import run_routing_sweeps
 from handoff.services.views import ConversationView
 from handoff.web.context import app_context, services
 from handoff.web.errors import describe, unauthenticated
@@ -37,7 +41,7 @@ MESSAGE_SCHEMA = obj(
     buttons=array(obj(("title", "payload"), title=STRING, payload=STRING)), created_at=STRING,
 )
 STATE_SCHEMA = obj(("status",), status=STRING, queue_position={"type": "integer", "nullable": True},
-                   wait_minutes={"type": "integer", "nullable": True})
+                   wait_minutes={"type": "integer", "nullable": True}, agent_name=NULLABLE_STRING)
 
 
 async def customer_conversation(request: Request, conversation_id: str, token: str | None) -> ConversationView:
@@ -48,6 +52,26 @@ async def customer_conversation(request: Request, conversation_id: str, token: s
 
 def blueprint() -> Blueprint:
     bp = Blueprint("widget", url_prefix="/api/widget")
+    sweeps: dict[str, asyncio.Task[None]] = {}   # one per app: each create_app builds its own blueprint
+
+    async def start_routing_sweeps(app: Any, _loop: Any) -> None:
+        """Answer what a dead process left unanswered (docs/reliability.md, finding 1): at start-up, then periodically."""
+        context = app.ctx
+        services_context = context.service_context()
+        # Here rather than in app.py's service_config: the stale threshold follows the bot's timeout.
+        services_context.config = replace(services_context.config,
+                                          routing_stale_after=stale_after_for(context.settings.bot_timeout_seconds))
+        sweeps["task"] = asyncio.get_running_loop().create_task(run_routing_sweeps(services_context),
+                                                                name="routing-sweeps")
+
+    async def stop_routing_sweeps(_app: Any, _loop: Any) -> None:
+        task = sweeps.pop("task", None)
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    bp.listener("after_server_start")(start_routing_sweeps)
+    bp.listener("before_server_stop")(stop_routing_sweeps)
 
     @bp.post("/conversations", ctx_api=Operation(
         "Start a conversation; keep both values (localStorage)", TAG,

@@ -42,11 +42,38 @@ CLOSE_POLICY_VIOLATION = 1008
 CLOSE_GOING_AWAY = 1001
 
 
+RETRY_AFTER_HEADER = "Retry-After"
+# Refusals worth resending unchanged later (rate limit, database briefly away); anything else would fail again.
+RETRYABLE_STATUSES = frozenset({429, 503})
+
+
 def error_frame(code: str, message: str, field: str | None = None) -> dict[str, Any]:
     frame = {"type": ERROR, "code": code, "message": message}
     if field is not None:
         frame["field"] = field
     return frame
+
+
+def refusal_frame(error: BaseException, client_id: str | None) -> dict[str, Any]:
+    """The error frame for a refused `message` frame: names the outbox entry and whether resending can help."""
+    status, code, message, field = describe(error)
+    frame = error_frame(code, message, field)
+    if client_id is not None:
+        frame["client_id"] = client_id
+    frame["retryable"] = status in RETRYABLE_STATUSES
+    retry_after = getattr(error, "headers", {}).get(RETRY_AFTER_HEADER) if isinstance(error, ApiError) else None
+    if retry_after is not None:
+        frame["retry_after"] = int(retry_after)
+    return frame
+
+
+class MessageRefused(Exception):
+    """A `message` frame was refused; carries its client_id so the error frame can name the outbox entry."""
+
+    def __init__(self, error: BaseException, client_id: str | None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.client_id = client_id
 
 
 class WidgetSocket:
@@ -103,8 +130,8 @@ class WidgetSocket:
             await self.send_event(payload["message"])
         elif kind == "state":
             self.status = payload.get("status") or self.status
-            await self.send({"type": STATE, "status": self.status, "queue_position": payload.get("queue_position"),
-                             "wait_minutes": payload.get("wait_minutes")})
+            await self.send(await state_frame(self.services, self.conversation_id, self.status,
+                                              payload.get("queue_position"), payload.get("wait_minutes")))
         elif kind == "typing" and payload.get("sender_type") in ("bot", "agent"):
             await self.send({"type": TYPING, "sender_type": payload["sender_type"]})
         elif kind == "deleted":
@@ -124,6 +151,8 @@ class WidgetSocket:
                 await self._handle(raw)
             except ConnectionClosed:
                 return
+            except MessageRefused as refused:
+                await self.send(refusal_frame(refused.error, refused.client_id))
             except (ApiError, ServiceError) as error:
                 _, code, message, field = describe(error)
                 await self.send(error_frame(code, message, field))
@@ -146,16 +175,25 @@ class WidgetSocket:
         await handler(frame)
 
     async def _on_message(self, frame: dict[str, Any]) -> None:
-        client_id = required_text(frame, "client_id", CLIENT_ID_MAX_CHARS)
-        text = required_text(frame, "text", self.app.settings.max_message_chars)
-        self.app.limits.check_message(self.conversation_id, client_ip(self.request))
-        message, duplicate = await customer.receive_customer_message(
-            self.services, self.conversation_id, client_id, text)
+        given = frame.get("client_id")
+        named = given if isinstance(given, str) and 0 < len(given) <= CLIENT_ID_MAX_CHARS else None
+        try:
+            client_id = required_text(frame, "client_id", CLIENT_ID_MAX_CHARS)
+            text = required_text(frame, "text", self.app.settings.max_message_chars)
+            self.app.limits.check_message(self.conversation_id, client_ip(self.request))
+            message, duplicate = await customer.receive_customer_message(
+                self.services, self.conversation_id, client_id, text)
+        except (ApiError, ServiceError) as error:
+            raise MessageRefused(error, named) from error
+        except Exception as error:
+            if describe(error)[0] not in RETRYABLE_STATUSES:
+                raise
+            raise MessageRefused(error, named) from error   # database away: the widget keeps it and resends
         await self.send({"type": ACK, "client_id": client_id, "seq": message.seq})
-        if not duplicate:
-            if routes_to_bot(self.status):
-                await self.send({"type": TYPING, "sender_type": "bot"})
-            self.app.spawn(self._route(message), name=f"route-{self.conversation_id}-{message.seq}")
+        if not duplicate and routes_to_bot(self.status):
+            await self.send({"type": TYPING, "sender_type": "bot"})
+        # A duplicate too: if a crash ended its first routing, the claim lets this resend get it answered (once).
+        self.app.spawn(self._route(message), name=f"route-{self.conversation_id}-{message.seq}")
 
     async def _route(self, message: Any) -> None:
         try:

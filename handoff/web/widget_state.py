@@ -1,21 +1,33 @@
-"""The customer's view of a conversation's state: status plus, while queued, position and honest wait."""
+"""The customer's view of a conversation's state: status plus, while queued, position and honest wait, and while
+with an agent, that agent's display name."""
 from __future__ import annotations
 
 from typing import Any
 
 from handoff.domain.states import Status
-from handoff.services import handoffs
+from handoff.services import conversations, handoffs
 from handoff.services.context import ServiceContext
 
 STATE_FRAME = "state"
 
 
-async def customer_state(services: ServiceContext, conversation_id: str, status: str) -> dict[str, Any]:
-    position, wait_minutes = (None, None)
-    if status == Status.QUEUED:
-        position, wait_minutes = await handoffs.queue_position(services, conversation_id)
-    return {"status": status, "queue_position": position, "wait_minutes": wait_minutes}
+async def customer_state(
+    services: ServiceContext, conversation_id: str, status: str,
+    queue_position: int | None = None, wait_minutes: int | None = None,
+) -> dict[str, Any]:
+    """Position and wait are read from the database unless the caller has them (the bus payload carries them)."""
+    if status == Status.QUEUED and queue_position is None:
+        queue_position, wait_minutes = await handoffs.queue_position(services, conversation_id)
+    state = {"status": status, "queue_position": queue_position if status == Status.QUEUED else None,
+             "wait_minutes": wait_minutes if status == Status.QUEUED else None}
+    if status == Status.AGENT:
+        state["agent_name"] = await conversations.assignee_name(services, conversation_id)
+    return state
 
 
-async def state_frame(services: ServiceContext, conversation_id: str, status: str) -> dict[str, Any]:
-    return {"type": STATE_FRAME, **await customer_state(services, conversation_id, status)}
+async def state_frame(
+    services: ServiceContext, conversation_id: str, status: str,
+    queue_position: int | None = None, wait_minutes: int | None = None,
+) -> dict[str, Any]:
+    return {"type": STATE_FRAME,
+            **await customer_state(services, conversation_id, status, queue_position, wait_minutes)}
