@@ -16,8 +16,22 @@ const TYPING_SHOWN_MS = 8000;
 const CONNECTING_NOTICE_DELAY_MS = 800;
 const ERROR_RATE_LIMITED = "rate_limited";
 const ERROR_DELETED = "deleted";
-// A refused (rate-limited) message stays in the outbox; try again once the one-minute window has moved on.
+const ERROR_TOO_LARGE = "too_large";
+const ERROR_INVALID = "invalid";
+// A message refused for now stays in the outbox; without the server's Retry-After, try again after this long.
 const RESEND_AFTER_RATE_LIMIT_MS = 10000;
+const MS_PER_SECOND = 1000;
+
+/** A short reason next to a refused message; the server's own sentence when there is no shorter one. */
+function refusalReason(frame) {
+  if (frame.code === ERROR_TOO_LARGE) {
+    return TEXTS.tooLong;
+  }
+  if (frame.code === ERROR_INVALID && frame.field === "text") {
+    return frame.message || TEXTS.emptyMessage;
+  }
+  return frame.message || "";
+}
 
 export function startWidget(givenConfig) {
   const widget = new Widget(resolveConfig(givenConfig || {}));
@@ -267,18 +281,29 @@ class Widget {
       this.onSessionGone();
       return;
     }
-    if (frame.code === ERROR_RATE_LIMITED) {
-      clearTimeout(this.resendTimer);
-      this.resendTimer = setTimeout(() => this.flushOutbox(), RESEND_AFTER_RATE_LIMIT_MS);
+    // Older servers send no `retryable`: a rate limit was the one refusal worth resending.
+    const retryable = typeof frame.retryable === "boolean" ? frame.retryable : frame.code === ERROR_RATE_LIMITED;
+    if (retryable) {
+      this.resendLater(frame.retry_after);
     }
-    if (frame.client_id) {
-      // The server refused this message for good (too long, empty): resending would fail forever.
+    if (frame.client_id && retryable) {
+      this.view.delayPending(frame.client_id);
+    } else if (frame.client_id) {
+      // Refused for good (too long, empty): resending would fail forever, so it leaves the outbox.
       this.store.acknowledge(frame.client_id);
-      this.view.failPending(frame.client_id);
+      this.view.failPending(frame.client_id, refusalReason(frame));
+      return;
     }
     if (frame.message) {
       this.view.addNotice(frame.message);
     }
+  }
+
+  resendLater(retryAfterSeconds) {
+    const delay = typeof retryAfterSeconds === "number" && retryAfterSeconds > 0
+      ? retryAfterSeconds * MS_PER_SECOND : RESEND_AFTER_RATE_LIMIT_MS;
+    clearTimeout(this.resendTimer);
+    this.resendTimer = setTimeout(() => this.flushOutbox(), delay);
   }
 
   async submitTicket(ticket) {

@@ -191,12 +191,22 @@ export class WidgetView {
     return true;
   }
 
-  failPending(clientId) {
+  /** Refused for good: the bubble stays, marked, with the reason when the server gave one. */
+  failPending(clientId, reason) {
     const element = this.pendingElement(clientId);
     if (element) {
       element.classList.remove("nw-msg--pending");
       element.classList.add("nw-msg--failed");
-      element.querySelector(".nw-msg__status").textContent = ` · ${TEXTS.notSent}`;
+      const status = reason ? format(TEXTS.notSentBecause, { reason }) : TEXTS.notSent;
+      element.querySelector(".nw-msg__status").textContent = ` · ${status}`;
+    }
+  }
+
+  /** Refused for now (rate limit, service briefly away): still pending, the widget resends it by itself. */
+  delayPending(clientId) {
+    const element = this.pendingElement(clientId);
+    if (element) {
+      element.querySelector(".nw-msg__status").textContent = ` · ${TEXTS.resendLater}`;
     }
   }
 
