@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 MACRO_F1_TOLERANCE = 0.01
-MAX_INTENT_DROP = 0.10
+# With ~10 held-out messages per intent one message flipping moves an intent's F1 by up to ~0.12 (measured:
+# 0.889 -> 0.750 for one flip); 0.15 tolerates one flip, two flips are a regression.
+MAX_INTENT_DROP = 0.15
 TONE_TOLERANCE = 0.0
 REGRESSION = "regression"
 IMPROVEMENT = "improvement"
