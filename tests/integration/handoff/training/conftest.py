@@ -6,6 +6,7 @@ the real data/ is never touched.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import shutil
@@ -29,9 +30,16 @@ HELD_OUT = ("tests/nlu_holdout.yml", "tests/tone_holdout.yml", "tests/test_stori
 MODEL_TEST_TIMEOUT_SECONDS = 3600
 
 
+@functools.cache
+def session_fingerprint() -> str:
+    # Once per session: others may edit data/ while a model trains, and the live model and its figures must
+    # be filed under the same key.
+    return training_fingerprint(ROOT)
+
+
 def cache_key(*extra: str) -> str:
     """Changes with everything that changes what the fixture models are or how they score."""
-    digest = hashlib.sha256(training_fingerprint(ROOT).encode())
+    digest = hashlib.sha256(session_fingerprint().encode())
     for name in HELD_OUT:
         digest.update((ROOT / name).read_bytes() if (ROOT / name).exists() else b"-")
     digest.update(json.dumps(FAST_EPOCHS, sort_keys=True).encode())
