@@ -1,4 +1,5 @@
-"""SIGKILL of the app in the middle of live conversations: nothing acknowledged is lost, nothing is doubled."""
+"""SIGKILL of the app in the middle of live conversations: nothing acknowledged is lost, nothing is doubled, and
+every acknowledged message that went to the bot gets exactly one bot answer after the restart."""
 from __future__ import annotations
 
 import asyncio
@@ -21,6 +22,20 @@ TRAFFIC_BEFORE_KILL_SECONDS = 2.0
 MESSAGES_AFTER_RESTART = 3
 ACK_TIMEOUT_SECONDS = 20.0
 HUMAN_REQUEST = "Ich möchte bitte mit einem Mitarbeiter sprechen"
+# Short, so that claims left by the killed process go stale quickly (threshold = timeout + margin, 6 s here).
+BOT_TIMEOUT_SECONDS = "1"
+ANSWER_TIMEOUT_SECONDS = 30.0
+BOT_ANSWER = "Antwort auf: {text}"   # what tests.fakes.FakeBotEngine says
+
+
+async def _bot_answers(base: str, headers: dict[str, str], conversation_id: str) -> Counter:
+    status, body = await get_json(base, f"/api/admin/conversations/{conversation_id}/export", headers)
+    assert status == 200, body
+    return Counter(m["text"] for m in body["transcript"] if m["sender_type"] == "bot")
+
+
+def _answered_live(customer: Customer) -> set[str]:
+    return {e["text"] for e in customer.events.values() if e.get("sender_type") == "bot"}
 
 
 async def _queue_ids(base: str, headers: dict[str, str]) -> set[str]:
@@ -45,7 +60,8 @@ async def _wait_until(condition, timeout: float) -> None:
 
 
 async def test_sigkill_mid_conversation_loses_no_acknowledged_message_and_keeps_the_queue(tmp_path):
-    app = AppProcess(tmp_path, base_environment(f"sqlite+aiosqlite:///{tmp_path}/handoff.db"))
+    app = AppProcess(tmp_path, base_environment(f"sqlite+aiosqlite:///{tmp_path}/handoff.db",
+                                                BOT_TIMEOUT_SECONDS=BOT_TIMEOUT_SECONDS))
     app.start()
     customers: list[Customer] = []
     try:
@@ -80,6 +96,9 @@ async def test_sigkill_mid_conversation_loses_no_acknowledged_message_and_keeps_
         stop.set()
         await asyncio.gather(*senders)
         acked_before = {c.name: dict(c.acked) for c in customers}
+        with_bot = customers[QUEUED_CUSTOMERS:]
+        unanswered_at_kill = sum(
+            BOT_ANSWER.format(text=c.sent[client_id]) not in _answered_live(c) for c in with_bot for client_id in c.acked)
         sent_before = sum(len(c.sent) for c in customers)
         unacked_before = sum(len(c.unacked) for c in customers)
 
@@ -109,10 +128,35 @@ async def test_sigkill_mid_conversation_loses_no_acknowledged_message_and_keeps_
             seqs = [m["seq"] for m in body["transcript"] + body["notes"]]
             assert sorted(seqs) == list(range(1, len(seqs) + 1)), f"{customer.name}: seq gaps {sorted(seqs)}"
         assert await _queue_ids(app.base, headers) == queue_before
+
+        # Invariant 1, answered: what went to the bot gets one answer, including what the killed process claimed.
+        async def all_answered() -> bool:
+            for customer in with_bot:
+                answers = await _bot_answers(app.base, headers, customer.conversation_id)
+                if any(answers[BOT_ANSWER.format(text=text)] == 0 for text in customer.sent.values()):
+                    return False
+            return True
+        await _wait_until(all_answered, ANSWER_TIMEOUT_SECONDS)
+        answered_seconds = asyncio.get_running_loop().time() - recovery_started
+        await asyncio.sleep(2.0)   # a second answer would come from a later sweep or a late resend
+        answers_total = 0
+        for customer in with_bot:
+            answers = await _bot_answers(app.base, headers, customer.conversation_id)
+            expected = Counter(BOT_ANSWER.format(text=text) for text in customer.sent.values())
+            assert answers == expected, f"{customer.name}: bot answers {answers - expected} extra, " \
+                                        f"{expected - answers} missing"
+            answers_total += sum(answers.values())
+            missing_live = {BOT_ANSWER.format(text=t) for t in customer.sent.values()} - _answered_live(customer)
+            assert missing_live == set(), f"{customer.name}: answers stored but never shown {missing_live}"
+        for customer in customers[:QUEUED_CUSTOMERS]:
+            assert await _bot_answers(app.base, headers, customer.conversation_id) == Counter(
+                {"Ich hole eine Kollegin oder einen Kollegen dazu.": 1}), f"{customer.name}: bot answered while queued"
         report("sigkill_app", customers=CUSTOMERS, sent=sum(len(c.sent) for c in customers),
                sent_before_kill=sent_before, acked_before_kill=sum(len(a) for a in acked_before.values()),
                unacked_at_kill=unacked_before, stored=stored_total, restart_seconds=round(restart_seconds, 2),
-               resume_seconds=round(resumed_seconds, 2), queue_size=len(queue_before))
+               resume_seconds=round(resumed_seconds, 2), queue_size=len(queue_before),
+               bot_answers=answers_total, unanswered_at_kill=unanswered_at_kill,
+               all_answered_seconds=round(answered_seconds, 2))
     finally:
         for customer in customers:
             await customer.close()
