@@ -21,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable
 
-from bench.conversations import conversations, demo_order_numbers
+from bench.conversations import TEMPLATES, conversations, demo_order_numbers
 from bench.experiments import action_answers_checked_by_a_validator_built_once
 from bench.paths import PRODUCT_MODEL
 from bench.stats import percentile
@@ -68,6 +68,29 @@ def instrument(engine: Any, timers: Timers) -> None:
     store.save = timers.coroutine("rasa: tracker store save", store.save)
 
 
+class StatementCounter:
+    def __init__(self, engine: Any) -> None:
+        from sqlalchemy import event
+
+        self.engine = engine.sync_engine
+        self.count = 0
+        event.listen(self.engine, "before_cursor_execute", self.seen)
+
+    def seen(self, *_args: Any) -> None:
+        self.count += 1
+
+    def stop(self) -> int:
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self.seen)
+        return self.count
+
+
+def count_statements(engine: Any) -> StatementCounter:
+    """SQL statements the service sends through cursors (BEGIN and SAVEPOINT count, COMMIT does not)."""
+    return StatementCounter(engine)
+
+
 async def build_context(workdir: Path) -> Any:
     from handoff.bus.in_process import InProcessBus, InProcessPresence
     from handoff.rasa_engine import EngineSettings, load_rasa_engine
@@ -81,13 +104,13 @@ async def build_context(workdir: Path) -> Any:
     return ServiceContext(engine=create_engine(url), bus=InProcessBus(), presence=InProcessPresence(), bot=bot)
 
 
-async def play(ctx: Any, turns: int, timers: Timers | None) -> list[float]:
-    """Whole conversations until `turns` customer messages were answered; per-turn wall ms."""
+async def play(ctx: Any, turns: int, timers: Timers | None, first: int = 0) -> list[float]:
+    """Whole conversations (from template `first` on) until `turns` customer messages were answered; wall ms."""
     from handoff.services import conversations as conversation_services
     from handoff.services import customer
 
     per_turn = []
-    items = conversations(demo_order_numbers(), turns)
+    items = conversations(demo_order_numbers(), first + turns)[first:]
     for texts in items:
         conversation, _token = await conversation_services.start_conversation(ctx, "widget")
         for text in texts:
@@ -103,6 +126,21 @@ async def play(ctx: Any, turns: int, timers: Timers | None) -> list[float]:
             if len(per_turn) >= turns:
                 return per_turn
     return per_turn
+
+
+async def play_a_b(ctx: Any, turns: int) -> tuple[list[float], list[float]]:
+    """The validator experiment against the unchanged path, alternating per conversation, so that warm-up and the
+    machine's load changes hit both alike."""
+    unchanged: list[float] = []
+    patched: list[float] = []
+    conversation_turns = max(1, turns // len(TEMPLATES))
+    for index in range(2 * len(TEMPLATES)):
+        if index % 2:
+            with action_answers_checked_by_a_validator_built_once():
+                patched += await play(ctx, conversation_turns, None, first=index // 2)
+        else:
+            unchanged += await play(ctx, conversation_turns, None, first=index // 2)
+    return unchanged, patched
 
 
 def turn_figures(per_turn: list[float]) -> dict[str, float]:
@@ -123,19 +161,22 @@ async def profile(turns: int) -> dict[str, Any]:
         instrument(ctx.bot, timers)
         original_reply = ctx.bot.reply
         ctx.bot.reply = timers.coroutine("service: bot reply (Rasa, under its lock)", original_reply)
+        statements = count_statements(ctx.engine)
         per_turn = await play(ctx, turns, timers)
+        statements_seen = statements.stop()
         stages = dict(timers.seconds)  # the timers stay installed; the cProfile pass must not add to them
         profiler = cProfile.Profile()
         profiler.enable()
         await play(ctx, turns, None)
         profiler.disable()
-        with action_answers_checked_by_a_validator_built_once():
-            patched = await play(ctx, turns, None)
+        unchanged, patched = await play_a_b(ctx, turns)
         await ctx.engine.dispose()
     count = len(per_turn)
     return {
         "turns": count,
         "turn_ms": turn_figures(per_turn),
+        "sql_statements_per_turn": statements_seen / count,
+        "turn_ms_a_b_unchanged": turn_figures(unchanged),
         "turn_ms_action_validator_built_once": turn_figures(patched),
         "stages_ms_per_turn": {name: seconds * 1000 / count
                                for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1])},
