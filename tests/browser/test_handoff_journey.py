@@ -36,7 +36,8 @@ def test_customer_is_handed_to_an_agent_and_rates_the_help(new_page, api, agent_
     expect(pane.locator(".transcript .msg--customer .msg-nlu").first).to_contain_text("Absicht: greet (90 %)")
     expect(pane.locator(".transcript .msg--customer .msg-nlu").first).to_contain_text("Ton: ruhig")
     console.claim(pane)
-    expect(widget.notice).to_contain_text("ist jetzt für Sie da")
+    # Named from the state frame's agent_name, before the agent has written anything.
+    expect(widget.notice).to_contain_text("Lena Berger ist jetzt für Sie da")
     expect(item).to_have_count(0)
 
     console.reply(pane, "Guten Tag, hier ist Lena. Ich schaue mir Ihre Bestellung an.")
