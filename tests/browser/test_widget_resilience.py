@@ -118,3 +118,19 @@ def test_widget_is_usable_on_a_360px_phone(new_page, screenshots):
     widget.page.screenshot(path=str(screenshots / "widget-mobile.png"))
     widget.panel.get_by_role("button", name="Chat schließen").click()
     expect(widget.launcher).to_be_visible()
+
+
+def test_a_refused_message_is_marked_with_the_reason_and_leaves_the_outbox(new_page):
+    page = new_page()
+    widget = WidgetPage(page).visit().open()
+    widget.send("Hallo")
+    widget.expect_message("bot", "Antwort auf: Hallo")
+    widget.send("\u200b\u200b")   # only invisible characters: the server refuses it as empty, for good
+    failed = widget.log.locator("li.nw-msg--failed")
+    expect(failed).to_have_count(1)
+    expect(failed).to_contain_text("Nicht gesendet: Die Nachricht ist leer.")
+    expect(widget.log.locator("li.nw-msg--pending")).to_have_count(0)
+    assert page.evaluate("() => JSON.parse(localStorage.getItem('nordwind-widget:outbox'))") == []
+    widget.send("Noch da?")
+    widget.expect_message("bot", "Antwort auf: Noch da?")
+    expect(failed).to_have_count(1)   # not resent with the next message or reconnect
