@@ -1,4 +1,5 @@
-"""PostgreSQL (our own throwaway instance) goes down under traffic: fast JSON 503s, nothing half-stored, self-healing."""
+"""PostgreSQL (our own throwaway instance) goes down under traffic: fast JSON 503s, nothing half-stored, self-healing,
+and every stored message answered by the bot exactly once (also those committed although their request got a 503)."""
 from __future__ import annotations
 
 import asyncio
@@ -11,7 +12,7 @@ import pytest
 
 from tests.faults.app_process import ADMIN_EMAIL, ADMIN_PASSWORD, AppProcess, base_environment
 from tests.faults.figures import report
-from tests.faults.traffic import admin_headers, new_conversation, stored_customer_messages
+from tests.faults.traffic import admin_headers, get_json, new_conversation, stored_customer_messages
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
 
@@ -19,6 +20,15 @@ FAIL_FAST_SECONDS = 5.0
 CLIENT_TIMEOUT_SECONDS = 30.0
 RECOVERY_TIMEOUT_SECONDS = 30.0
 OUTAGE_SECONDS = 3.0
+# Short, so that a claim cut off by the outage goes stale quickly (threshold = timeout + 5 s margin).
+BOT_TIMEOUT_SECONDS = "1"
+ANSWER_TIMEOUT_SECONDS = 30.0
+
+
+async def _bot_answers(base: str, headers: dict[str, str], conversation_id: str) -> Counter:
+    status, body = await get_json(base, f"/api/admin/conversations/{conversation_id}/export", headers)
+    assert status == 200, body
+    return Counter(m["text"] for m in body["transcript"] if m["sender_type"] == "bot")
 
 
 async def _call(session: aiohttp.ClientSession, method: str, url: str, **options: Any) -> tuple[int, Any, float]:
@@ -30,7 +40,7 @@ async def _call(session: aiohttp.ClientSession, method: str, url: str, **options
 
 
 async def test_database_outage_gives_fast_json_503_and_heals_without_manual_steps(tmp_path, own_postgres):
-    app = AppProcess(tmp_path, base_environment(own_postgres.url))
+    app = AppProcess(tmp_path, base_environment(own_postgres.url, BOT_TIMEOUT_SECONDS=BOT_TIMEOUT_SECONDS))
     app.start()
     try:
         headers = await admin_headers(app.base, ADMIN_EMAIL, ADMIN_PASSWORD)
@@ -112,13 +122,24 @@ async def test_database_outage_gives_fast_json_503_and_heals_without_manual_step
         assert max(counts.values()) == 1
         # A message refused during the outage was not stored then: its stored text is the resent one.
         assert all(m["text"] == "erneut" for m in stored if m["client_id"].startswith("waehrend-"))
+        # Each stored message gets one answer: by its request, its resend, or the sweep (claim cut by the outage).
+        expected = Counter(f"Antwort auf: {m['text']}" for m in stored)
+        answers_began = time.monotonic()
+        while (answers := await _bot_answers(app.base, headers, conversation_id)) != expected:
+            assert not answers - expected, f"answered twice or unasked: {answers - expected}"
+            assert time.monotonic() - answers_began < ANSWER_TIMEOUT_SECONDS, f"never answered: {expected - answers}"
+            await asyncio.sleep(0.2)
+        answered_after = time.monotonic() - answers_began
+        await asyncio.sleep(2.0)   # a later sweep must not answer anything again
+        assert await _bot_answers(app.base, headers, conversation_id) == expected
         resent_but_already_stored = sum(1 for m in stored if m["client_id"].startswith("parallel-")
                                         and outcomes[m["client_id"]] != 200 and m["text"] != "erneut")
         report("postgres_outage", requests_during_outage=len(during), all_503=True,
                slowest_503_seconds=round(max(s for *_, s in during), 3), recovered_seconds=round(recovered_after, 2),
                messages_stored=len(stored), duplicates=0,
                parallel_requests=len(in_flight), parallel_503=in_flight.count(503),
-               failed_but_committed=resent_but_already_stored)
+               failed_but_committed=resent_but_already_stored, bot_answers=sum(expected.values()),
+               all_answered_after_resends_seconds=round(answered_after, 2))
     finally:
         app.stop()
     assert "unhandled error" not in app.log()
