@@ -1,11 +1,15 @@
 """Use cases of the handoff service. Each one is one transaction; domain events go on the bus after commit.
 
-Modules: `conversations` (start/find/read), `customer` (write, bot routing, ticket, CSAT), `handoffs` (request,
+Modules: `conversations` (start/find/read), `customer` (write, ticket, CSAT), `bot_routing` (claim a customer
+message, ask the bot, store its answer once), `routing_sweep` (re-route what a dead process left), `handoffs` (request,
 queue), `agent` (claim, reply, note, hand back, transfer, resolve), `auth` (agents, login, sessions, presence),
 `admin` (canned replies, business hours, export, delete). All take a `ServiceContext` (context.py) first.
 
 Deviations from the brief's signatures (additions only):
-- `customer.customer_writes(ctx, conversation_id, client_id, text) -> (message, duplicate, replies)` = receive+route.
+- `customer.customer_writes(ctx, conversation_id, client_id, text) -> (message, duplicate, replies)` = receive+route;
+  a duplicate gets replies only when its first routing never finished (claim absent or stale).
+- `customer.route_customer_message` (= `bot_routing.route_customer_message`) may be called again for the same
+  message: the claim on `messages.routing_started_at` decides; `routing_sweep.route_unrouted_messages(ctx)`.
 - `handoffs.request_handoff` returns the resulting status ("queued" or "ticket").
 - `handoffs.queue_position(ctx, conversation_id) -> (position, wait_minutes)` for the widget `state` frame.
 - `conversations.get_conversation(ctx, id)` (no token check; for agents) .
