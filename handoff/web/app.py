@@ -38,9 +38,13 @@ async def load_rasa_bot_engine(settings: Settings) -> BotEngine:
 def service_config(settings: Settings) -> ServiceConfig:
     from datetime import timedelta
 
+    from handoff.services.bot_routing import stale_after_for
+
     return ServiceConfig(max_message_length=settings.max_message_chars,
                          session_lifetime=timedelta(hours=settings.session_hours),
-                         redact_transcripts=settings.redact_transcripts)
+                         redact_transcripts=settings.redact_transcripts,
+                         # A claim on a message outlives the bot's own timeout before another caller may retry it.
+                         routing_stale_after=stale_after_for(settings.bot_timeout_seconds))
 
 
 def create_app(settings: Settings, bot_engine_factory: BotEngineFactory | None = None) -> Sanic:

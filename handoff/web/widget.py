@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import json as jsonlib
-from dataclasses import replace
 from typing import Any
 
 from sanic import Blueprint
@@ -11,7 +10,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
 from handoff.services import conversations, customer
-from handoff.services.bot_routing import stale_after_for
 from handoff.services.routing_sweep import run_routing_sweeps
 from handoff.services.views import ConversationView
 from handoff.web.context import app_context, services
@@ -56,11 +54,7 @@ def blueprint() -> Blueprint:
 
     async def start_routing_sweeps(app: Any, _loop: Any) -> None:
         """Answer what a dead process left unanswered (docs/reliability.md, finding 1): at start-up, then periodically."""
-        context = app.ctx
-        services_context = context.service_context()
-        # Here rather than in app.py's service_config: the stale threshold follows the bot's timeout.
-        services_context.config = replace(services_context.config,
-                                          routing_stale_after=stale_after_for(context.settings.bot_timeout_seconds))
+        services_context = app.ctx.service_context()
         sweeps["task"] = asyncio.get_running_loop().create_task(run_routing_sweeps(services_context),
                                                                 name="routing-sweeps")
 
