@@ -18,7 +18,7 @@ from bench import capacity, child_benchmarks, handoff_latency, reply_path, start
 from bench.chart import reply_chart
 from bench.loadgen import raise_open_file_limit
 from bench.options import BENCHMARKS, Options, options_for
-from bench.paths import REPO_ROOT, RESULTS_DIR
+from bench.paths import PRODUCT_MODEL, REPO_ROOT, RESULTS_DIR
 from bench.report import write_reports
 
 logger = logging.getLogger("bench")
@@ -79,6 +79,17 @@ def commit() -> str:
     return result.stdout.strip() + ("-dirty" if dirty else "")
 
 
+def model_fingerprint() -> str:
+    """Which model was measured: others may retrain models/nordwind.tar.gz at any time."""
+    import hashlib
+
+    if not PRODUCT_MODEL.exists():
+        return "missing"
+    digest = hashlib.sha256(PRODUCT_MODEL.read_bytes()).hexdigest()[:12]
+    changed = datetime.datetime.fromtimestamp(PRODUCT_MODEL.stat().st_mtime, datetime.timezone.utc)
+    return f"sha256 {digest}, trained {changed:%Y-%m-%d %H:%M} UTC"
+
+
 def load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -90,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     raise_open_file_limit()  # servers inherit it: the capacity benchmark needs thousands of sockets
     started = time.time()
     meta = {"date": datetime.date.today().isoformat(), "commit": commit(), "cpus": os.cpu_count(),
-            "load_before": load_average(), "options": options.__dict__,
+            "load_before": load_average(), "options": options.__dict__, "model": model_fingerprint(),
             "command": "python -m " + " ".join(["bench", *map(shlex.quote, sys.argv[1:] if argv is None else argv)])}
     results: dict[str, Any] = {"meta": meta, "failures": {}}
     with tempfile.TemporaryDirectory(prefix="nordwind-bench-") as directory:

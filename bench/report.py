@@ -146,6 +146,7 @@ def checks_section(checks: list[Check]) -> list[str]:
 def render_markdown(results: Mapping[str, Any]) -> str:
     meta = results["meta"]
     lines = [f"# Benchmark report {meta['date']} ({meta['commit']})", "",
+             f"Model: models/nordwind.tar.gz ({meta.get('model', 'unknown')}). "
              f"Machine: {meta['cpus']} CPUs, load average before {meta['load_before']}, after {meta['load_after']}. "
              f"Mode: {'quick' if meta['options']['quick'] else 'full'}; figures are median (min{DASH}max) over "
              f"{meta['options']['repeats']} runs unless noted. The run took {meta.get('seconds', 0) / 60:.0f} min. "
