@@ -36,6 +36,10 @@ async def one_handoff(session: aiohttp.ClientSession, agent: AgentClient, custom
         queued, _ = await agent.reader.wait_for(
             lambda f: f.get("topic") == "queue" and f.get("type") == "queue_changed"
             and f.get("conversation_id") == conversation_id and f.get("status") == QUEUED, queue_mark, timeout)
+        # The customer's "queued" state frame comes from the same commit: the gap to the agent's frame is the
+        # fan-out alone (negative when the agent's frame arrived first).
+        customer_queued, _ = await customer.reader.wait_for(
+            lambda f: f.get("type") == "state" and f.get("status") == QUEUED, mark, timeout)
         path = f"/api/agent/conversations/{conversation_id}"
         await agent.post(f"{path}/claim")
         reply_mark = customer.reader.mark()
@@ -48,6 +52,7 @@ async def one_handoff(session: aiohttp.ClientSession, agent: AgentClient, custom
         agent.reader.forget_before(agent.reader.mark())
         return {"escalation_ms": (queued - started) * 1000, "escalation_ack_ms": (acked - started) * 1000,
                 "queue_after_ack_ms": (queued - acked) * 1000, "agent_reply_ms": (delivered - sent) * 1000,
+                "agent_after_customer_state_ms": (queued - customer_queued) * 1000,
                 "agent_post_ms": (posted - sent) * 1000}
     finally:
         await customer.close()

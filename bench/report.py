@@ -63,10 +63,14 @@ def handoff_section(handoff: Mapping[str, Any]) -> list[str]:
              "Escalation: customer sends \"Ich möchte mit einem Mitarbeiter sprechen\" over the widget WebSocket → "
              "`queue_changed` (queued) arrives at a connected agent WebSocket; this includes the bot turn that "
              "decides the handoff. Agent reply: `POST /api/agent/conversations/<id>/messages` sent → `event` at "
-             "the customer's WebSocket. Latencies in ms.", ""]
+             "the customer's WebSocket. `escalation_ack`: until the customer's message is acknowledged (stored); "
+             "`queue_after_ack`: from that ack to the agent's queue event (the bot turn, the handoff transaction, "
+             "the bus); `agent_after_customer_state`: agent's queue event minus the customer's `queued` state frame "
+             "of the same commit (the fan-out alone); `agent_post`: the agent's HTTP request. Latencies in ms.", ""]
     rows = []
     for setup, figures in handoff.items():
-        for key in ("escalation_ms", "escalation_ack_ms", "queue_after_ack_ms", "agent_reply_ms", "agent_post_ms"):
+        for key in ("escalation_ms", "escalation_ack_ms", "queue_after_ack_ms", "agent_after_customer_state_ms",
+                    "agent_reply_ms", "agent_post_ms"):
             if key in figures:
                 rows.append([figures["label"], key.removesuffix("_ms"), spread_text(figures[key]["p50_ms"]),
                              spread_text(figures[key]["p99_ms"]), spread_text(figures[key]["max_ms"])])
