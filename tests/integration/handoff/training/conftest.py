@@ -21,8 +21,9 @@ from handoff.training.retrain import SUCCEEDED, start_training
 from tests.conftest import MODEL_CACHE, training_fingerprint
 
 ROOT = Path(__file__).resolve().parents[4]
-# Enough for DIET to learn every training example; kept low because two cores are shared.
-FAST_EPOCHS = {"DIETClassifier": 12, "TEDPolicy": 2}
+# Kept low because two cores are shared, but enough for DIET to learn a single new example: with 12 epochs
+# the annotated fallback was still not understood after retraining (training accuracy reaches ~1.0 by epoch 17).
+FAST_EPOCHS = {"DIETClassifier": 25, "TEDPolicy": 2}
 RULE_POLICY = "RulePolicy"
 TIMINGS: dict[str, float] = {}
 HELD_OUT = ("tests/nlu_holdout.yml", "tests/tone_holdout.yml", "tests/test_stories.yml")
