@@ -14,7 +14,6 @@ export const DEFAULTS = Object.freeze({
 export const TEXTS = Object.freeze({
   launcherOpen: "Chat mit dem Kundenservice öffnen",
   launcherClose: "Chat schließen",
-  close: "Chat schließen",
   inputLabel: "Ihre Nachricht",
   inputPlaceholder: "Nachricht schreiben …",
   send: "Senden",
@@ -58,9 +57,7 @@ export const TEXTS = Object.freeze({
 export function resolveConfig(given) {
   const config = { ...DEFAULTS };
   for (const key of Object.keys(DEFAULTS)) {
-    if (typeof given[key] === "string" && given[key] !== "") {
-      config[key] = given[key];
-    }
+    if (typeof given[key] === "string" && given[key] !== "") config[key] = given[key];
   }
   config.apiBase = config.apiBase.replace(/\/+$/, "");
   return Object.freeze(config);

@@ -3,9 +3,11 @@
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 15000;
 const PING_EVERY_MS = 25000;
-// After this many failed attempts in a row we ask the REST API whether the stored conversation still exists:
-// a browser never sees why a WebSocket handshake was refused.
+// A browser never sees why a WebSocket handshake was refused, so after this many failures in a row we ask the
+// REST API whether the stored conversation still exists.
 const CHECK_SESSION_AFTER_FAILURES = 3;
+const SESSION_GONE_STATUSES = [401, 403, 404];
+const JSON_HEADERS = { "Content-Type": "application/json" };
 
 export const LINK = Object.freeze({ CONNECTING: "connecting", OPEN: "open", RETRYING: "retrying" });
 
@@ -16,25 +18,18 @@ export function retryDelay(attempt) {
 }
 
 export async function createConversation(apiBase) {
-  const response = await fetch(`${apiBase}/api/widget/conversations`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: "{}",
-  });
-  if (!response.ok) {
-    throw new Error(`conversation not created: HTTP ${response.status}`);
-  }
+  const response = await fetch(`${apiBase}/api/widget/conversations`, { method: "POST", headers: JSON_HEADERS, body: "{}" });
+  if (!response.ok) throw new Error(`conversation not created: HTTP ${response.status}`);
   return response.json();
 }
 
-/** POST to one conversation's REST endpoint; used when the socket is down and for session checks. */
-export async function conversationRequest(apiBase, session, path, method = "GET", body = undefined) {
-  const response = await fetch(`${apiBase}/api/widget/conversations/${encodeURIComponent(session.conversation_id)}${path}`, {
+/** One conversation's REST endpoint: the forms' fallback while the socket is down, and session checks. */
+export function conversationRequest(apiBase, session, path, method = "GET", body = undefined) {
+  return fetch(`${apiBase}/api/widget/conversations/${encodeURIComponent(session.conversation_id)}${path}`, {
     method,
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${session.token}` },
+    headers: { ...JSON_HEADERS, Authorization: `Bearer ${session.token}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return response;
 }
 
 export class Connection {
@@ -47,14 +42,12 @@ export class Connection {
     this.socket = null;
     this.attempt = 0;
     this.failuresSinceOpen = 0;
-    this.retryTimer = null;
-    this.pingTimer = null;
     this.stopped = false;
     this.reconnectNow = this.reconnectNow.bind(this);
   }
 
   get isOpen() {
-    return this.socket !== null && this.socket.readyState === WebSocket.OPEN;
+    return this.socket?.readyState === WebSocket.OPEN;
   }
 
   start() {
@@ -68,46 +61,39 @@ export class Connection {
     window.removeEventListener("online", this.reconnectNow);
     clearTimeout(this.retryTimer);
     clearInterval(this.pingTimer);
-    if (this.socket) {
-      this.socket.close(1000);
-      this.socket = null;
-    }
+    this.socket?.close(1000);
+    this.socket = null;
   }
 
   /** The browser says the network is back: do not wait for the backoff timer. */
   reconnectNow() {
-    if (!this.isOpen && !this.stopped) {
-      clearTimeout(this.retryTimer);
-      this.attempt = 0;
-      this.connect();
-    }
+    if (this.isOpen || this.stopped) return;
+    clearTimeout(this.retryTimer);
+    this.attempt = 0;
+    this.connect();
   }
 
   send(frame) {
-    if (!this.isOpen) {
-      return false;
-    }
+    if (!this.isOpen) return false;
     this.socket.send(JSON.stringify(frame));
     return true;
   }
 
   socketUrl() {
     const session = this.options.session();
-    const base = new URL(this.options.apiBase || window.location.origin, window.location.href);
-    base.protocol = base.protocol === "https:" ? "wss:" : "ws:";
-    base.pathname = `${base.pathname.replace(/\/+$/, "")}/api/widget/ws`;
-    base.search = new URLSearchParams({
+    const url = new URL(this.options.apiBase || location.origin, location.href);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    url.pathname = `${url.pathname.replace(/\/+$/, "")}/api/widget/ws`;
+    url.search = new URLSearchParams({
       conversation_id: session.conversation_id,
       token: session.token,
       after: String(this.options.lastSeq()),
-    }).toString();
-    return base.href;
+    });
+    return url.href;
   }
 
   connect() {
-    if (this.stopped || !this.options.session() || this.socket !== null) {
-      return;
-    }
+    if (this.stopped || !this.options.session() || this.socket !== null) return;
     this.options.onLink(this.attempt === 0 ? LINK.CONNECTING : LINK.RETRYING);
     const socket = new WebSocket(this.socketUrl());
     this.socket = socket;
@@ -124,21 +110,15 @@ export class Connection {
       try {
         frame = JSON.parse(message.data);
       } catch (error) {
-        return;
+        return; // not a frame of ours
       }
-      if (frame && typeof frame.type === "string") {
-        this.options.onFrame(frame);
-      }
+      if (typeof frame?.type === "string") this.options.onFrame(frame);
     });
     socket.addEventListener("close", () => {
-      if (this.socket !== socket) {
-        return;
-      }
+      if (this.socket !== socket) return;
       clearInterval(this.pingTimer);
       this.socket = null;
-      if (!this.stopped) {
-        this.scheduleRetry();
-      }
+      if (!this.stopped) this.scheduleRetry();
     });
   }
 
@@ -149,16 +129,15 @@ export class Connection {
       this.options.onSessionGone();
       return;
     }
-    const delay = retryDelay(this.attempt);
-    this.attempt += 1;
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.connect(), delay);
+    this.retryTimer = setTimeout(() => this.connect(), retryDelay(this.attempt));
+    this.attempt += 1;
   }
 
   async sessionIsGone() {
     try {
       const response = await conversationRequest(this.options.apiBase, this.options.session(), "/events?after=0&limit=1");
-      return [401, 403, 404].includes(response.status);
+      return SESSION_GONE_STATUSES.includes(response.status);
     } catch (error) {
       return false; // the network itself is down: keep trying
     }

@@ -1,63 +1,45 @@
-// The only way the widget builds DOM: elements, attributes and text nodes — never HTML strings, so nothing a
+// The only way the widget builds DOM: elements, attributes and text nodes, never HTML strings, so nothing a
 // customer, agent or bot writes can become markup.
 
+const SVG_NS = "http://www.w3.org/2000/svg";
+let counter = 0;
+
 /**
- * h("button", {class: "x", type: "button", onClick: fn}, "Text", childNode)
- * Attributes starting with "on" + capital letter become event listeners; `null`/`false` attributes are skipped.
+ * h("button", {class: "x", onClick: fn}, "Text", node): on[A-Z]… attributes become listeners, null/false ones
+ * are skipped; strings become text nodes (Element.append never parses markup).
  */
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) {
-      continue;
-    }
-    if (/^on[A-Z]/.test(name) && typeof value === "function") {
-      element.addEventListener(name.slice(2).toLowerCase(), value);
-    } else if (name === "class") {
-      element.className = value;
-    } else if (name === "hidden") {
-      element.hidden = Boolean(value);
-    } else {
-      element.setAttribute(name, value === true ? "" : String(value));
-    }
+    if (value == null || value === false) continue;
+    if (/^on[A-Z]/.test(name)) element.addEventListener(name.slice(2).toLowerCase(), value);
+    else if (name === "class") element.className = value;
+    else if (name === "hidden") element.hidden = true;
+    else element.setAttribute(name, value === true ? "" : value);
   }
-  append(element, ...children);
+  element.append(...children.flat().filter((child) => child != null && child !== false));
   return element;
 }
 
-export function append(parent, ...children) {
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) {
-      continue;
-    }
-    parent.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return parent;
-}
-
+/** Used by the agent console, which shares these helpers. */
 export function clear(element) {
-  while (element.firstChild) {
-    element.removeChild(element.firstChild);
-  }
+  element.replaceChildren();
 }
 
-let counter = 0;
 export function uniqueId(prefix) {
   counter += 1;
   return `${prefix}-${counter}`;
 }
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-/** A decorative inline icon from path data (aria-hidden: the button's label says what it does). */
+/** A decorative inline icon (aria-hidden: the button's label says what it does). */
 export function icon(pathData) {
   const svg = document.createElementNS(SVG_NS, "svg");
+  const path = document.createElementNS(SVG_NS, "path");
+  path.setAttribute("d", pathData);
   svg.setAttribute("viewBox", "0 0 24 24");
   svg.setAttribute("aria-hidden", "true");
   svg.setAttribute("focusable", "false");
-  const path = document.createElementNS(SVG_NS, "path");
-  path.setAttribute("d", pathData);
-  svg.appendChild(path);
+  svg.append(path);
   return svg;
 }
 
@@ -68,11 +50,9 @@ export const ICONS = Object.freeze({
 });
 
 export function newClientId() {
-  if (window.crypto && typeof window.crypto.randomUUID === "function") {
-    return window.crypto.randomUUID();
-  }
-  // randomUUID needs a secure context; plain-http intranet shops still deserve unique ids.
-  const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  // randomUUID needs a secure context; plain-http intranet shops still deserve unique (v4) ids.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6] & 0x0f) | 0x40;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
@@ -81,8 +61,5 @@ export function newClientId() {
 
 export function formatTime(isoString) {
   const date = isoString ? new Date(isoString) : new Date();
-  if (Number.isNaN(date.getTime())) {
-    return "";
-  }
-  return date.toLocaleTimeString("de-DE", { hour: "2-digit", minute: "2-digit" });
+  return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString("de-DE", { hour: "2-digit", minute: "2-digit" });
 }

@@ -16,36 +16,41 @@ function field(label, control, hint) {
   return h("div", { class: "nw-field" }, h("label", { for: control.id }, label), control, hint);
 }
 
+const textArea = (rows) => h("textarea", { id: uniqueId("nw-text"), class: "nw-text", rows, maxlength: MAX_NOTE_CHARS });
+const submitButton = (label) => h("button", { type: "submit", class: "nw-button" }, label);
+const confirmation = (text) => h("div", { class: "nw-card nw-done", role: "status" }, text);
+
 /** @param {function({email, note}): void} onSubmit */
 export function ticketForm(onSubmit) {
-  const emailId = uniqueId("nw-email");
-  const errorId = uniqueId("nw-email-error");
-  const email = h("input", { id: emailId, type: "email", class: "nw-text", required: true, autocomplete: "email", inputmode: "email", "aria-describedby": errorId });
-  const note = h("textarea", { id: uniqueId("nw-note"), class: "nw-text", rows: "3", maxlength: String(MAX_NOTE_CHARS) });
-  const error = h("p", { id: errorId, class: "nw-error", role: "alert" });
+  const error = h("p", { id: uniqueId("nw-email-error"), class: "nw-error", role: "alert" });
+  const email = h("input", {
+    id: uniqueId("nw-email"), type: "email", class: "nw-text", required: true, autocomplete: "email",
+    inputmode: "email", "aria-describedby": error.id,
+  });
+  const note = textArea("3");
   const form = h("form", { class: "nw-card nw-ticket", novalidate: true, "aria-label": TEXTS.ticketTitle },
     h("h3", {}, TEXTS.ticketTitle),
     h("p", {}, TEXTS.ticketIntro),
     field(TEXTS.ticketEmail, email, error),
     field(TEXTS.ticketNote, note),
-    h("button", { type: "submit", class: "nw-button" }, TEXTS.ticketSubmit));
+    submitButton(TEXTS.ticketSubmit));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (!isPlausibleEmail(email.value)) {
-      error.textContent = TEXTS.ticketInvalidEmail;
+    const valid = isPlausibleEmail(email.value);
+    error.textContent = valid ? "" : TEXTS.ticketInvalidEmail;
+    if (!valid) {
       email.setAttribute("aria-invalid", "true");
       email.focus();
       return;
     }
     email.removeAttribute("aria-invalid");
-    error.textContent = "";
     onSubmit({ email: email.value.trim(), note: note.value.trim() });
   });
   return form;
 }
 
 export function ticketConfirmation(email) {
-  return h("div", { class: "nw-card nw-done", role: "status" }, format(TEXTS.ticketThanks, { email }));
+  return confirmation(format(TEXTS.ticketThanks, { email }));
 }
 
 /** @param {function({rating, comment}): void} onSubmit */
@@ -53,26 +58,24 @@ export function csatForm(onSubmit) {
   let rating = 0;
   const error = h("p", { class: "nw-error", role: "alert" });
   const stars = RATINGS.map((value) => h("button", {
-    type: "button", class: "nw-star", "aria-pressed": "false", "data-rating": String(value),
-    "aria-label": format(TEXTS.csatStar, { n: value }),
+    type: "button", class: "nw-star", "aria-pressed": "false", "aria-label": format(TEXTS.csatStar, { n: value }),
     onClick: () => {
       rating = value;
-      for (const star of stars) {
-        const chosen = Number(star.dataset.rating) <= value;
-        star.classList.toggle("nw-star--on", chosen);
-        star.setAttribute("aria-pressed", String(Number(star.dataset.rating) === value));
-      }
+      stars.forEach((star, index) => {
+        star.classList.toggle("nw-star--on", index < value);
+        star.setAttribute("aria-pressed", String(index + 1 === value));
+      });
       error.textContent = "";
     },
   }, "★"));
   const questionId = uniqueId("nw-csat");
-  const comment = h("textarea", { id: uniqueId("nw-comment"), class: "nw-text", rows: "2", maxlength: String(MAX_NOTE_CHARS) });
+  const comment = textArea("2");
   const form = h("form", { class: "nw-card nw-csat", "aria-labelledby": questionId },
     h("h3", { id: questionId }, TEXTS.csatQuestion),
     h("div", { class: "nw-stars", role: "group", "aria-labelledby": questionId }, stars),
     error,
     field(TEXTS.csatComment, comment),
-    h("button", { type: "submit", class: "nw-button" }, TEXTS.csatSubmit));
+    submitButton(TEXTS.csatSubmit));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!rating) {
@@ -86,5 +89,5 @@ export function csatForm(onSubmit) {
 }
 
 export function csatConfirmation() {
-  return h("div", { class: "nw-card nw-done", role: "status" }, TEXTS.csatThanks);
+  return confirmation(TEXTS.csatThanks);
 }

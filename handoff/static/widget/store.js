@@ -1,5 +1,5 @@
-// What the widget must remember across reloads: the conversation, the last event seen and unacknowledged messages.
-// localStorage can be unavailable (private mode, blocked storage); the widget then works for this page view only.
+// What survives a reload: the conversation, the last event seen, unacknowledged messages and quick-reply labels.
+// localStorage may be unavailable (private mode, blocked): an in-memory copy then serves this page view.
 
 const SESSION = "session";
 const OUTBOX = "outbox";
@@ -15,7 +15,7 @@ export class WidgetStore {
   read(name, fallback) {
     const key = `${this.prefix}:${name}`;
     try {
-      const raw = window.localStorage.getItem(key);
+      const raw = localStorage.getItem(key);
       return raw === null ? fallback : JSON.parse(raw);
     } catch (error) {
       return this.memory.has(key) ? this.memory.get(key) : fallback;
@@ -26,9 +26,9 @@ export class WidgetStore {
     const key = `${this.prefix}:${name}`;
     this.memory.set(key, value);
     try {
-      window.localStorage.setItem(key, JSON.stringify(value));
+      localStorage.setItem(key, JSON.stringify(value));
     } catch (error) {
-      // Storage full or blocked: the in-memory copy keeps this page view working.
+      // Full or blocked: the in-memory copy keeps this page view working.
     }
   }
 
@@ -37,41 +37,41 @@ export class WidgetStore {
     return session && session.conversation_id && session.token ? session : null;
   }
 
-  saveSession(conversationId, token) {
-    this.write(SESSION, { conversation_id: conversationId, token, last_seq: 0, flags: {} });
+  /** Another conversation (or none) must not inherit the old outbox or labels. */
+  replaceSession(session) {
+    this.write(SESSION, session);
     this.write(OUTBOX, []);
     this.write(LABELS, {});
+  }
+
+  saveSession(conversationId, token) {
+    this.replaceSession({ conversation_id: conversationId, token, last_seq: 0, flags: {} });
   }
 
   forgetSession() {
-    this.write(SESSION, null);
-    this.write(OUTBOX, []);
-    this.write(LABELS, {});
+    this.replaceSession(null);
+  }
+
+  updateSession(changes) {
+    const session = this.session;
+    if (session) this.write(SESSION, { ...session, ...changes });
   }
 
   get lastSeq() {
-    const session = this.session;
-    return session ? session.last_seq || 0 : 0;
+    return this.session?.last_seq || 0;
   }
 
   advance(seq) {
-    const session = this.session;
-    if (session && seq > (session.last_seq || 0)) {
-      this.write(SESSION, { ...session, last_seq: seq });
-    }
+    if (seq > this.lastSeq) this.updateSession({ last_seq: seq });
   }
 
   /** Per-conversation facts such as "ticket sent" or "rated", so forms do not reappear after a reload. */
   flag(name) {
-    const session = this.session;
-    return Boolean(session && session.flags && session.flags[name]);
+    return this.session?.flags?.[name] || null;
   }
 
   setFlag(name, value) {
-    const session = this.session;
-    if (session) {
-      this.write(SESSION, { ...session, flags: { ...(session.flags || {}), [name]: value } });
-    }
+    this.updateSession({ flags: { ...this.session?.flags, [name]: value } });
   }
 
   get outbox() {
@@ -91,14 +91,12 @@ export class WidgetStore {
     const labels = this.read(LABELS, {});
     labels[text] = label;
     const keys = Object.keys(labels);
-    for (const old of keys.slice(0, Math.max(0, keys.length - MAX_LABELS))) {
-      delete labels[old];
-    }
+    for (const old of keys.slice(0, Math.max(0, keys.length - MAX_LABELS))) delete labels[old];
     this.write(LABELS, labels);
   }
 
   labelFor(text) {
     const labels = this.read(LABELS, {});
-    return Object.prototype.hasOwnProperty.call(labels, text) ? labels[text] : text;
+    return Object.hasOwn(labels, text) ? labels[text] : text;
   }
 }
