@@ -1,12 +1,8 @@
 /*
- * Nordwind customer chat widget: the one file a shop page embeds:
- *   <script src="https://support.example/widget.js" defer></script>
- * Options (data- attributes on the tag, or window.NordwindWidgetConfig = {...} set before it):
- *   data-title, data-subtitle, data-greeting, data-primary-color, data-primary-text-color,
- *   data-api-base (default: the origin widget.js came from), data-storage-key, data-open="true".
- *
- * A classic script on purpose: only classic scripts see `document.currentScript`, which tells the widget its
- * API origin and data- attributes. The widget itself is ES modules next to this file, so embedding stays one tag.
+ * Nordwind chat widget, the one file a shop embeds: <script src="https://support.example/widget.js" defer></script>
+ * Options as data- attributes or window.NordwindWidgetConfig = {...}: title, subtitle, greeting, primary-color,
+ * primary-text-color, api-base (default: this script's origin), storage-key, open="true".
+ * A classic script because only those see `document.currentScript`; the widget's ES modules sit next to it.
  */
 (() => {
   "use strict";
@@ -16,13 +12,9 @@
   window.__nordwindWidgetLoaded = true;
 
   const scriptUrl = new URL(script.src, document.baseURI);
-  // data- attributes win over defaults, NordwindWidgetConfig over data- (the page owner's JS is most deliberate).
+  // The page owner's JS is the most deliberate source, so it wins over data- attributes.
   const config = { apiBase: scriptUrl.origin, ...script.dataset, ...window.NordwindWidgetConfig };
-
-  const stylesheet = document.createElement("link");
-  stylesheet.rel = "stylesheet";
-  stylesheet.href = new URL("widget.css", scriptUrl).href;
-  document.head.appendChild(stylesheet);
+  document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: new URL("widget.css", scriptUrl).href }));
 
   const start = () => import(new URL("widget/app.js", scriptUrl).href)
     .then((module) => module.startWidget(config))

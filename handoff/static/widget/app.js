@@ -1,4 +1,4 @@
-// Wiring of the widget: conversation lifecycle, outbox, server frames → view. Protocol: docs/architecture.md.
+// Conversation lifecycle, outbox, server frames → view. Protocol: docs/architecture.md.
 
 import { TEXTS, format, resolveConfig } from "./config.js";
 import { Connection, LINK, conversationRequest, createConversation } from "./connection.js";
@@ -15,15 +15,13 @@ const FLAG_RATED = "rated";
 const OPEN = "1";
 const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_SHOWN_MS = 8000;
-// "Connecting" shows only when it takes noticeably long, so a fast start does not flicker.
+// A fast start must not flicker a "connecting" notice.
 const CONNECTING_NOTICE_DELAY_MS = 800;
-// Resend delay for a message refused for now when the server gave no retry_after.
 const RESEND_AFTER_MS = 10000;
 const MS_PER_SECOND = 1000;
 
 const isPositive = (value) => typeof value === "number" && value > 0;
 
-/** A short reason next to a refused message; the server's own sentence when there is no shorter one. */
 function refusalReason(frame) {
   if (frame.code === ERROR.TOO_LARGE) return TEXTS.tooLong;
   if (frame.code === ERROR.INVALID && frame.field === "text") return frame.message || TEXTS.emptyMessage;
@@ -56,7 +54,7 @@ class Widget {
     this.connection = new Connection({
       apiBase: config.apiBase,
       session: () => this.store.session,
-      // A fresh page view replays the whole conversation to show the history; reconnects ask only for the rest.
+      // A new page view replays the whole history; reconnects ask only for the rest.
       lastSeq: () => this.pageLastSeq,
       onFrame: (frame) => this.onFrame(frame),
       onLink: (state) => this.onLink(state),
@@ -73,7 +71,7 @@ class Widget {
     if (this.config.open === "true" || this.wasOpen()) this.view.open();
   }
 
-  // sessionStorage may be blocked: the panel then simply starts closed after a reload.
+  // Blocked sessionStorage: the panel then just starts closed after a reload.
   wasOpen() {
     try { return sessionStorage.getItem(this.openKey) === OPEN; } catch (error) { return false; }
   }
@@ -82,7 +80,7 @@ class Widget {
     try { sessionStorage.setItem(this.openKey, open ? OPEN : ""); } catch (error) { /* see wasOpen */ }
   }
 
-  /** Create the conversation on first use only, and only once even if the customer clicks twice. */
+  /** On first use only, and only once even if the customer clicks twice. */
   ensureConversation() {
     if (this.store.session) return Promise.resolve(true);
     this.starting ||= createConversation(this.config.apiBase)
@@ -105,7 +103,7 @@ class Widget {
     this.view.showQuickReplies([]);
     this.view.addPending(item.client_id, label);
     if (!(await this.ensureConversation())) return this.view.failPending(item.client_id);
-    // Stored before sending: if the socket or the tab dies now, it is sent again with the same client_id.
+    // Stored first: if the socket or tab dies now, it is resent with the same client_id.
     this.store.enqueue(item);
     this.sendMessage(item);
   }
@@ -135,7 +133,7 @@ class Widget {
     }
   }
 
-  /** The stored conversation was deleted (retention, admin) or its token is no longer valid: start afresh. */
+  /** Deleted (retention, admin) or token no longer valid: start afresh. */
   onSessionGone() {
     for (const item of this.store.outbox) this.view.failPending(item.client_id);
     this.connection.stop();
@@ -160,7 +158,7 @@ class Widget {
     this.store.acknowledge(frame.client_id);
     if (typeof frame.seq !== "number") return;
     if (this.seen.has(frame.seq)) {
-      // The stored message's event overtook its ack and is already shown: drop the duplicate bubble.
+      // Its event overtook the ack and is already shown: drop the duplicate.
       this.view.pendingElement(frame.client_id)?.remove();
     } else if (this.view.confirmPending(frame.client_id, frame.seq)) {
       this.seen.add(frame.seq);
@@ -180,7 +178,7 @@ class Widget {
       this.view.showQuickReplies([]);
       return;
     }
-    // Replays of what this browser already saw (seq <= stored last_seq) are not unread.
+    // What this browser saw before (seq <= stored last_seq) is not unread.
     this.view.addMessage(message, message.seq > this.storedLastSeq);
     if (sender === SENDER.AGENT && message.sender_name) this.agentName = message.sender_name;
     if (sender === SENDER.BOT || sender === SENDER.AGENT) {
@@ -189,7 +187,7 @@ class Widget {
     }
   }
 
-  /** Our own message came back as an event before its ack: turn the pending bubble into the stored one. */
+  /** Our own message came back as an event before its ack. */
   adoptPending(message) {
     const outbox = this.store.outbox;
     const match = outbox.find((item) => item.client_id === message.client_id)
@@ -240,14 +238,14 @@ class Widget {
     if (frame.client_id && retryable) {
       this.view.delayPending(frame.client_id);
     } else if (frame.client_id) {
-      // Refused for good (too long, empty): resending would fail forever, so it leaves the outbox.
+      // Refused for good (too long, empty): resending would fail forever.
       this.store.acknowledge(frame.client_id);
       return this.view.failPending(frame.client_id, refusalReason(frame));
     }
     if (frame.message) this.view.addNotice(frame.message);
   }
 
-  /** Ticket or rating: over the socket, or by REST while it is down; the flag stops the form coming back. */
+  /** Socket, or REST while it is down; the flag stops the form coming back. */
   async submitForm(type, body, flag, flagValue) {
     const delivered = this.connection.send({ type, ...body }) || (await this.post(`/${type}`, body));
     if (!delivered) return this.view.addNotice(TEXTS.startFailed);

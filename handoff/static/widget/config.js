@@ -1,4 +1,4 @@
-// Widget settings: German defaults a shop can override through data- attributes or window.NordwindWidgetConfig.
+// German defaults a shop can override (data- attributes, window.NordwindWidgetConfig).
 
 export const DEFAULTS = Object.freeze({
   apiBase: "",
@@ -53,7 +53,7 @@ export const TEXTS = Object.freeze({
   unread: "{n} neue Nachrichten",
 });
 
-/** Merge the embedder's settings over the defaults; unknown keys are ignored so typos cannot break the widget. */
+/** Unknown keys are ignored so typos cannot break the widget. */
 export function resolveConfig(given) {
   const config = { ...DEFAULTS };
   for (const key of Object.keys(DEFAULTS)) {
@@ -63,7 +63,7 @@ export function resolveConfig(given) {
   return Object.freeze(config);
 }
 
-/** Fill `{name}` placeholders; values are inserted as plain text later, never as HTML. */
+/** Fills `{name}` placeholders; the result is only ever used as text. */
 export function format(template, values) {
   return template.replace(/\{(\w+)\}/g, (match, key) => (key in values ? String(values[key]) : match));
 }

@@ -1,13 +1,10 @@
-// The only way the widget builds DOM: elements, attributes and text nodes, never HTML strings, so nothing a
-// customer, agent or bot writes can become markup.
+// The widget (and console) build DOM only from elements and text nodes, never HTML strings: nothing a customer,
+// agent or bot writes can become markup.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 let counter = 0;
 
-/**
- * h("button", {class: "x", onClick: fn}, "Text", node): on[A-Z]… attributes become listeners, null/false ones
- * are skipped; strings become text nodes (Element.append never parses markup).
- */
+/** h("button", {class: "x", onClick: fn}, "Text", node); null/false attributes are skipped. */
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
@@ -21,7 +18,6 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
-/** Used by the agent console, which shares these helpers. */
 export function clear(element) {
   element.replaceChildren();
 }
@@ -31,7 +27,7 @@ export function uniqueId(prefix) {
   return `${prefix}-${counter}`;
 }
 
-/** A decorative inline icon (aria-hidden: the button's label says what it does). */
+/** Decorative: the button's label says what it does. */
 export function icon(pathData) {
   const svg = document.createElementNS(SVG_NS, "svg");
   const path = document.createElementNS(SVG_NS, "path");
@@ -51,7 +47,7 @@ export const ICONS = Object.freeze({
 
 export function newClientId() {
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  // randomUUID needs a secure context; plain-http intranet shops still deserve unique (v4) ids.
+  // randomUUID needs a secure context; plain-http intranet shops still get v4 ids.
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6] & 0x0f) | 0x40;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;

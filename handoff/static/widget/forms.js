@@ -1,9 +1,9 @@
-// The two small forms of the widget: the after-hours ticket (e-mail + note) and the satisfaction rating.
+// The after-hours ticket form (e-mail + note) and the satisfaction rating.
 
 import { TEXTS, format } from "./config.js";
 import { h, uniqueId } from "./dom.js";
 
-// Deliberately simple: the server validates for real; this only catches typos before the customer leaves.
+// Deliberately loose: the server validates; this only catches typos before the customer leaves.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const MAX_NOTE_CHARS = 2000;
 const RATINGS = [1, 2, 3, 4, 5];

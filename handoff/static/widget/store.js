@@ -1,5 +1,4 @@
-// What survives a reload: the conversation, the last event seen, unacknowledged messages and quick-reply labels.
-// localStorage may be unavailable (private mode, blocked): an in-memory copy then serves this page view.
+// What survives a reload. Without localStorage (private mode, blocked) a memory copy serves this page view.
 
 const SESSION = "session";
 const OUTBOX = "outbox";
@@ -17,7 +16,7 @@ export class WidgetStore {
     try {
       const raw = localStorage.getItem(key);
       return raw === null ? fallback : JSON.parse(raw);
-    } catch (error) {
+    } catch {
       return this.memory.has(key) ? this.memory.get(key) : fallback;
     }
   }
@@ -27,17 +26,17 @@ export class WidgetStore {
     this.memory.set(key, value);
     try {
       localStorage.setItem(key, JSON.stringify(value));
-    } catch (error) {
-      // Full or blocked: the in-memory copy keeps this page view working.
+    } catch {
+      // full or blocked: the in-memory copy will do
     }
   }
 
   get session() {
     const session = this.read(SESSION, null);
-    return session && session.conversation_id && session.token ? session : null;
+    return session?.conversation_id && session.token ? session : null;
   }
 
-  /** Another conversation (or none) must not inherit the old outbox or labels. */
+  /** A new conversation (or none) must not inherit the old outbox or labels. */
   replaceSession(session) {
     this.write(SESSION, session);
     this.write(OUTBOX, []);
@@ -48,45 +47,33 @@ export class WidgetStore {
     this.replaceSession({ conversation_id: conversationId, token, last_seq: 0, flags: {} });
   }
 
-  forgetSession() {
-    this.replaceSession(null);
-  }
+  forgetSession() { this.replaceSession(null); }
 
   updateSession(changes) {
     const session = this.session;
     if (session) this.write(SESSION, { ...session, ...changes });
   }
 
-  get lastSeq() {
-    return this.session?.last_seq || 0;
-  }
+  get lastSeq() { return this.session?.last_seq || 0; }
 
   advance(seq) {
     if (seq > this.lastSeq) this.updateSession({ last_seq: seq });
   }
 
-  /** Per-conversation facts such as "ticket sent" or "rated", so forms do not reappear after a reload. */
-  flag(name) {
-    return this.session?.flags?.[name] || null;
-  }
+  /** Facts such as "ticket sent" or "rated", so forms do not reappear after a reload. */
+  flag(name) { return this.session?.flags?.[name] || null; }
 
-  setFlag(name, value) {
-    this.updateSession({ flags: { ...this.session?.flags, [name]: value } });
-  }
+  setFlag(name, value) { this.updateSession({ flags: { ...this.session?.flags, [name]: value } }); }
 
-  get outbox() {
-    return this.read(OUTBOX, []);
-  }
+  get outbox() { return this.read(OUTBOX, []); }
 
-  enqueue(item) {
-    this.write(OUTBOX, [...this.outbox.filter((queued) => queued.client_id !== item.client_id), item]);
-  }
+  enqueue(item) { this.write(OUTBOX, [...this.without(item.client_id), item]); }
 
-  acknowledge(clientId) {
-    this.write(OUTBOX, this.outbox.filter((queued) => queued.client_id !== clientId));
-  }
+  acknowledge(clientId) { this.write(OUTBOX, this.without(clientId)); }
 
-  /** A quick reply sends its payload but the customer saw its title; remember the title to show it again. */
+  without(clientId) { return this.outbox.filter((queued) => queued.client_id !== clientId); }
+
+  /** A quick reply sends its payload, but the customer saw its title. */
   rememberLabel(text, label) {
     const labels = this.read(LABELS, {});
     labels[text] = label;

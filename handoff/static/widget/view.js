@@ -1,5 +1,4 @@
-// The widget's DOM: launcher, panel, message log, notices, typing indicator, quick replies and composer.
-// It knows nothing about the network; app.js feeds it.
+// The widget's DOM (launcher, panel, log, notices, typing, quick replies, composer); app.js feeds it.
 
 import { TEXTS, format } from "./config.js";
 import { ICONS, formatTime, h, icon, uniqueId } from "./dom.js";
@@ -14,7 +13,6 @@ const iconButton = (className, label, iconName, attributes) =>
   h("button", { class: className, type: "button", "aria-label": label, title: label, ...attributes }, icon(ICONS[iconName]));
 
 export class WidgetView {
-  /** handlers: onSend(text), onQuickReply(button), onToggle(open), onTyping() */
   constructor(config, handlers) {
     this.config = config;
     this.handlers = handlers;
@@ -84,7 +82,7 @@ export class WidgetView {
     this.launcher.focus();
   }
 
-  /** Screen readers learn about unread messages from the launcher's label, everyone else from the badge. */
+  /** The label tells screen readers what the badge shows. */
   setUnread(count) {
     this.unread = count;
     this.badge.hidden = count === 0;
@@ -94,7 +92,7 @@ export class WidgetView {
   }
 
   onInputKey(event) {
-    // Enter sends, Shift+Enter breaks the line; IME composition must not send half-typed words.
+    // Shift+Enter breaks the line; IME composition must not send half-typed words.
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       this.submit();
@@ -126,7 +124,7 @@ export class WidgetView {
     return item;
   }
 
-  /** Replays after a reconnect must land in order even if live events raced ahead of them. */
+  /** Replays after a reconnect must land in order even if live events raced ahead. */
   messageAfter(seq) {
     return [...this.log.querySelectorAll("li[data-seq]")].find((li) => Number(li.dataset.seq) > seq) || null;
   }
@@ -155,7 +153,6 @@ export class WidgetView {
     return [...this.log.querySelectorAll(`.${PENDING}`)].find((li) => li.dataset.clientId === clientId) || null;
   }
 
-  /** The server stored the message: it becomes an ordinary message with its seq. */
   confirmPending(clientId, seq) {
     const element = this.pendingElement(clientId);
     if (!element) return false;
@@ -167,7 +164,7 @@ export class WidgetView {
     return true;
   }
 
-  /** Refused for good: the bubble stays, marked, with the server's reason if it gave one. */
+  /** Refused for good: the bubble stays, marked. */
   failPending(clientId, reason) {
     const element = this.pendingElement(clientId);
     if (!element) return;
@@ -175,7 +172,7 @@ export class WidgetView {
     this.setStatus(element, reason ? format(TEXTS.notSentBecause, { reason }) : TEXTS.notSent);
   }
 
-  /** Refused for now (rate limit, service briefly away): the widget resends it by itself. */
+  /** Refused for now (rate limit, service briefly away): resent by itself. */
   delayPending(clientId) {
     const element = this.pendingElement(clientId);
     if (element) this.setStatus(element, TEXTS.resendLater);
@@ -198,7 +195,6 @@ export class WidgetView {
     this.link.textContent = text;
   }
 
-  /** Status banner (queued / agent joined): one text node per line, never markup. */
   setNotice(lines, kind) {
     this.notice.replaceChildren(...lines.map((line) => h("p", {}, line)));
     this.notice.hidden = !lines.length;
