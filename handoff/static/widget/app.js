@@ -22,10 +22,9 @@ const MS_PER_SECOND = 1000;
 
 const isPositive = (value) => typeof value === "number" && value > 0;
 
-function refusalReason(frame) {
-  if (frame.code === ERROR.TOO_LARGE) return TEXTS.tooLong;
-  if (frame.code === ERROR.INVALID && frame.field === "text") return frame.message || TEXTS.emptyMessage;
-  return frame.message || "";
+function refusalReason({ code, field, message }) {
+  if (code === ERROR.TOO_LARGE) return TEXTS.tooLong;
+  return message || (code === ERROR.INVALID && field === "text" ? TEXTS.emptyMessage : "");
 }
 
 export function startWidget(givenConfig) {
@@ -34,6 +33,7 @@ export function startWidget(givenConfig) {
   return widget;
 }
 
+/** Listens to its view (onSend, onQuickReply, onToggle, onCustomerTyping) and connection (the rest). */
 class Widget {
   constructor(config) {
     this.config = config;
@@ -45,22 +45,8 @@ class Widget {
     this.status = STATUS.BOT;
     this.agentName = "";
     this.lastTypingSent = 0;
-    this.view = new WidgetView(config, {
-      onSend: (text) => this.send(text, text),
-      onQuickReply: (button) => this.send(button.payload || button.title, button.title || button.payload),
-      onToggle: (open) => this.rememberOpen(open),
-      onTyping: () => this.sendTyping(),
-    });
-    this.connection = new Connection({
-      apiBase: config.apiBase,
-      session: () => this.store.session,
-      // A new page view replays the whole history; reconnects ask only for the rest.
-      lastSeq: () => this.pageLastSeq,
-      onFrame: (frame) => this.onFrame(frame),
-      onLink: (state) => this.onLink(state),
-      onOpen: () => this.flushOutbox(),
-      onSessionGone: () => this.onSessionGone(),
-    });
+    this.view = new WidgetView(config, this);
+    this.connection = new Connection(config.apiBase, this);
   }
 
   start() {
@@ -71,14 +57,23 @@ class Widget {
     if (this.config.open === "true" || this.wasOpen()) this.view.open();
   }
 
+  session() { return this.store.session; }
+
+  // A new page view replays the whole history; reconnects ask only for the rest.
+  lastSeq() { return this.pageLastSeq; }
+
   // Blocked sessionStorage: the panel then just starts closed after a reload.
   wasOpen() {
-    try { return sessionStorage.getItem(this.openKey) === OPEN; } catch (error) { return false; }
+    try { return sessionStorage.getItem(this.openKey) === OPEN; } catch { return false; }
   }
 
-  rememberOpen(open) {
-    try { sessionStorage.setItem(this.openKey, open ? OPEN : ""); } catch (error) { /* see wasOpen */ }
+  onToggle(open) {
+    try { sessionStorage.setItem(this.openKey, open ? OPEN : ""); } catch { /* see wasOpen */ }
   }
+
+  onSend(text) { this.send(text, text); }
+
+  onQuickReply({ title, payload }) { this.send(payload || title, title || payload); }
 
   /** On first use only, and only once even if the customer clicks twice. */
   ensureConversation() {
@@ -105,18 +100,14 @@ class Widget {
     if (!(await this.ensureConversation())) return this.view.failPending(item.client_id);
     // Stored first: if the socket or tab dies now, it is resent with the same client_id.
     this.store.enqueue(item);
-    this.sendMessage(item);
+    this.connection.send({ type: FRAME.MESSAGE, ...item });
   }
 
-  sendMessage(item) {
-    this.connection.send({ type: FRAME.MESSAGE, client_id: item.client_id, text: item.text });
+  onOpen() {
+    for (const item of this.store.outbox) this.connection.send({ type: FRAME.MESSAGE, ...item });
   }
 
-  flushOutbox() {
-    for (const item of this.store.outbox) this.sendMessage(item);
-  }
-
-  sendTyping() {
+  onCustomerTyping() {
     const now = Date.now();
     const humanIsListening = this.status === STATUS.QUEUED || this.status === STATUS.AGENT;
     if (humanIsListening && now - this.lastTypingSent > TYPING_SEND_EVERY_MS && this.connection.send({ type: FRAME.TYPING })) {
@@ -154,24 +145,24 @@ class Widget {
     }
   }
 
-  onAck(frame) {
-    this.store.acknowledge(frame.client_id);
-    if (typeof frame.seq !== "number") return;
-    if (this.seen.has(frame.seq)) {
+  onAck({ client_id: clientId, seq }) {
+    this.store.acknowledge(clientId);
+    if (typeof seq !== "number") return;
+    if (this.seen.has(seq)) {
       // Its event overtook the ack and is already shown: drop the duplicate.
-      this.view.pendingElement(frame.client_id)?.remove();
-    } else if (this.view.confirmPending(frame.client_id, frame.seq)) {
-      this.seen.add(frame.seq);
+      this.view.pendingElement(clientId)?.remove();
+    } else if (this.view.confirmPending(clientId, seq)) {
+      this.seen.add(seq);
     }
   }
 
   onEvent(message) {
-    if (!message || typeof message.seq !== "number" || message.private) return;
-    this.pageLastSeq = Math.max(this.pageLastSeq, message.seq);
-    this.store.advance(message.seq);
-    if (this.seen.has(message.seq)) return;
-    this.seen.add(message.seq);
-    const sender = message.sender_type;
+    if (typeof message?.seq !== "number" || message.private) return;
+    const { seq, sender_type: sender } = message;
+    this.pageLastSeq = Math.max(this.pageLastSeq, seq);
+    this.store.advance(seq);
+    if (this.seen.has(seq)) return;
+    this.seen.add(seq);
     if (sender === SENDER.CUSTOMER) {
       if (this.adoptPending(message)) return;
       this.view.addMessage({ ...message, text: this.store.labelFor(message.text || "") }, false);
@@ -179,7 +170,7 @@ class Widget {
       return;
     }
     // What this browser saw before (seq <= stored last_seq) is not unread.
-    this.view.addMessage(message, message.seq > this.storedLastSeq);
+    this.view.addMessage(message, seq > this.storedLastSeq);
     if (sender === SENDER.AGENT && message.sender_name) this.agentName = message.sender_name;
     if (sender === SENDER.BOT || sender === SENDER.AGENT) {
       this.view.setTyping("");
@@ -195,16 +186,15 @@ class Widget {
     return Boolean(match && this.view.confirmPending(match.client_id, message.seq));
   }
 
-  onState(frame) {
-    const { status, wait_minutes: wait, queue_position: position } = frame;
-    const agentName = frame.agent_name || frame.assignee_name || this.agentName;
+  onState({ status, wait_minutes: wait, queue_position: position, agent_name, assignee_name }) {
+    const agentName = agent_name || assignee_name || this.agentName;
     const lines = [];
     let form = null;
     this.status = status;
     if (status === STATUS.QUEUED) {
       lines.push(TEXTS.queued);
       if (isPositive(wait)) lines.push(wait === 1 ? TEXTS.waitOneMinute : format(TEXTS.waitMinutes, { n: Math.round(wait) }));
-      if (isPositive(position) && position > 1) lines.push(format(TEXTS.queuePosition, { n: position }));
+      if (position > 1) lines.push(format(TEXTS.queuePosition, { n: position }));
     } else if (status === STATUS.AGENT) {
       lines.push(agentName ? format(TEXTS.agentJoined, { name: agentName }) : TEXTS.agentJoinedUnknown);
     } else if (status === STATUS.TICKET) {
@@ -218,29 +208,27 @@ class Widget {
     this.view.showForm(form);
   }
 
-  onTyping(frame) {
+  onTyping({ sender_type: sender, sender_name: name }) {
     clearTimeout(this.typingTimer);
-    this.view.setTyping(frame.sender_type === SENDER.AGENT
-      ? format(TEXTS.agentTyping, { name: frame.sender_name || this.agentName || TEXTS.agentFallbackName })
+    this.view.setTyping(sender === SENDER.AGENT
+      ? format(TEXTS.agentTyping, { name: name || this.agentName || TEXTS.agentFallbackName })
       : TEXTS.botTyping);
     this.typingTimer = setTimeout(() => this.view.setTyping(""), TYPING_SHOWN_MS);
   }
 
   onError(frame) {
-    if (frame.code === ERROR.DELETED) return this.onSessionGone();
+    const { code, client_id: clientId, retry_after: retryAfter } = frame;
+    if (code === ERROR.DELETED) return this.onSessionGone();
     // Older servers send no `retryable`: a rate limit was the one refusal worth resending.
-    const retryable = typeof frame.retryable === "boolean" ? frame.retryable : frame.code === ERROR.RATE_LIMITED;
+    const retryable = typeof frame.retryable === "boolean" ? frame.retryable : code === ERROR.RATE_LIMITED;
     if (retryable) {
       clearTimeout(this.resendTimer);
-      const delay = isPositive(frame.retry_after) ? frame.retry_after * MS_PER_SECOND : RESEND_AFTER_MS;
-      this.resendTimer = setTimeout(() => this.flushOutbox(), delay);
-    }
-    if (frame.client_id && retryable) {
-      this.view.delayPending(frame.client_id);
-    } else if (frame.client_id) {
+      this.resendTimer = setTimeout(() => this.onOpen(), isPositive(retryAfter) ? retryAfter * MS_PER_SECOND : RESEND_AFTER_MS);
+      this.view.delayPending(clientId);
+    } else if (clientId) {
       // Refused for good (too long, empty): resending would fail forever.
-      this.store.acknowledge(frame.client_id);
-      return this.view.failPending(frame.client_id, refusalReason(frame));
+      this.store.acknowledge(clientId);
+      return this.view.failPending(clientId, refusalReason(frame));
     }
     if (frame.message) this.view.addNotice(frame.message);
   }
@@ -256,7 +244,7 @@ class Widget {
   async post(path, body) {
     try {
       return (await conversationRequest(this.config.apiBase, this.store.session, path, "POST", body)).ok;
-    } catch (error) {
+    } catch {
       return false;
     }
   }

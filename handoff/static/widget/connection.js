@@ -32,9 +32,10 @@ export function conversationRequest(apiBase, session, path, method = "GET", body
 }
 
 export class Connection {
-  /** options: apiBase, session(), lastSeq(), onFrame(frame), onLink(state), onOpen(), onSessionGone() */
-  constructor(options) {
-    this.options = options;
+  /** listener: session(), lastSeq(), onFrame(frame), onLink(state), onOpen(), onSessionGone() */
+  constructor(apiBase, listener) {
+    this.apiBase = apiBase;
+    this.listener = listener;
     this.socket = null;
     this.attempt = 0;
     this.failures = 0;
@@ -73,25 +74,25 @@ export class Connection {
   }
 
   socketUrl() {
-    const { conversation_id, token } = this.options.session();
-    const url = new URL(`${this.options.apiBase || location.origin}/api/widget/ws`, location.href);
+    const { conversation_id, token } = this.listener.session();
+    const url = new URL(`${this.apiBase || location.origin}/api/widget/ws`, location.href);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    url.search = new URLSearchParams({ conversation_id, token, after: this.options.lastSeq() });
+    url.search = new URLSearchParams({ conversation_id, token, after: this.listener.lastSeq() });
     return url.href;
   }
 
   connect() {
-    if (this.stopped || !this.options.session() || this.socket) return;
-    this.options.onLink(this.attempt ? LINK.RETRYING : LINK.CONNECTING);
+    if (this.stopped || !this.listener.session() || this.socket) return;
+    this.listener.onLink(this.attempt ? LINK.RETRYING : LINK.CONNECTING);
     const socket = new WebSocket(this.socketUrl());
     this.socket = socket;
     socket.onopen = () => {
       this.attempt = 0;
       this.failures = 0;
-      this.options.onLink(LINK.OPEN);
+      this.listener.onLink(LINK.OPEN);
       clearInterval(this.pingTimer);
       this.pingTimer = setInterval(() => this.send({ type: "ping" }), PING_EVERY_MS);
-      this.options.onOpen();
+      this.listener.onOpen();
     };
     socket.onmessage = (message) => {
       let frame;
@@ -100,7 +101,7 @@ export class Connection {
       } catch {
         return; // not a frame of ours
       }
-      if (typeof frame?.type === "string") this.options.onFrame(frame);
+      if (typeof frame?.type === "string") this.listener.onFrame(frame);
     };
     socket.onclose = () => {
       if (this.socket !== socket) return;
@@ -111,10 +112,10 @@ export class Connection {
   }
 
   async scheduleRetry() {
-    this.options.onLink(LINK.RETRYING);
+    this.listener.onLink(LINK.RETRYING);
     this.failures += 1;
     if (this.failures % CHECK_SESSION_AFTER_FAILURES === 0 && (await this.sessionIsGone())) {
-      return this.options.onSessionGone();
+      return this.listener.onSessionGone();
     }
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.connect(), retryDelay(this.attempt++));
@@ -122,7 +123,7 @@ export class Connection {
 
   async sessionIsGone() {
     try {
-      const response = await conversationRequest(this.options.apiBase, this.options.session(), "/events?after=0&limit=1");
+      const response = await conversationRequest(this.apiBase, this.listener.session(), "/events?after=0&limit=1");
       return SESSION_GONE_STATUSES.includes(response.status);
     } catch {
       return false; // the network itself is down: keep trying

@@ -4,9 +4,11 @@
 const SVG_NS = "http://www.w3.org/2000/svg";
 let counter = 0;
 
-/** h("button", {class: "x", onClick: fn}, "Text", node); null/false attributes are skipped. */
+/** h("button.nw-x.nw-y", {onClick: fn, class: "also-ok"}, "Text", node); null/false attributes are skipped. */
 export function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
+  const [name, ...classes] = tag.split(".");
+  const element = document.createElement(name);
+  if (classes.length) element.className = classes.join(" ");
   for (const [name, value] of Object.entries(attributes)) {
     if (value == null || value === false) continue;
     if (/^on[A-Z]/.test(name)) element.addEventListener(name.slice(2).toLowerCase(), value);

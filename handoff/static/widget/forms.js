@@ -8,19 +8,15 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const MAX_NOTE_CHARS = 2000;
 const RATINGS = [1, 2, 3, 4, 5];
 
-export function isPlausibleEmail(value) {
-  return EMAIL_PATTERN.test(value.trim());
-}
-
-function field(label, control, hint) {
-  return h("div", { class: "nw-field" }, h("label", { for: control.id }, label), control, hint);
-}
-
+const field = (label, control, hint) => h("div", { class: "nw-field" }, h("label", { for: control.id }, label), control, hint);
 const textArea = (rows) => h("textarea", { id: uniqueId("nw-text"), class: "nw-text", rows, maxlength: MAX_NOTE_CHARS });
 const submitButton = (label) => h("button", { type: "submit", class: "nw-button" }, label);
 const confirmation = (text) => h("div", { class: "nw-card nw-done", role: "status" }, text);
 
-/** @param {function({email, note}): void} onSubmit */
+/** A card form whose submit event only reaches `submit` (the page never reloads). */
+const cardForm = (attributes, submit, ...children) =>
+  h("form", { ...attributes, onSubmit: (event) => { event.preventDefault(); submit(); } }, ...children);
+
 export function ticketForm(onSubmit) {
   const error = h("p", { id: uniqueId("nw-email-error"), class: "nw-error", role: "alert" });
   const email = h("input", {
@@ -28,32 +24,27 @@ export function ticketForm(onSubmit) {
     inputmode: "email", "aria-describedby": error.id,
   });
   const note = textArea("3");
-  const form = h("form", { class: "nw-card nw-ticket", novalidate: true, "aria-label": TEXTS.ticketTitle },
+  const submit = () => {
+    const valid = EMAIL_PATTERN.test(email.value.trim());
+    error.textContent = valid ? "" : TEXTS.ticketInvalidEmail;
+    if (valid) {
+      email.removeAttribute("aria-invalid");
+      onSubmit({ email: email.value.trim(), note: note.value.trim() });
+    } else {
+      email.setAttribute("aria-invalid", "true");
+      email.focus();
+    }
+  };
+  return cardForm({ class: "nw-card nw-ticket", novalidate: true, "aria-label": TEXTS.ticketTitle }, submit,
     h("h3", {}, TEXTS.ticketTitle),
     h("p", {}, TEXTS.ticketIntro),
     field(TEXTS.ticketEmail, email, error),
     field(TEXTS.ticketNote, note),
     submitButton(TEXTS.ticketSubmit));
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const valid = isPlausibleEmail(email.value);
-    error.textContent = valid ? "" : TEXTS.ticketInvalidEmail;
-    if (!valid) {
-      email.setAttribute("aria-invalid", "true");
-      email.focus();
-      return;
-    }
-    email.removeAttribute("aria-invalid");
-    onSubmit({ email: email.value.trim(), note: note.value.trim() });
-  });
-  return form;
 }
 
-export function ticketConfirmation(email) {
-  return confirmation(format(TEXTS.ticketThanks, { email }));
-}
+export const ticketConfirmation = (email) => confirmation(format(TEXTS.ticketThanks, { email }));
 
-/** @param {function({rating, comment}): void} onSubmit */
 export function csatForm(onSubmit) {
   let rating = 0;
   const error = h("p", { class: "nw-error", role: "alert" });
@@ -70,24 +61,17 @@ export function csatForm(onSubmit) {
   }, "★"));
   const questionId = uniqueId("nw-csat");
   const comment = textArea("2");
-  const form = h("form", { class: "nw-card nw-csat", "aria-labelledby": questionId },
+  const submit = () => {
+    if (rating) return onSubmit({ rating, comment: comment.value.trim() });
+    error.textContent = TEXTS.csatChooseRating;
+    stars[0].focus();
+  };
+  return cardForm({ class: "nw-card nw-csat", "aria-labelledby": questionId }, submit,
     h("h3", { id: questionId }, TEXTS.csatQuestion),
     h("div", { class: "nw-stars", role: "group", "aria-labelledby": questionId }, stars),
     error,
     field(TEXTS.csatComment, comment),
     submitButton(TEXTS.csatSubmit));
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    if (!rating) {
-      error.textContent = TEXTS.csatChooseRating;
-      stars[0].focus();
-      return;
-    }
-    onSubmit({ rating, comment: comment.value.trim() });
-  });
-  return form;
 }
 
-export function csatConfirmation() {
-  return confirmation(TEXTS.csatThanks);
-}
+export const csatConfirmation = () => confirmation(TEXTS.csatThanks);

@@ -9,8 +9,8 @@ const MAX_INPUT_HEIGHT_PX = 120;
 const MAX_BADGE_COUNT = 9;
 const PENDING = "nw-msg--pending";
 
-const iconButton = (className, label, iconName, attributes) =>
-  h("button", { class: className, type: "button", "aria-label": label, title: label, ...attributes }, icon(ICONS[iconName]));
+const iconButton = (tag, label, iconName, attributes) =>
+  h(tag, { type: "button", "aria-label": label, title: label, ...attributes }, icon(ICONS[iconName]));
 
 export class WidgetView {
   constructor(config, handlers) {
@@ -21,43 +21,43 @@ export class WidgetView {
   }
 
   build() {
+    const { title, subtitle, greeting, primaryColor, primaryTextColor } = this.config;
     const panelId = uniqueId("nw-panel");
     const titleId = uniqueId("nw-title");
     const inputId = uniqueId("nw-input");
-    this.badge = h("span", { class: "nw-badge", hidden: true });
-    this.launcher = h("button", {
-      class: "nw-launcher", type: "button", "aria-expanded": "false", "aria-controls": panelId,
-      "aria-label": TEXTS.launcherOpen, onClick: () => (this.isOpen ? this.close() : this.open()),
-    }, icon(ICONS.chat), this.badge);
-    this.link = h("p", { class: "nw-link", role: "status", hidden: true });
-    this.notice = h("div", { class: "nw-notice", role: "status", hidden: true });
-    this.log = h("ol", { class: "nw-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Nachrichten" });
-    this.typingText = h("span");
-    this.typing = h("p", { class: "nw-typing", hidden: true }, h("span", { class: "nw-dots", "aria-hidden": "true" }, h("i"), h("i"), h("i")), this.typingText);
-    this.quickReplies = h("div", { class: "nw-quick", role: "group", "aria-label": "Antwortvorschläge", hidden: true });
-    this.forms = h("div");
-    this.scroller = h("div", { class: "nw-scroll" }, this.log, this.typing, this.quickReplies, this.forms);
-    this.input = h("textarea", {
-      id: inputId, class: "nw-input", rows: "1", maxlength: "2000", placeholder: TEXTS.inputPlaceholder,
-      autocomplete: "off", onKeydown: (event) => this.onInputKey(event), onInput: () => this.onInput(),
+    this.badge = h("span.nw-badge", { hidden: true });
+    this.launcher = iconButton("button.nw-launcher", null, "chat", {
+      "aria-expanded": "false", "aria-controls": panelId, onClick: () => (this.isOpen ? this.close() : this.open()),
     });
-    this.panel = h("section", { id: panelId, class: "nw-panel", role: "dialog", "aria-labelledby": titleId, hidden: true,
+    this.launcher.append(this.badge);
+    this.link = h("p.nw-link", { role: "status", hidden: true });
+    this.notice = h("div.nw-notice", { role: "status", hidden: true });
+    this.log = h("ol.nw-log", { role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Nachrichten" });
+    this.typingText = h("span");
+    this.typing = h("p.nw-typing", { hidden: true }, h("span.nw-dots", { "aria-hidden": "true" }, h("i"), h("i"), h("i")), this.typingText);
+    this.quickReplies = h("div.nw-quick", { role: "group", "aria-label": "Antwortvorschläge", hidden: true });
+    this.forms = h("div");
+    this.scroller = h("div.nw-scroll", {}, this.log, this.typing, this.quickReplies, this.forms);
+    this.input = h("textarea.nw-input", {
+      id: inputId, rows: "1", maxlength: "2000", placeholder: TEXTS.inputPlaceholder, autocomplete: "off",
+      onKeydown: (event) => this.onInputKey(event), onInput: () => this.onInput(),
+    });
+    this.panel = h("section.nw-panel", { id: panelId, role: "dialog", "aria-labelledby": titleId, hidden: true,
       onKeydown: (event) => { if (event.key === "Escape") { event.preventDefault(); this.close(); } } },
-      h("header", { class: "nw-header" },
-        h("div", { class: "nw-header__text" },
-          h("h2", { id: titleId, class: "nw-title" }, this.config.title),
-          h("p", { class: "nw-subtitle" }, this.config.subtitle)),
-        iconButton("nw-close", TEXTS.launcherClose, "close", { onClick: () => this.close() })),
+      h("header.nw-header", {},
+        h("div.nw-header__text", {}, h("h2.nw-title", { id: titleId }, title), h("p.nw-subtitle", {}, subtitle)),
+        iconButton("button.nw-close", TEXTS.launcherClose, "close", { onClick: () => this.close() })),
       this.link, this.notice, this.scroller,
-      h("form", { class: "nw-composer", onSubmit: (event) => { event.preventDefault(); this.submit(); } },
-        h("label", { class: "nw-sr-only", for: inputId }, TEXTS.inputLabel),
+      h("form.nw-composer", { onSubmit: (event) => { event.preventDefault(); this.submit(); } },
+        h("label.nw-sr-only", { for: inputId }, TEXTS.inputLabel),
         this.input,
-        iconButton("nw-send", TEXTS.send, "send", { type: "submit" })));
-    this.root = h("div", { class: "nw-root", id: "nordwind-widget" }, this.panel, this.launcher);
-    if (this.config.primaryColor) this.root.style.setProperty("--nw-primary", this.config.primaryColor);
-    if (this.config.primaryTextColor) this.root.style.setProperty("--nw-on-primary", this.config.primaryTextColor);
-    this.log.append(this.messageElement({ sender_type: SENDER.BOT, text: this.config.greeting }, "greeting"));
-    document.body.appendChild(this.root);
+        iconButton("button.nw-send", TEXTS.send, "send", { type: "submit" })));
+    this.root = h("div.nw-root", { id: "nordwind-widget" }, this.panel, this.launcher);
+    if (primaryColor) this.root.style.setProperty("--nw-primary", primaryColor);
+    if (primaryTextColor) this.root.style.setProperty("--nw-on-primary", primaryTextColor);
+    this.log.append(this.messageElement({ sender_type: SENDER.BOT, text: greeting }, "greeting"));
+    this.setUnread(0);
+    document.body.append(this.root);
   }
 
   get isOpen() { return !this.panel.hidden; }
@@ -65,7 +65,7 @@ export class WidgetView {
   setOpen(open) {
     this.panel.hidden = !open;
     this.root.classList.toggle("nw-root--open", open);
-    this.launcher.setAttribute("aria-expanded", String(open));
+    this.launcher.setAttribute("aria-expanded", open);
     this.setUnread(open ? 0 : this.unread);
     this.handlers.onToggle(open);
   }
@@ -82,13 +82,13 @@ export class WidgetView {
     this.launcher.focus();
   }
 
-  /** The label tells screen readers what the badge shows. */
+  /** The launcher's label tells screen readers what the badge shows. */
   setUnread(count) {
     this.unread = count;
-    this.badge.hidden = count === 0;
-    this.badge.textContent = count > MAX_BADGE_COUNT ? `${MAX_BADGE_COUNT}+` : String(count);
+    this.badge.hidden = !count;
+    this.badge.textContent = count > MAX_BADGE_COUNT ? `${MAX_BADGE_COUNT}+` : count;
     this.launcher.setAttribute("aria-label", this.isOpen ? TEXTS.launcherClose
-      : count > 0 ? `${TEXTS.launcherOpen} – ${format(TEXTS.unread, { n: count })}` : TEXTS.launcherOpen);
+      : count ? `${TEXTS.launcherOpen} – ${format(TEXTS.unread, { n: count })}` : TEXTS.launcherOpen);
   }
 
   onInputKey(event) {
@@ -102,7 +102,7 @@ export class WidgetView {
   onInput() {
     this.input.style.height = "auto";
     this.input.style.height = `${Math.min(this.input.scrollHeight, MAX_INPUT_HEIGHT_PX)}px`;
-    this.handlers.onTyping();
+    this.handlers.onCustomerTyping();
   }
 
   submit() {
@@ -114,19 +114,19 @@ export class WidgetView {
   }
 
   messageElement(message, key) {
-    const sender = message.message_type === ACTIVITY ? SENDER.SYSTEM : (message.sender_type || SENDER.SYSTEM);
-    const item = h("li", { class: `nw-msg nw-msg--${sender}`, "data-key": key }, h("p", { class: "nw-msg__text" }, message.text || ""));
+    const sender = message.message_type === ACTIVITY ? SENDER.SYSTEM : message.sender_type || SENDER.SYSTEM;
+    const item = h(`li.nw-msg.nw-msg--${sender}`, { "data-key": key }, h("p.nw-msg__text", {}, message.text || ""));
     if (sender === SENDER.SYSTEM) return item;
-    const name = sender === SENDER.AGENT ? (message.sender_name || TEXTS.agentFallbackName)
+    const name = sender === SENDER.AGENT ? message.sender_name || TEXTS.agentFallbackName
       : sender === SENDER.CUSTOMER ? TEXTS.you : TEXTS.bot;
-    item.prepend(h("span", { class: sender === SENDER.AGENT ? "nw-msg__sender" : "nw-msg__sender nw-sr-only" }, `${name}: `));
-    item.append(h("span", { class: "nw-msg__meta" }, h("time", {}, formatTime(message.created_at)), h("span", { class: "nw-msg__status" })));
+    item.prepend(h(sender === SENDER.AGENT ? "span.nw-msg__sender" : "span.nw-msg__sender.nw-sr-only", {}, `${name}: `));
+    item.append(h("span.nw-msg__meta", {}, h("time", {}, formatTime(message.created_at)), h("span.nw-msg__status")));
     return item;
   }
 
   /** Replays after a reconnect must land in order even if live events raced ahead. */
   messageAfter(seq) {
-    return [...this.log.querySelectorAll("li[data-seq]")].find((li) => Number(li.dataset.seq) > seq) || null;
+    return [...this.log.querySelectorAll("[data-seq]")].find((li) => li.dataset.seq > seq) || null;
   }
 
   addMessage(message, countsAsUnread) {
@@ -140,17 +140,17 @@ export class WidgetView {
     const element = this.messageElement({ sender_type: SENDER.CUSTOMER, text }, `client-${clientId}`);
     element.classList.add(PENDING);
     element.dataset.clientId = clientId;
-    this.setStatus(element, TEXTS.sending);
     this.log.append(element);
+    this.setStatus(element, TEXTS.sending);
     this.afterNewContent(false);
-  }
-
-  setStatus(element, text) {
-    element.querySelector(".nw-msg__status").textContent = text ? ` · ${text}` : "";
   }
 
   pendingElement(clientId) {
     return [...this.log.querySelectorAll(`.${PENDING}`)].find((li) => li.dataset.clientId === clientId) || null;
+  }
+
+  setStatus(element, text) {
+    if (element) element.querySelector(".nw-msg__status").textContent = text && ` · ${text}`;
   }
 
   confirmPending(clientId, seq) {
@@ -167,16 +167,12 @@ export class WidgetView {
   /** Refused for good: the bubble stays, marked. */
   failPending(clientId, reason) {
     const element = this.pendingElement(clientId);
-    if (!element) return;
-    element.classList.replace(PENDING, "nw-msg--failed");
+    element?.classList.replace(PENDING, "nw-msg--failed");
     this.setStatus(element, reason ? format(TEXTS.notSentBecause, { reason }) : TEXTS.notSent);
   }
 
   /** Refused for now (rate limit, service briefly away): resent by itself. */
-  delayPending(clientId) {
-    const element = this.pendingElement(clientId);
-    if (element) this.setStatus(element, TEXTS.resendLater);
-  }
+  delayPending(clientId) { this.setStatus(this.pendingElement(clientId), TEXTS.resendLater); }
 
   addNotice(text) {
     this.log.append(this.messageElement({ message_type: ACTIVITY, text }, "local"));
@@ -208,8 +204,8 @@ export class WidgetView {
   }
 
   showQuickReplies(buttons) {
-    this.quickReplies.replaceChildren(...buttons.map((button) => h("button", {
-      type: "button", class: "nw-chip",
+    this.quickReplies.replaceChildren(...buttons.map((button) => h("button.nw-chip", {
+      type: "button",
       onClick: () => { this.showQuickReplies([]); this.handlers.onQuickReply(button); this.input.focus(); },
     }, button.title || button.payload)));
     this.quickReplies.hidden = !buttons.length;
