@@ -76,7 +76,7 @@ class Api:
         raise AssertionError("login returned no session token")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
@@ -109,12 +109,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def api(server: str) -> Api:
     return Api(server)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
@@ -170,7 +170,7 @@ def new_page(browser: Any, server: str) -> Iterator[Any]:
         context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def screenshots(tmp_path_factory) -> Path:
     """docs/screenshots/ with UPDATE_SCREENSHOTS=1 (the README shows them); a temporary folder otherwise,
     so that running the suite leaves the work tree clean."""
@@ -180,11 +180,11 @@ def screenshots(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("screenshots")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def agent_account() -> dict[str, str]:
     return AGENT
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def admin_account() -> dict[str, str]:
     return ADMIN
