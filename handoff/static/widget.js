@@ -1,6 +1,6 @@
 /*
- * Nordwind chat widget, the one file a shop embeds: <script src="https://support.example/widget.js" defer></script>
- * Options as data- attributes or window.NordwindWidgetConfig = {...}: title, subtitle, greeting, primary-color,
+ * Nordwind chat widget, the one file a shop embeds: <script src="https://support.example/widget.js" defer>.
+ * Options (data- attributes or window.NordwindWidgetConfig): title, subtitle, greeting, primary-color,
  * primary-text-color, api-base (default: this script's origin), storage-key, open="true".
  * A classic script because only those see `document.currentScript`; the widget's ES modules sit next to it.
  */

@@ -8,6 +8,7 @@ import { WidgetStore } from "./store.js";
 import { SENDER, WidgetView } from "./view.js";
 
 const STATUS = Object.freeze({ BOT: "bot", QUEUED: "queued", AGENT: "agent", TICKET: "ticket", RESOLVED: "resolved" });
+const HANDLERS = Object.freeze({ ack: "onAck", event: "onEvent", state: "onState", typing: "onTyping", error: "onError" });
 const FRAME = Object.freeze({ MESSAGE: "message", TYPING: "typing", TICKET: "ticket", CSAT: "csat" });
 const ERROR = Object.freeze({ RATE_LIMITED: "rate_limited", DELETED: "deleted", TOO_LARGE: "too_large", INVALID: "invalid" });
 const FLAG_TICKET = "ticket_email";
@@ -135,14 +136,8 @@ class Widget {
   }
 
   onFrame(frame) {
-    switch (frame.type) {
-      case "ack": return this.onAck(frame);
-      case "event": return this.onEvent(frame.event);
-      case "state": return this.onState(frame);
-      case "typing": return this.onTyping(frame);
-      case "error": return this.onError(frame);
-      default: return undefined; // pong and future frame types need no reaction
-    }
+    // pong and future frame types need no reaction
+    if (Object.hasOwn(HANDLERS, frame.type)) this[HANDLERS[frame.type]](frame);
   }
 
   onAck({ client_id: clientId, seq }) {
@@ -156,7 +151,7 @@ class Widget {
     }
   }
 
-  onEvent(message) {
+  onEvent({ event: message }) {
     if (typeof message?.seq !== "number" || message.private) return;
     const { seq, sender_type: sender } = message;
     this.pageLastSeq = Math.max(this.pageLastSeq, seq);

@@ -39,7 +39,6 @@ export class Connection {
     this.socket = null;
     this.attempt = 0;
     this.failures = 0;
-    this.reconnectNow = this.reconnectNow.bind(this);
   }
 
   get isOpen() { return this.socket?.readyState === WebSocket.OPEN; }
@@ -59,13 +58,13 @@ export class Connection {
     this.socket = null;
   }
 
-  /** Network back: no need to wait for the backoff timer. */
-  reconnectNow() {
+  /** Network back: skip the backoff. An arrow, so it can be added and removed as a listener. */
+  reconnectNow = () => {
     if (this.isOpen || this.stopped) return;
     clearTimeout(this.retryTimer);
     this.attempt = 0;
     this.connect();
-  }
+  };
 
   send(frame) {
     if (!this.isOpen) return false;

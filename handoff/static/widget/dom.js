@@ -4,7 +4,7 @@
 const SVG_NS = "http://www.w3.org/2000/svg";
 let counter = 0;
 
-/** h("button.nw-x.nw-y", {onClick: fn, class: "also-ok"}, "Text", node); null/false attributes are skipped. */
+/** h("button.nw-a.nw-b", {onClick: fn}, "Text", node); null/false attributes are skipped. */
 export function h(tag, attributes = {}, ...children) {
   const [name, ...classes] = tag.split(".");
   const element = document.createElement(name);
@@ -20,14 +20,9 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
-export function clear(element) {
-  element.replaceChildren();
-}
+export const clear = (element) => element.replaceChildren();
 
-export function uniqueId(prefix) {
-  counter += 1;
-  return `${prefix}-${counter}`;
-}
+export const uniqueId = (prefix) => `${prefix}-${++counter}`;
 
 /** Decorative: the button's label says what it does. */
 export function icon(pathData) {
@@ -49,12 +44,9 @@ export const ICONS = Object.freeze({
 
 export function newClientId() {
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  // randomUUID needs a secure context; plain-http intranet shops still get v4 ids.
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // randomUUID needs a secure context; plain-http shops still get v4 ids (template: 4 = version, 8 = variant).
+  return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (digit) =>
+    (digit ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (digit / 4)))).toString(16));
 }
 
 export function formatTime(isoString) {

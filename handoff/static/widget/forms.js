@@ -8,19 +8,18 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const MAX_NOTE_CHARS = 2000;
 const RATINGS = [1, 2, 3, 4, 5];
 
-const field = (label, control, hint) => h("div", { class: "nw-field" }, h("label", { for: control.id }, label), control, hint);
-const textArea = (rows) => h("textarea", { id: uniqueId("nw-text"), class: "nw-text", rows, maxlength: MAX_NOTE_CHARS });
-const submitButton = (label) => h("button", { type: "submit", class: "nw-button" }, label);
-const confirmation = (text) => h("div", { class: "nw-card nw-done", role: "status" }, text);
+const field = (label, control, hint) => h("div.nw-field", {}, h("label", { for: control.id }, label), control, hint);
+const textArea = (rows) => h("textarea.nw-text", { id: uniqueId("nw-text"), rows, maxlength: MAX_NOTE_CHARS });
+const submitButton = (label) => h("button.nw-button", { type: "submit" }, label);
+const confirmation = (text) => h("div.nw-card.nw-done", { role: "status" }, text);
 
-/** A card form whose submit event only reaches `submit` (the page never reloads). */
-const cardForm = (attributes, submit, ...children) =>
-  h("form", { ...attributes, onSubmit: (event) => { event.preventDefault(); submit(); } }, ...children);
+const cardForm = (tag, attributes, submit, ...children) =>
+  h(tag, { ...attributes, onSubmit: (event) => { event.preventDefault(); submit(); } }, ...children);
 
 export function ticketForm(onSubmit) {
-  const error = h("p", { id: uniqueId("nw-email-error"), class: "nw-error", role: "alert" });
-  const email = h("input", {
-    id: uniqueId("nw-email"), type: "email", class: "nw-text", required: true, autocomplete: "email",
+  const error = h("p.nw-error", { id: uniqueId("nw-email-error"), role: "alert" });
+  const email = h("input.nw-text", {
+    id: uniqueId("nw-email"), type: "email", required: true, autocomplete: "email",
     inputmode: "email", "aria-describedby": error.id,
   });
   const note = textArea("3");
@@ -35,7 +34,7 @@ export function ticketForm(onSubmit) {
       email.focus();
     }
   };
-  return cardForm({ class: "nw-card nw-ticket", novalidate: true, "aria-label": TEXTS.ticketTitle }, submit,
+  return cardForm("form.nw-card.nw-ticket", { novalidate: true, "aria-label": TEXTS.ticketTitle }, submit,
     h("h3", {}, TEXTS.ticketTitle),
     h("p", {}, TEXTS.ticketIntro),
     field(TEXTS.ticketEmail, email, error),
@@ -47,9 +46,9 @@ export const ticketConfirmation = (email) => confirmation(format(TEXTS.ticketTha
 
 export function csatForm(onSubmit) {
   let rating = 0;
-  const error = h("p", { class: "nw-error", role: "alert" });
-  const stars = RATINGS.map((value) => h("button", {
-    type: "button", class: "nw-star", "aria-pressed": "false", "aria-label": format(TEXTS.csatStar, { n: value }),
+  const error = h("p.nw-error", { role: "alert" });
+  const stars = RATINGS.map((value) => h("button.nw-star", {
+    type: "button", "aria-pressed": "false", "aria-label": format(TEXTS.csatStar, { n: value }),
     onClick: () => {
       rating = value;
       stars.forEach((star, index) => {
@@ -66,9 +65,9 @@ export function csatForm(onSubmit) {
     error.textContent = TEXTS.csatChooseRating;
     stars[0].focus();
   };
-  return cardForm({ class: "nw-card nw-csat", "aria-labelledby": questionId }, submit,
+  return cardForm("form.nw-card.nw-csat", { "aria-labelledby": questionId }, submit,
     h("h3", { id: questionId }, TEXTS.csatQuestion),
-    h("div", { class: "nw-stars", role: "group", "aria-labelledby": questionId }, stars),
+    h("div.nw-stars", { role: "group", "aria-labelledby": questionId }, stars),
     error,
     field(TEXTS.csatComment, comment),
     submitButton(TEXTS.csatSubmit));

@@ -12,24 +12,23 @@ export class WidgetStore {
   }
 
   read(name, fallback) {
-    const key = `${this.prefix}:${name}`;
     try {
-      const raw = localStorage.getItem(key);
-      return raw === null ? fallback : JSON.parse(raw);
+      return JSON.parse(localStorage.getItem(this.key(name))) ?? fallback;
     } catch {
-      return this.memory.has(key) ? this.memory.get(key) : fallback;
+      return this.memory.has(name) ? this.memory.get(name) : fallback;
     }
   }
 
   write(name, value) {
-    const key = `${this.prefix}:${name}`;
-    this.memory.set(key, value);
+    this.memory.set(name, value);
     try {
-      localStorage.setItem(key, JSON.stringify(value));
+      localStorage.setItem(this.key(name), JSON.stringify(value));
     } catch {
       // full or blocked: the in-memory copy will do
     }
   }
+
+  key(name) { return `${this.prefix}:${name}`; }
 
   get session() {
     const session = this.read(SESSION, null);

@@ -124,15 +124,15 @@ export class WidgetView {
     return item;
   }
 
-  /** Replays after a reconnect must land in order even if live events raced ahead. */
-  messageAfter(seq) {
-    return [...this.log.querySelectorAll("[data-seq]")].find((li) => li.dataset.seq > seq) || null;
+  /** By seq, so replays after a reconnect land in order even if live events raced ahead; unsent ones last. */
+  place(element, seq) {
+    element.dataset.seq = seq;
+    const later = [...this.log.querySelectorAll("[data-seq]")].find((li) => li.dataset.seq > seq);
+    this.log.insertBefore(element, later || this.log.querySelector(`.${PENDING}`));
   }
 
   addMessage(message, countsAsUnread) {
-    const element = this.messageElement(message, `seq-${message.seq}`);
-    element.dataset.seq = message.seq;
-    this.log.insertBefore(element, this.messageAfter(message.seq) || this.log.querySelector(`.${PENDING}`));
+    this.place(this.messageElement(message, `seq-${message.seq}`), message.seq);
     this.afterNewContent(countsAsUnread);
   }
 
@@ -157,21 +157,18 @@ export class WidgetView {
     const element = this.pendingElement(clientId);
     if (!element) return false;
     element.classList.remove(PENDING);
-    element.dataset.seq = seq;
     this.setStatus(element, "");
-    const later = this.messageAfter(seq);
-    if (later) this.log.insertBefore(element, later);
+    this.place(element, seq);
     return true;
   }
 
-  /** Refused for good: the bubble stays, marked. */
   failPending(clientId, reason) {
     const element = this.pendingElement(clientId);
     element?.classList.replace(PENDING, "nw-msg--failed");
     this.setStatus(element, reason ? format(TEXTS.notSentBecause, { reason }) : TEXTS.notSent);
   }
 
-  /** Refused for now (rate limit, service briefly away): resent by itself. */
+  /** Refused for now (rate limit, service away): app.js resends it. */
   delayPending(clientId) { this.setStatus(this.pendingElement(clientId), TEXTS.resendLater); }
 
   addNotice(text) {
