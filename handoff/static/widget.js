@@ -1,8 +1,7 @@
 /*
- * Nordwind chat widget, the one file a shop embeds: <script src="https://support.example/widget.js" defer>.
- * Options (data- attributes or window.NordwindWidgetConfig): title, subtitle, greeting, primary-color,
- * primary-text-color, api-base (default: this script's origin), storage-key, open="true".
- * A classic script because only those see `document.currentScript`; the widget's ES modules sit next to it.
+ * The one file a shop embeds: <script src="https://support.example/widget.js" defer>. Options (DEFAULTS in
+ * widget/config.js) as data- attributes (data-primary-color="#7a1f5c") or window.NordwindWidgetConfig.
+ * A classic script, as only those see `document.currentScript`; the ES modules sit next to it.
  */
 (() => {
   "use strict";
@@ -12,7 +11,7 @@
   window.__nordwindWidgetLoaded = true;
 
   const scriptUrl = new URL(script.src, document.baseURI);
-  // The page owner's JS is the most deliberate source, so it wins over data- attributes.
+  // The page owner's JS is the most deliberate source.
   const config = { apiBase: scriptUrl.origin, ...script.dataset, ...window.NordwindWidgetConfig };
   document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: new URL("widget.css", scriptUrl).href }));
 

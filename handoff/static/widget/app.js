@@ -1,4 +1,4 @@
-// Conversation lifecycle, outbox, server frames → view. Protocol: docs/architecture.md.
+// Conversation, outbox, server frames → view. Protocol: docs/architecture.md.
 
 import { TEXTS, format, resolveConfig } from "./config.js";
 import { Connection, LINK, conversationRequest, createConversation } from "./connection.js";
@@ -7,10 +7,10 @@ import { csatConfirmation, csatForm, ticketConfirmation, ticketForm } from "./fo
 import { WidgetStore } from "./store.js";
 import { SENDER, WidgetView } from "./view.js";
 
-const STATUS = Object.freeze({ BOT: "bot", QUEUED: "queued", AGENT: "agent", TICKET: "ticket", RESOLVED: "resolved" });
-const HANDLERS = Object.freeze({ ack: "onAck", event: "onEvent", state: "onState", typing: "onTyping", error: "onError" });
-const FRAME = Object.freeze({ MESSAGE: "message", TYPING: "typing", TICKET: "ticket", CSAT: "csat" });
-const ERROR = Object.freeze({ RATE_LIMITED: "rate_limited", DELETED: "deleted", TOO_LARGE: "too_large", INVALID: "invalid" });
+const STATUS = { BOT: "bot", QUEUED: "queued", AGENT: "agent", TICKET: "ticket", RESOLVED: "resolved" };
+const HANDLERS = { ack: "onAck", event: "onEvent", state: "onState", typing: "onTyping", error: "onError" };
+const FRAME = { MESSAGE: "message", TYPING: "typing", TICKET: "ticket", CSAT: "csat" };
+const ERROR = { RATE_LIMITED: "rate_limited", DELETED: "deleted", TOO_LARGE: "too_large", INVALID: "invalid" };
 const FLAG_TICKET = "ticket_email";
 const FLAG_RATED = "rated";
 const OPEN = "1";
@@ -29,23 +29,22 @@ function refusalReason({ code, field, message }) {
 }
 
 export function startWidget(givenConfig) {
-  const widget = new Widget(resolveConfig(givenConfig || {}));
-  widget.start();
-  return widget;
+  new Widget(resolveConfig(givenConfig || {})).start();
 }
 
-/** Listens to its view (onSend, onQuickReply, onToggle, onCustomerTyping) and connection (the rest). */
+/** Listener of its view (onSend, onQuickReply, onToggle, onCustomerTyping) and connection. */
 class Widget {
+  seen = new Set();
+  pageLastSeq = 0;
+  status = STATUS.BOT;
+  agentName = "";
+  lastTypingSent = 0;
+
   constructor(config) {
     this.config = config;
     this.openKey = `${config.storageKey}:open`;
     this.store = new WidgetStore(config.storageKey);
-    this.seen = new Set();
-    this.pageLastSeq = 0;
     this.storedLastSeq = this.store.lastSeq;
-    this.status = STATUS.BOT;
-    this.agentName = "";
-    this.lastTypingSent = 0;
     this.view = new WidgetView(config, this);
     this.connection = new Connection(config.apiBase, this);
   }
@@ -60,10 +59,10 @@ class Widget {
 
   session() { return this.store.session; }
 
-  // A new page view replays the whole history; reconnects ask only for the rest.
+  // A new page view replays all history; reconnects ask for the rest.
   lastSeq() { return this.pageLastSeq; }
 
-  // Blocked sessionStorage: the panel then just starts closed after a reload.
+  // Blocked sessionStorage: the panel just starts closed after a reload.
   wasOpen() {
     try { return sessionStorage.getItem(this.openKey) === OPEN; } catch { return false; }
   }
@@ -76,20 +75,17 @@ class Widget {
 
   onQuickReply({ title, payload }) { this.send(payload || title, title || payload); }
 
-  /** On first use only, and only once even if the customer clicks twice. */
+  /** Once, on first use, even if the customer clicks twice. */
   ensureConversation() {
     if (this.store.session) return Promise.resolve(true);
-    this.starting ||= createConversation(this.config.apiBase)
-      .then((created) => {
-        this.store.saveSession(created.conversation_id, created.token);
-        this.connection.start();
-        return true;
-      })
-      .catch(() => {
-        this.view.addNotice(TEXTS.startFailed);
-        return false;
-      })
-      .finally(() => { this.starting = null; });
+    this.starting ||= createConversation(this.config.apiBase).then((created) => {
+      this.store.saveSession(created.conversation_id, created.token);
+      this.connection.start();
+      return true;
+    }, () => {
+      this.view.addNotice(TEXTS.startFailed);
+      return false;
+    }).finally(() => { this.starting = null; });
     return this.starting;
   }
 
@@ -99,18 +95,20 @@ class Widget {
     this.view.showQuickReplies([]);
     this.view.addPending(item.client_id, label);
     if (!(await this.ensureConversation())) return this.view.failPending(item.client_id);
-    // Stored first: if the socket or tab dies now, it is resent with the same client_id.
+    // Stored first: if the socket or tab dies now, it is resent (same client_id).
     this.store.enqueue(item);
-    this.connection.send({ type: FRAME.MESSAGE, ...item });
+    this.sendMessage(item);
   }
 
   onOpen() {
-    for (const item of this.store.outbox) this.connection.send({ type: FRAME.MESSAGE, ...item });
+    for (const item of this.store.outbox) this.sendMessage(item);
   }
+
+  sendMessage(item) { this.connection.send({ type: FRAME.MESSAGE, ...item }); }
 
   onCustomerTyping() {
     const now = Date.now();
-    const humanIsListening = this.status === STATUS.QUEUED || this.status === STATUS.AGENT;
+    const humanIsListening = [STATUS.QUEUED, STATUS.AGENT].includes(this.status);
     if (humanIsListening && now - this.lastTypingSent > TYPING_SEND_EVERY_MS && this.connection.send({ type: FRAME.TYPING })) {
       this.lastTypingSent = now;
     }
@@ -125,7 +123,7 @@ class Widget {
     }
   }
 
-  /** Deleted (retention, admin) or token no longer valid: start afresh. */
+  /** Deleted (retention, admin) or token invalid: start afresh. */
   onSessionGone() {
     for (const item of this.store.outbox) this.view.failPending(item.client_id);
     this.connection.stop();
@@ -144,7 +142,7 @@ class Widget {
     this.store.acknowledge(clientId);
     if (typeof seq !== "number") return;
     if (this.seen.has(seq)) {
-      // Its event overtook the ack and is already shown: drop the duplicate.
+      // Its event overtook the ack and is shown already.
       this.view.pendingElement(clientId)?.remove();
     } else if (this.view.confirmPending(clientId, seq)) {
       this.seen.add(seq);
@@ -164,7 +162,7 @@ class Widget {
       this.view.showQuickReplies([]);
       return;
     }
-    // What this browser saw before (seq <= stored last_seq) is not unread.
+    // What this browser saw before is not unread.
     this.view.addMessage(message, seq > this.storedLastSeq);
     if (sender === SENDER.AGENT && message.sender_name) this.agentName = message.sender_name;
     if (sender === SENDER.BOT || sender === SENDER.AGENT) {
@@ -181,8 +179,8 @@ class Widget {
     return Boolean(match && this.view.confirmPending(match.client_id, message.seq));
   }
 
-  onState({ status, wait_minutes: wait, queue_position: position, agent_name, assignee_name }) {
-    const agentName = agent_name || assignee_name || this.agentName;
+  onState({ status, wait_minutes: wait, queue_position: position, agent_name }) {
+    const agentName = agent_name || this.agentName;
     const lines = [];
     let form = null;
     this.status = status;
@@ -214,7 +212,7 @@ class Widget {
   onError(frame) {
     const { code, client_id: clientId, retry_after: retryAfter } = frame;
     if (code === ERROR.DELETED) return this.onSessionGone();
-    // Older servers send no `retryable`: a rate limit was the one refusal worth resending.
+    // Older servers send no `retryable`: only a rate limit was worth resending.
     const retryable = typeof frame.retryable === "boolean" ? frame.retryable : code === ERROR.RATE_LIMITED;
     if (retryable) {
       clearTimeout(this.resendTimer);
@@ -228,7 +226,7 @@ class Widget {
     if (frame.message) this.view.addNotice(frame.message);
   }
 
-  /** Socket, or REST while it is down; the flag stops the form coming back. */
+  /** REST while the socket is down; the flag stops the form coming back. */
   async submitForm(type, body, flag, flagValue) {
     const delivered = this.connection.send({ type, ...body }) || (await this.post(`/${type}`, body));
     if (!delivered) return this.view.addNotice(TEXTS.startFailed);

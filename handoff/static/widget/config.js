@@ -1,4 +1,4 @@
-// German defaults a shop can override (data- attributes, window.NordwindWidgetConfig).
+// German defaults a shop can override (see widget.js).
 
 export const DEFAULTS = Object.freeze({
   apiBase: "",
@@ -53,7 +53,7 @@ export const TEXTS = Object.freeze({
   unread: "{n} neue Nachrichten",
 });
 
-/** Unknown keys are ignored so typos cannot break the widget. */
+/** Ignores unknown keys, so typos cannot break the widget. */
 export function resolveConfig(given) {
   const config = { ...DEFAULTS };
   for (const key of Object.keys(DEFAULTS)) {
@@ -63,7 +63,7 @@ export function resolveConfig(given) {
   return Object.freeze(config);
 }
 
-/** Fills `{name}` placeholders; the result is only ever used as text. */
+/** Fills `{name}` placeholders; the result is only used as text. */
 export function format(template, values) {
-  return template.replace(/\{(\w+)\}/g, (match, key) => (key in values ? String(values[key]) : match));
+  return template.replace(/\{(\w+)\}/g, (match, key) => (key in values ? values[key] : match));
 }

@@ -1,30 +1,31 @@
-// One self-healing WebSocket plus the few REST calls around it.
+// A self-healing WebSocket plus a few REST calls.
 
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 15000;
 const PING_EVERY_MS = 25000;
-// Browsers never say why a handshake was refused: after this many failures ask REST if the conversation exists.
+// Browsers hide why a handshake failed: after this many, ask REST if the conversation exists.
 const CHECK_SESSION_AFTER_FAILURES = 3;
 const SESSION_GONE_STATUSES = [401, 403, 404];
+const CONVERSATIONS = "/api/widget/conversations";
 const JSON_HEADERS = { "Content-Type": "application/json" };
 
 export const LINK = Object.freeze({ CONNECTING: "connecting", OPEN: "open", RETRYING: "retrying" });
 
-/** Full jitter spreads widgets out after a server restart. */
+/** Full jitter spreads widgets out after a restart. */
 export function retryDelay(attempt) {
   const ceiling = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt);
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
 export async function createConversation(apiBase) {
-  const response = await fetch(`${apiBase}/api/widget/conversations`, { method: "POST", headers: JSON_HEADERS, body: "{}" });
+  const response = await fetch(`${apiBase}${CONVERSATIONS}`, { method: "POST", headers: JSON_HEADERS, body: "{}" });
   if (!response.ok) throw new Error(`conversation not created: HTTP ${response.status}`);
   return response.json();
 }
 
-/** For the forms while the socket is down, and for session checks. */
+/** For forms while the socket is down, and session checks. */
 export function conversationRequest(apiBase, session, path, method = "GET", body = undefined) {
-  return fetch(`${apiBase}/api/widget/conversations/${encodeURIComponent(session.conversation_id)}${path}`, {
+  return fetch(`${apiBase}${CONVERSATIONS}/${encodeURIComponent(session.conversation_id)}${path}`, {
     method,
     headers: { ...JSON_HEADERS, Authorization: `Bearer ${session.token}` },
     body: body && JSON.stringify(body),
@@ -58,7 +59,7 @@ export class Connection {
     this.socket = null;
   }
 
-  /** Network back: skip the backoff. An arrow, so it can be added and removed as a listener. */
+  /** Network back: skip the backoff. (An arrow: it is an event listener.) */
   reconnectNow = () => {
     if (this.isOpen || this.stopped) return;
     clearTimeout(this.retryTimer);

@@ -1,5 +1,4 @@
-// The widget (and console) build DOM only from elements and text nodes, never HTML strings: nothing a customer,
-// agent or bot writes can become markup.
+// DOM only from elements and text nodes, never HTML strings: nothing anyone writes can become markup.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 let counter = 0;
@@ -12,8 +11,6 @@ export function h(tag, attributes = {}, ...children) {
   for (const [name, value] of Object.entries(attributes)) {
     if (value == null || value === false) continue;
     if (/^on[A-Z]/.test(name)) element.addEventListener(name.slice(2).toLowerCase(), value);
-    else if (name === "class") element.className = value;
-    else if (name === "hidden") element.hidden = true;
     else element.setAttribute(name, value === true ? "" : value);
   }
   element.append(...children.flat().filter((child) => child != null && child !== false));
@@ -24,14 +21,12 @@ export const clear = (element) => element.replaceChildren();
 
 export const uniqueId = (prefix) => `${prefix}-${++counter}`;
 
-/** Decorative: the button's label says what it does. */
+/** Decorative: the button's label speaks. */
 export function icon(pathData) {
   const svg = document.createElementNS(SVG_NS, "svg");
   const path = document.createElementNS(SVG_NS, "path");
   path.setAttribute("d", pathData);
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
+  for (const [name, value] of [["viewBox", "0 0 24 24"], ["aria-hidden", "true"], ["focusable", "false"]]) svg.setAttribute(name, value);
   svg.append(path);
   return svg;
 }
@@ -44,7 +39,7 @@ export const ICONS = Object.freeze({
 
 export function newClientId() {
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  // randomUUID needs a secure context; plain-http shops still get v4 ids (template: 4 = version, 8 = variant).
+  // randomUUID needs a secure context; plain-http shops get v4 ids too (4 = version, 8 = variant).
   return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (digit) =>
     (digit ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (digit / 4)))).toString(16));
 }

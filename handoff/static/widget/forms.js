@@ -1,9 +1,9 @@
-// The after-hours ticket form (e-mail + note) and the satisfaction rating.
+// After-hours ticket (e-mail + note) and satisfaction rating.
 
 import { TEXTS, format } from "./config.js";
 import { h, uniqueId } from "./dom.js";
 
-// Deliberately loose: the server validates; this only catches typos before the customer leaves.
+// Loose on purpose: the server validates; this catches typos before the customer leaves.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const MAX_NOTE_CHARS = 2000;
 const RATINGS = [1, 2, 3, 4, 5];

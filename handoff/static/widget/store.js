@@ -1,4 +1,4 @@
-// What survives a reload. Without localStorage (private mode, blocked) a memory copy serves this page view.
+// What survives a reload. Without localStorage (private mode) a memory copy serves this page.
 
 const SESSION = "session";
 const OUTBOX = "outbox";
@@ -35,7 +35,7 @@ export class WidgetStore {
     return session?.conversation_id && session.token ? session : null;
   }
 
-  /** A new conversation (or none) must not inherit the old outbox or labels. */
+  /** A new conversation must not inherit the old outbox or labels. */
   replaceSession(session) {
     this.write(SESSION, session);
     this.write(OUTBOX, []);
@@ -59,7 +59,7 @@ export class WidgetStore {
     if (seq > this.lastSeq) this.updateSession({ last_seq: seq });
   }
 
-  /** Facts such as "ticket sent" or "rated", so forms do not reappear after a reload. */
+  /** E.g. "rated", so forms do not reappear after a reload. */
   flag(name) { return this.session?.flags?.[name] || null; }
 
   setFlag(name, value) { this.updateSession({ flags: { ...this.session?.flags, [name]: value } }); }
@@ -72,7 +72,7 @@ export class WidgetStore {
 
   without(clientId) { return this.outbox.filter((queued) => queued.client_id !== clientId); }
 
-  /** A quick reply sends its payload, but the customer saw its title. */
+  /** A quick reply sends its payload; the customer saw its title. */
   rememberLabel(text, label) {
     const labels = this.read(LABELS, {});
     labels[text] = label;

@@ -1,4 +1,4 @@
-// The widget's DOM (launcher, panel, log, notices, typing, quick replies, composer); app.js feeds it.
+// The widget's DOM; it knows nothing about the network (app.js feeds it).
 
 import { TEXTS, format } from "./config.js";
 import { ICONS, formatTime, h, icon, uniqueId } from "./dom.js";
@@ -55,7 +55,7 @@ export class WidgetView {
     this.root = h("div.nw-root", { id: "nordwind-widget" }, this.panel, this.launcher);
     if (primaryColor) this.root.style.setProperty("--nw-primary", primaryColor);
     if (primaryTextColor) this.root.style.setProperty("--nw-on-primary", primaryTextColor);
-    this.log.append(this.messageElement({ sender_type: SENDER.BOT, text: greeting }, "greeting"));
+    this.log.append(this.messageElement({ sender_type: SENDER.BOT, text: greeting }));
     this.setUnread(0);
     document.body.append(this.root);
   }
@@ -82,7 +82,7 @@ export class WidgetView {
     this.launcher.focus();
   }
 
-  /** The launcher's label tells screen readers what the badge shows. */
+  /** The label tells screen readers what the badge shows. */
   setUnread(count) {
     this.unread = count;
     this.badge.hidden = !count;
@@ -113,9 +113,9 @@ export class WidgetView {
     this.handlers.onSend(text);
   }
 
-  messageElement(message, key) {
+  messageElement(message) {
     const sender = message.message_type === ACTIVITY ? SENDER.SYSTEM : message.sender_type || SENDER.SYSTEM;
-    const item = h(`li.nw-msg.nw-msg--${sender}`, { "data-key": key }, h("p.nw-msg__text", {}, message.text || ""));
+    const item = h(`li.nw-msg.nw-msg--${sender}`, {}, h("p.nw-msg__text", {}, message.text || ""));
     if (sender === SENDER.SYSTEM) return item;
     const name = sender === SENDER.AGENT ? message.sender_name || TEXTS.agentFallbackName
       : sender === SENDER.CUSTOMER ? TEXTS.you : TEXTS.bot;
@@ -124,7 +124,7 @@ export class WidgetView {
     return item;
   }
 
-  /** By seq, so replays after a reconnect land in order even if live events raced ahead; unsent ones last. */
+  /** By seq, as replays after a reconnect may come after live events; unsent ones last. */
   place(element, seq) {
     element.dataset.seq = seq;
     const later = [...this.log.querySelectorAll("[data-seq]")].find((li) => li.dataset.seq > seq);
@@ -132,12 +132,12 @@ export class WidgetView {
   }
 
   addMessage(message, countsAsUnread) {
-    this.place(this.messageElement(message, `seq-${message.seq}`), message.seq);
+    this.place(this.messageElement(message), message.seq);
     this.afterNewContent(countsAsUnread);
   }
 
   addPending(clientId, text) {
-    const element = this.messageElement({ sender_type: SENDER.CUSTOMER, text }, `client-${clientId}`);
+    const element = this.messageElement({ sender_type: SENDER.CUSTOMER, text });
     element.classList.add(PENDING);
     element.dataset.clientId = clientId;
     this.log.append(element);
@@ -168,11 +168,10 @@ export class WidgetView {
     this.setStatus(element, reason ? format(TEXTS.notSentBecause, { reason }) : TEXTS.notSent);
   }
 
-  /** Refused for now (rate limit, service away): app.js resends it. */
   delayPending(clientId) { this.setStatus(this.pendingElement(clientId), TEXTS.resendLater); }
 
   addNotice(text) {
-    this.log.append(this.messageElement({ message_type: ACTIVITY, text }, "local"));
+    this.log.append(this.messageElement({ message_type: ACTIVITY, text }));
     this.afterNewContent(true);
   }
 
