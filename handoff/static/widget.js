@@ -1,8 +1,5 @@
-/*
- * The one file a shop embeds: <script src="https://support.example/widget.js" defer>. Options (DEFAULTS in
- * widget/config.js) as data- attributes (data-primary-color="#7a1f5c") or window.NordwindWidgetConfig.
- * A classic script, as only those see `document.currentScript`; the ES modules sit next to it.
- */
+// What a shop embeds: <script src=".../widget.js" data-primary-color="#7a1f5c" defer>; options: config.js.
+// A classic script, as only those see `document.currentScript`; the ES modules sit next to it.
 (() => {
   "use strict";
 
@@ -18,9 +15,6 @@
   const start = () => import(new URL("widget/app.js", scriptUrl).href)
     .then((module) => module.startWidget(config))
     .catch((error) => console.error("Nordwind-Widget konnte nicht geladen werden", error));
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start, { once: true });
-  } else {
-    start();
-  }
+  if (document.readyState !== "loading") start();
+  else document.addEventListener("DOMContentLoaded", start, { once: true });
 })();

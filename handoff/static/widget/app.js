@@ -1,4 +1,4 @@
-// Conversation, outbox, server frames → view. Protocol: docs/architecture.md.
+// Conversation, outbox, frames to the view. Protocol: docs/architecture.md.
 
 import { TEXTS, format, resolveConfig } from "./config.js";
 import { Connection, LINK, conversationRequest, createConversation } from "./connection.js";
@@ -32,7 +32,7 @@ export function startWidget(givenConfig) {
   new Widget(resolveConfig(givenConfig || {})).start();
 }
 
-/** Listener of its view (onSend, onQuickReply, onToggle, onCustomerTyping) and connection. */
+/** Listener of its view (onSend, onQuickReply, onToggle, onCustomerTyping) and socket. */
 class Widget {
   seen = new Set();
   pageLastSeq = 0;
@@ -46,15 +46,15 @@ class Widget {
     this.store = new WidgetStore(config.storageKey);
     this.storedLastSeq = this.store.lastSeq;
     this.view = new WidgetView(config, this);
-    this.connection = new Connection(config.apiBase, this);
+    this.socket = new Connection(config.apiBase, this);
   }
 
   start() {
     if (this.store.session) {
       for (const item of this.store.outbox) this.view.addPending(item.client_id, this.store.labelFor(item.text));
-      this.connection.start();
+      this.socket.start();
     }
-    if (this.config.open === "true" || this.wasOpen()) this.view.open();
+    if (this.config.open === "true" || this.wasOpen()) this.view.setOpen(true);
   }
 
   session() { return this.store.session; }
@@ -71,16 +71,14 @@ class Widget {
     try { sessionStorage.setItem(this.openKey, open ? OPEN : ""); } catch { /* see wasOpen */ }
   }
 
-  onSend(text) { this.send(text, text); }
-
-  onQuickReply({ title, payload }) { this.send(payload || title, title || payload); }
+  onQuickReply({ title, payload }) { this.onSend(payload || title, title || payload); }
 
   /** Once, on first use, even if the customer clicks twice. */
   ensureConversation() {
     if (this.store.session) return Promise.resolve(true);
     this.starting ||= createConversation(this.config.apiBase).then((created) => {
-      this.store.saveSession(created.conversation_id, created.token);
-      this.connection.start();
+      this.store.saveSession(created);
+      this.socket.start();
       return true;
     }, () => {
       this.view.addNotice(TEXTS.startFailed);
@@ -89,7 +87,7 @@ class Widget {
     return this.starting;
   }
 
-  async send(text, label) {
+  async onSend(text, label = text) {
     const item = { client_id: newClientId(), text };
     if (label !== text) this.store.rememberLabel(text, label);
     this.view.showQuickReplies([]);
@@ -104,12 +102,12 @@ class Widget {
     for (const item of this.store.outbox) this.sendMessage(item);
   }
 
-  sendMessage(item) { this.connection.send({ type: FRAME.MESSAGE, ...item }); }
+  sendMessage(item) { this.socket.send({ type: FRAME.MESSAGE, ...item }); }
 
   onCustomerTyping() {
     const now = Date.now();
     const humanIsListening = [STATUS.QUEUED, STATUS.AGENT].includes(this.status);
-    if (humanIsListening && now - this.lastTypingSent > TYPING_SEND_EVERY_MS && this.connection.send({ type: FRAME.TYPING })) {
+    if (humanIsListening && now - this.lastTypingSent > TYPING_SEND_EVERY_MS && this.socket.send({ type: FRAME.TYPING })) {
       this.lastTypingSent = now;
     }
   }
@@ -126,7 +124,7 @@ class Widget {
   /** Deleted (retention, admin) or token invalid: start afresh. */
   onSessionGone() {
     for (const item of this.store.outbox) this.view.failPending(item.client_id);
-    this.connection.stop();
+    this.socket.stop();
     this.store.forgetSession();
     this.seen.clear();
     this.pageLastSeq = 0;
@@ -176,7 +174,7 @@ class Widget {
     const outbox = this.store.outbox;
     const match = outbox.find((item) => item.client_id === message.client_id)
       || outbox.find((item) => item.text === message.text && this.view.pendingElement(item.client_id));
-    return Boolean(match && this.view.confirmPending(match.client_id, message.seq));
+    return Boolean(match) && this.view.confirmPending(match.client_id, message.seq);
   }
 
   onState({ status, wait_minutes: wait, queue_position: position, agent_name }) {
@@ -228,17 +226,10 @@ class Widget {
 
   /** REST while the socket is down; the flag stops the form coming back. */
   async submitForm(type, body, flag, flagValue) {
-    const delivered = this.connection.send({ type, ...body }) || (await this.post(`/${type}`, body));
+    const delivered = this.socket.send({ type, ...body }) || (await conversationRequest(
+      this.config.apiBase, this.store.session, `/${type}`, "POST", body).then((response) => response.ok, () => false));
     if (!delivered) return this.view.addNotice(TEXTS.startFailed);
     this.store.setFlag(flag, flagValue);
     this.view.showForm(type === FRAME.TICKET ? ticketConfirmation(flagValue) : csatConfirmation());
-  }
-
-  async post(path, body) {
-    try {
-      return (await conversationRequest(this.config.apiBase, this.store.session, path, "POST", body)).ok;
-    } catch {
-      return false;
-    }
   }
 }

@@ -1,5 +1,3 @@
-// A self-healing WebSocket plus a few REST calls.
-
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 15000;
 const PING_EVERY_MS = 25000;
@@ -9,7 +7,7 @@ const SESSION_GONE_STATUSES = [401, 403, 404];
 const CONVERSATIONS = "/api/widget/conversations";
 const JSON_HEADERS = { "Content-Type": "application/json" };
 
-export const LINK = Object.freeze({ CONNECTING: "connecting", OPEN: "open", RETRYING: "retrying" });
+export const LINK = { CONNECTING: "connecting", OPEN: "open", RETRYING: "retrying" };
 
 /** Full jitter spreads widgets out after a restart. */
 export function retryDelay(attempt) {
@@ -19,12 +17,11 @@ export function retryDelay(attempt) {
 
 export async function createConversation(apiBase) {
   const response = await fetch(`${apiBase}${CONVERSATIONS}`, { method: "POST", headers: JSON_HEADERS, body: "{}" });
-  if (!response.ok) throw new Error(`conversation not created: HTTP ${response.status}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return response.json();
 }
 
-/** For forms while the socket is down, and session checks. */
-export function conversationRequest(apiBase, session, path, method = "GET", body = undefined) {
+export function conversationRequest(apiBase, session, path, method = "GET", body) {
   return fetch(`${apiBase}${CONVERSATIONS}/${encodeURIComponent(session.conversation_id)}${path}`, {
     method,
     headers: { ...JSON_HEADERS, Authorization: `Bearer ${session.token}` },
@@ -59,7 +56,7 @@ export class Connection {
     this.socket = null;
   }
 
-  /** Network back: skip the backoff. (An arrow: it is an event listener.) */
+  /** Network back: skip the backoff. */
   reconnectNow = () => {
     if (this.isOpen || this.stopped) return;
     clearTimeout(this.retryTimer);
@@ -73,18 +70,14 @@ export class Connection {
     return true;
   }
 
-  socketUrl() {
-    const { conversation_id, token } = this.listener.session();
+  connect() {
+    const { conversation_id, token } = this.listener.session() || {};
+    if (this.stopped || !token || this.socket) return;
+    this.listener.onLink(this.attempt ? LINK.RETRYING : LINK.CONNECTING);
     const url = new URL(`${this.apiBase || location.origin}/api/widget/ws`, location.href);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     url.search = new URLSearchParams({ conversation_id, token, after: this.listener.lastSeq() });
-    return url.href;
-  }
-
-  connect() {
-    if (this.stopped || !this.listener.session() || this.socket) return;
-    this.listener.onLink(this.attempt ? LINK.RETRYING : LINK.CONNECTING);
-    const socket = new WebSocket(this.socketUrl());
+    const socket = new WebSocket(url);
     this.socket = socket;
     socket.onopen = () => {
       this.attempt = 0;

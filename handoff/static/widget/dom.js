@@ -21,7 +21,6 @@ export const clear = (element) => element.replaceChildren();
 
 export const uniqueId = (prefix) => `${prefix}-${++counter}`;
 
-/** Decorative: the button's label speaks. */
 export function icon(pathData) {
   const svg = document.createElementNS(SVG_NS, "svg");
   const path = document.createElementNS(SVG_NS, "path");
@@ -31,11 +30,11 @@ export function icon(pathData) {
   return svg;
 }
 
-export const ICONS = Object.freeze({
+export const ICONS = {
   chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
   close: "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z",
   send: "M3 20.5 21 12 3 3.5v6.6l12 1.9-12 1.9z",
-});
+};
 
 export function newClientId() {
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
@@ -45,6 +44,6 @@ export function newClientId() {
 }
 
 export function formatTime(isoString) {
-  const date = isoString ? new Date(isoString) : new Date();
-  return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString("de-DE", { hour: "2-digit", minute: "2-digit" });
+  const date = new Date(isoString || Date.now());
+  return isNaN(date) ? "" : date.toLocaleTimeString("de-DE", { hour: "2-digit", minute: "2-digit" });
 }

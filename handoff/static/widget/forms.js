@@ -1,9 +1,7 @@
-// After-hours ticket (e-mail + note) and satisfaction rating.
-
 import { TEXTS, format } from "./config.js";
 import { h, uniqueId } from "./dom.js";
 
-// Loose on purpose: the server validates; this catches typos before the customer leaves.
+// Loose on purpose: the server validates; this only catches typos.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const MAX_NOTE_CHARS = 2000;
 const RATINGS = [1, 2, 3, 4, 5];
@@ -19,20 +17,16 @@ const cardForm = (tag, attributes, submit, ...children) =>
 export function ticketForm(onSubmit) {
   const error = h("p.nw-error", { id: uniqueId("nw-email-error"), role: "alert" });
   const email = h("input.nw-text", {
-    id: uniqueId("nw-email"), type: "email", required: true, autocomplete: "email",
-    inputmode: "email", "aria-describedby": error.id,
+    id: uniqueId("nw-email"), type: "email", required: true, autocomplete: "email", "aria-describedby": error.id,
   });
   const note = textArea("3");
   const submit = () => {
-    const valid = EMAIL_PATTERN.test(email.value.trim());
+    const address = email.value.trim();
+    const valid = EMAIL_PATTERN.test(address);
     error.textContent = valid ? "" : TEXTS.ticketInvalidEmail;
-    if (valid) {
-      email.removeAttribute("aria-invalid");
-      onSubmit({ email: email.value.trim(), note: note.value.trim() });
-    } else {
-      email.setAttribute("aria-invalid", "true");
-      email.focus();
-    }
+    email.setAttribute("aria-invalid", !valid);
+    if (valid) onSubmit({ email: address, note: note.value.trim() });
+    else email.focus();
   };
   return cardForm("form.nw-card.nw-ticket", { novalidate: true, "aria-label": TEXTS.ticketTitle }, submit,
     h("h3", {}, TEXTS.ticketTitle),
@@ -53,7 +47,7 @@ export function csatForm(onSubmit) {
       rating = value;
       stars.forEach((star, index) => {
         star.classList.toggle("nw-star--on", index < value);
-        star.setAttribute("aria-pressed", String(index + 1 === value));
+        star.setAttribute("aria-pressed", index + 1 === value);
       });
       error.textContent = "";
     },

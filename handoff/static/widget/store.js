@@ -15,7 +15,7 @@ export class WidgetStore {
     try {
       return JSON.parse(localStorage.getItem(this.key(name))) ?? fallback;
     } catch {
-      return this.memory.has(name) ? this.memory.get(name) : fallback;
+      return this.memory.get(name) ?? fallback;
     }
   }
 
@@ -42,8 +42,8 @@ export class WidgetStore {
     this.write(LABELS, {});
   }
 
-  saveSession(conversationId, token) {
-    this.replaceSession({ conversation_id: conversationId, token, last_seq: 0, flags: {} });
+  saveSession({ conversation_id, token }) {
+    this.replaceSession({ conversation_id, token, last_seq: 0, flags: {} });
   }
 
   forgetSession() { this.replaceSession(null); }

@@ -1,11 +1,10 @@
-// The widget's DOM; it knows nothing about the network (app.js feeds it).
+// The widget's DOM, fed by app.js.
 
 import { TEXTS, format } from "./config.js";
 import { ICONS, formatTime, h, icon, uniqueId } from "./dom.js";
 
-export const SENDER = Object.freeze({ CUSTOMER: "customer", BOT: "bot", AGENT: "agent", SYSTEM: "system" });
+export const SENDER = { CUSTOMER: "customer", BOT: "bot", AGENT: "agent", SYSTEM: "system" };
 const ACTIVITY = "activity";
-const MAX_INPUT_HEIGHT_PX = 120;
 const MAX_BADGE_COUNT = 9;
 const PENDING = "nw-msg--pending";
 
@@ -14,20 +13,18 @@ const iconButton = (tag, label, iconName, attributes) =>
 
 export class WidgetView {
   constructor(config, handlers) {
-    this.config = config;
     this.handlers = handlers;
     this.unread = 0;
-    this.build();
+    this.build(config);
   }
 
-  build() {
-    const { title, subtitle, greeting, primaryColor, primaryTextColor } = this.config;
+  build({ title, subtitle, greeting, primaryColor, primaryTextColor }) {
     const panelId = uniqueId("nw-panel");
     const titleId = uniqueId("nw-title");
     const inputId = uniqueId("nw-input");
     this.badge = h("span.nw-badge", { hidden: true });
     this.launcher = iconButton("button.nw-launcher", null, "chat", {
-      "aria-expanded": "false", "aria-controls": panelId, onClick: () => (this.isOpen ? this.close() : this.open()),
+      "aria-expanded": "false", "aria-controls": panelId, onClick: () => this.setOpen(!this.isOpen),
     });
     this.launcher.append(this.badge);
     this.link = h("p.nw-link", { role: "status", hidden: true });
@@ -43,10 +40,10 @@ export class WidgetView {
       onKeydown: (event) => this.onInputKey(event), onInput: () => this.onInput(),
     });
     this.panel = h("section.nw-panel", { id: panelId, role: "dialog", "aria-labelledby": titleId, hidden: true,
-      onKeydown: (event) => { if (event.key === "Escape") { event.preventDefault(); this.close(); } } },
+      onKeydown: (event) => { if (event.key === "Escape") { event.preventDefault(); this.setOpen(false); } } },
       h("header.nw-header", {},
         h("div.nw-header__text", {}, h("h2.nw-title", { id: titleId }, title), h("p.nw-subtitle", {}, subtitle)),
-        iconButton("button.nw-close", TEXTS.launcherClose, "close", { onClick: () => this.close() })),
+        iconButton("button.nw-close", TEXTS.launcherClose, "close", { onClick: () => this.setOpen(false) })),
       this.link, this.notice, this.scroller,
       h("form.nw-composer", { onSubmit: (event) => { event.preventDefault(); this.submit(); } },
         h("label.nw-sr-only", { for: inputId }, TEXTS.inputLabel),
@@ -67,19 +64,9 @@ export class WidgetView {
     this.root.classList.toggle("nw-root--open", open);
     this.launcher.setAttribute("aria-expanded", open);
     this.setUnread(open ? 0 : this.unread);
-    this.handlers.onToggle(open);
-  }
-
-  open() {
-    this.setOpen(true);
     this.scrollToEnd();
-    this.input.focus();
-  }
-
-  close() {
-    if (!this.isOpen) return;
-    this.setOpen(false);
-    this.launcher.focus();
+    (open ? this.input : this.launcher).focus();
+    this.handlers.onToggle(open);
   }
 
   /** The label tells screen readers what the badge shows. */
@@ -101,7 +88,7 @@ export class WidgetView {
 
   onInput() {
     this.input.style.height = "auto";
-    this.input.style.height = `${Math.min(this.input.scrollHeight, MAX_INPUT_HEIGHT_PX)}px`;
+    this.input.style.height = `${this.input.scrollHeight}px`; // the CSS max-height caps it
     this.handlers.onCustomerTyping();
   }
 
@@ -146,7 +133,8 @@ export class WidgetView {
   }
 
   pendingElement(clientId) {
-    return [...this.log.querySelectorAll(`.${PENDING}`)].find((li) => li.dataset.clientId === clientId) || null;
+    // Our own UUIDs: safe inside the selector.
+    return this.log.querySelector(`.${PENDING}[data-client-id="${clientId}"]`);
   }
 
   setStatus(element, text) {
