@@ -34,29 +34,45 @@ def test_reload_resumes_the_same_conversation_with_its_history(new_page):
     expect(widget.message("bot", "Antwort auf: Erste Frage zur Lieferung")).to_have_count(1)
 
 
+# Runs in the page before the widget: open sockets can be cut, and while the line is down new sockets go to a
+# same-origin path the server refuses, so they fail the way a lost network makes them fail.
+CUTTABLE_WEBSOCKET = """
+(() => {
+  const Native = window.WebSocket;
+  const live = new Set();
+  window.__testNetwork = {
+    down: false,
+    cut() { this.down = true; for (const socket of live) socket.close(); live.clear(); },
+    restore() { this.down = false; },
+  };
+  window.WebSocket = class extends Native {
+    constructor(url, protocols) {
+      const target = new URL(url, location.href);
+      if (window.__testNetwork.down) target.pathname = "/api/widget/network-down";
+      super(target, protocols);
+      live.add(this);
+      this.addEventListener("close", () => live.delete(this));
+    }
+  };
+})();
+"""
+
+
 class FlakyNetwork:
-    """Routes the widget's WebSocket through the test so it can cut the line and refuse reconnects."""
+    """Cuts the widget's WebSocket from inside the page and refuses reconnects until restored.
+
+    Not Playwright's route_web_socket: calling the sync API from its handler deadlocks under load.
+    """
 
     def __init__(self, page) -> None:
-        self.down = False
-        self.routes: list = []
-        page.route_web_socket("**/api/widget/ws*", self._connect)
-
-    def _connect(self, route) -> None:
-        if self.down:
-            route.close(code=1011, reason="network down")
-            return
-        route.connect_to_server()
-        self.routes.append(route)
+        self.page = page
+        page.add_init_script(CUTTABLE_WEBSOCKET)
 
     def cut(self) -> None:
-        self.down = True
-        for route in self.routes:
-            route.close(code=1011, reason="network down")
-        self.routes.clear()
+        self.page.evaluate("window.__testNetwork.cut()")
 
     def restore(self) -> None:
-        self.down = False
+        self.page.evaluate("window.__testNetwork.restore()")
 
 
 def test_message_written_offline_is_delivered_once_after_reconnect(new_page, api, admin_account):
