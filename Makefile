@@ -7,6 +7,9 @@ PIP := $(VENV)/bin/pip
 RASA := $(VENV)/bin/rasa
 STAMP := $(VENV)/.setup-done
 MODEL_STAMP := models/.trained
+# schemathesis cannot share .venv with Rasa's pins (requirements/schemathesis.txt says why).
+TOOLS_VENV := .venv-tools
+TOOLS_STAMP := $(TOOLS_VENV)/.setup-done
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(shell find bot -name '*.py' 2>/dev/null)
 
 export RASA_TELEMETRY_ENABLED := false
@@ -16,7 +19,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help setup run serve train test test-unit test-integration test-browser eval eval-tone validate migrate bench clean lock soak
+.PHONY: help setup tools run serve train test test-unit test-integration test-browser eval eval-tone validate migrate bench clean lock soak
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -30,6 +33,14 @@ $(STAMP): requirements/lock.txt requirements/rasa.txt
 	$(PIP) install -q --disable-pip-version-check --no-deps --ignore-requires-python -r requirements/rasa.txt
 	$(PIP) install -q --disable-pip-version-check --prefer-binary --no-deps -r requirements/lock.txt
 	touch $(STAMP)
+
+tools: $(TOOLS_STAMP)  ## create .venv-tools with the pinned schemathesis (idempotent)
+
+$(TOOLS_STAMP): requirements/schemathesis.txt
+	test -x $(TOOLS_VENV)/bin/python || $(PYTHON_BIN) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/pip install -q --disable-pip-version-check pip==24.0
+	$(TOOLS_VENV)/bin/pip install -q --disable-pip-version-check --prefer-binary --no-deps -r requirements/schemathesis.txt
+	touch $(TOOLS_STAMP)
 
 lock:  ## re-resolve requirements/*.in into requirements/lock.txt (needs the package registry)
 	$(PIP) install --prefer-binary -r requirements/rasa-runtime.in -r requirements/project.in
@@ -53,13 +64,13 @@ migrate: setup  ## apply database migrations (SQLite file by default, DATABASE_U
 validate: setup  ## rasa data validate
 	$(RASA) data validate --fail-on-warnings
 
-test: setup  ## the whole suite: unit, integration (SQLite, PostgreSQL, Redis, model), browser
+test: setup tools  ## the whole suite: unit, integration (SQLite, PostgreSQL, Redis, model), browser
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-unit: setup  ## only the fast unit tests
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit
 
-test-integration: setup
+test-integration: setup tools
 	$(PY) -m pytest -q -p no:cacheprovider tests/integration
 
 test-browser: setup
