@@ -7,11 +7,17 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/handoff.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 POSTGRES_POOL_SIZE = 10
 POSTGRES_MAX_OVERFLOW = 20
+# SQLAlchemy 1.4 gives file SQLite a NullPool: every transaction opened a new connection (a new aiosqlite thread
+# and four PRAGMAs), 11 ms per transaction on the benchmark machine against 1 ms with pooled connections.
+# WAL lets pooled readers run beside the one writer; BEGIN IMMEDIATE below serialises the writers.
+SQLITE_POOL_SIZE = 5
+SQLITE_MAX_OVERFLOW = 10
 
 
 def is_sqlite(url: str) -> bool:
@@ -27,6 +33,10 @@ def ensure_sqlite_directory(url: str) -> None:
 def create_engine(url: str = DEFAULT_DATABASE_URL, **options: Any) -> AsyncEngine:
     if is_sqlite(url):
         ensure_sqlite_directory(url)
+        if make_url(url).database not in (None, "", ":memory:"):
+            options.setdefault("poolclass", AsyncAdaptedQueuePool)
+            options.setdefault("pool_size", SQLITE_POOL_SIZE)
+            options.setdefault("max_overflow", SQLITE_MAX_OVERFLOW)
         engine = create_async_engine(url, future=True, **options)
         _configure_sqlite(engine)
         return engine
