@@ -8,6 +8,14 @@ intent examples. Format:
     - label: frustrated
       examples: |
         - Ich warte jetzt seit drei Wochen auf mein Paket!!!
+    - label: calm
+      valence: negative
+      examples: |
+        - Der Toaster ist leider defekt angekommen.
+
+`valence:` is optional. It says whether a message reports something bad (a problem, a delay, a complaint),
+whatever the tone: frustrated and abusive messages are `negative` by default, calm ones `not_negative`. Calm
+problem reports are the calm messages marked `valence: negative`; the valence score is trained from it.
 """
 from __future__ import annotations
 
@@ -22,9 +30,13 @@ CALM = "calm"
 FRUSTRATED = "frustrated"
 ABUSIVE = "abusive"
 TONE_LABELS: tuple[str, ...] = (CALM, FRUSTRATED, ABUSIVE)
+NEGATIVE = "negative"
+NOT_NEGATIVE = "not_negative"
+VALENCES: tuple[str, ...] = (NEGATIVE, NOT_NEGATIVE)
 
 TONE_KEY = "tone"
 LABEL_KEY = "label"
+VALENCE_KEY = "valence"
 EXAMPLES_KEY = "examples"
 EXAMPLE_PREFIX = "- "
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -39,6 +51,16 @@ class ToneExample:
     text: str
     label: str
     source: str  # "path:line", so trainers can find the line that a wrong prediction came from
+    valence: str = ""  # empty: the label's default (see default_valence)
+
+    def __post_init__(self) -> None:
+        if not self.valence:
+            object.__setattr__(self, "valence", default_valence(self.label))
+
+
+def default_valence(label: str) -> str:
+    """Anger reports something bad by definition; a calm message only when its block says so."""
+    return NOT_NEGATIVE if label == CALM else NEGATIVE
 
 
 def tone_data_files(path: str | Path) -> list[Path]:
@@ -105,6 +127,14 @@ def _examples_in_block(file: Path, block: yaml.Node) -> Iterable[ToneExample]:
         raise ToneDataError(
             f"{file}:{_line(label_node)}: unknown tone label {label!r}; use one of {', '.join(TONE_LABELS)}"
         )
+    valence_node = _mapping_value(block, VALENCE_KEY)
+    valence = default_valence(label)
+    if valence_node is not None:
+        valence = valence_node.value if isinstance(valence_node, yaml.ScalarNode) else None
+        if valence not in VALENCES:
+            raise ToneDataError(
+                f"{file}:{_line(valence_node)}: unknown valence {valence!r}; use one of {', '.join(VALENCES)}"
+            )
     if not isinstance(examples_node, yaml.ScalarNode):
         raise ToneDataError(f"{file}:{_line(examples_node)}: `{EXAMPLES_KEY}:` must be a `|` block of lines")
     # A `|` block starts on the line after its indicator; plain scalars start on their own line.
@@ -118,7 +148,7 @@ def _examples_in_block(file: Path, block: yaml.Node) -> Iterable[ToneExample]:
         text = line[1:].strip()
         if not text:
             raise ToneDataError(f"{file}:{first_line + offset}: empty example")
-        yield ToneExample(text=text, label=label, source=f"{file}:{first_line + offset}")
+        yield ToneExample(text=text, label=label, source=f"{file}:{first_line + offset}", valence=valence)
 
 
 def _reject_conflicting_labels(examples: list[ToneExample]) -> None:
