@@ -20,7 +20,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.tone import cues, data, lexicon, model, training
+from bot.tone import cues, data, lexicon, model, training, valence
 from bot.tone.data import ToneDataError, content_fingerprint
 from bot.tone.model import CALM_RESULT, ToneModel, ToneModelConfig
 from bot.tone.training import train_tone_model
@@ -31,7 +31,7 @@ TONE = "tone"
 TRAINING_DATA_KEY = "training_data"
 DEFAULT_TRAINING_DATA = "data/tone"
 # Source files whose changes must retrain the component (Rasa only hashes this class's own source).
-_MODEL_SOURCES = (cues, data, lexicon, model, training)
+_MODEL_SOURCES = (cues, data, lexicon, model, training, valence)
 
 
 class ToneScorerError(RasaException):
@@ -55,6 +55,8 @@ class ToneScorer(GraphComponent):
             "regularization": defaults.regularization,
             "max_iter": defaults.max_iter,
             "random_seed": defaults.random_seed,
+            "valence_regularization": defaults.valence_regularization,
+            "valence_threshold": defaults.valence_threshold,
         }
 
     @staticmethod

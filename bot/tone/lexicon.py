@@ -168,3 +168,44 @@ ACRONYMS: frozenset[str] = frozenset(
      "APP", "IOS", "URL", "WWW", "EU", "CHF", "AG", "KG", "ÖBB", "SBB", "DB", "ICE", "FCK", "AFD", "SPD",
      "CDU", "CSU", "FDP", "ARD", "ZDF", "BILD"}
 )
+
+# --- valence: does the message report something bad, whatever its tone? (bot/tone/valence.py) -----------
+# Everyday German for things going wrong, for displeasure, and for the opposite. They are evidence for the
+# learned valence score only; a calm "Das Paket ist leider beschädigt" is negative valence, not frustration.
+VALENCE_FAULT: tuple[str, ...] = (
+    r"\bkaputt", r"\bdefekt", r"beschädigt", r"\bschaden\b", r"schäden\b", r"\bgebrochen", r"\bgerissen",
+    r"\bfehler", r"störung", r"\bausfall", r"\bausgefallen", r"\bfällt (\w+ )?aus\b", r"\bfunktioniert (\w+ )?nicht",
+    r"\bgeht (\w+ )?nicht\b", r"\bklappt (\w+ )?nicht", r"\bproblem", r"\bmangel", r"\bmängel", r"\bpanne",
+    r"\bstreik", r"\bgesperrt", r"\bverloren", r"\bgestohlen", r"\bundicht", r"\bfalsch", r"\bfehlt", r"\bfehlen\b",
+    r"\baußer betrieb", r"\bentfällt", r"\bentfallen", r"\bsperrung", r"\brisiko", r"\brisiken", r"\bgefahr",
+    r"\bgefährlich", r"\blücke", r"\bnutzlos", r"\bunbrauchbar", r"\bungültig", r"\bunfall", r"\bverletz",
+    r"\bbeschwer", r"\breklamation", r"\breklamier", r"\bkritik", r"\bkritisier", r"\bzu (heiß|kalt|laut|eng|voll|klein|groß|teuer|spät|wenig|lang)\b",
+)
+VALENCE_DELAY: tuple[str, ...] = (
+    r"verspät", r"verzöger", r"\bzu spät", r"\bwarten\b", r"\bwarte\b", r"\bwartezeit", r"\bgewartet",
+    r"\bverschoben", r"\bstorniert", r"\bgestrichen", r"\bsteck\w* (\w+ )?fest", r"\bhäng\w* (\w+ )?fest",
+    r"\bfest ?gesessen", r"\bimmer noch\b", r"\bnoch immer\b", r"\bseit (tagen|wochen|stunden|monaten)",
+    r"\bverpasst", r"\bnicht (angekommen|gekommen|da)\b", r"\bumsonst gewartet",
+)
+VALENCE_DISPLEASURE: tuple[str, ...] = (
+    r"\bleider\b", r"\bschade\b", r"\bärger", r"\benttäusch", r"\bunzufrieden", r"\bnervig", r"\bnervt",
+    r"\bgenervt", r"\bfrust", r"\bmies", r"\bschlecht", r"katastroph", r"\bchaos", r"\bzumutung", r"\bunmöglich",
+    r"\bpeinlich", r"\barmutszeugnis", r"\bunfassbar", r"\bunglaublich", r"\btypisch\b", r"\bschon wieder\b",
+    r"\bmal wieder\b", r"\bwieder mal\b", r"\bwie immer\b", r"\büberteuert", r"\bzu teuer", r"\babzocke",
+    r"\bdreckig", r"\bschmutzig", r"\beklig", r"\büberfüllt", r"\bstinkt", r"\bsauer\b", r"\bwütend",
+    r"\bversagt", r"\bwitz\b", r"\bfrechheit", r"\bunverschämt", r"\bhorror", r"\bdesaster", r"\bmist\b",
+    r"\bblöd", r"\bdoof", r"\bätzend", r"\bnicht (euer|ihr|dein|ihr) ernst", r"\bangst\b", r"\bärgern",
+    r"\bimmer (dasselbe|dieselbe|derselbe|das gleiche|die gleiche)", r"\bgeprellt", r"\bhinterher\b", r"\bstreit",
+    r"\bbester (kunden)?service", r"\bsorgen\b", r"\bwarum (immer|schon wieder|nie)\b", r"\bgrr+", r":-?\(", r"😡", r"😠", r"🙄", r"😒", r"😤", r"👎", r"😞", r"😢",
+)
+VALENCE_PRAISE: tuple[str, ...] = (
+    r"\bdanke", r"\bsuper\b", r"\btoll\b", r"\bprima\b", r"\bklasse\b", r"\bperfekt", r"\bzufrieden", r"\bfreu",
+    r"\bschön", r"\blob\b", r"\bempfehl", r"\bpünktlich", r"\bschnell\b", r"\btop\b", r"\bbestens",
+    r"\bhilfreich", r"\blecker", r"\bbegeistert", r"\bgefällt", r"\bwunderbar", r"\bgenial", r"\bspitze",
+    r"👍", r"😊", r"🙂", r"😄", r"😀", r"😍", r"❤", r":-?\)", r";-?\)", r"\bhaha", r"\blol\b",
+)
+# "Kein Problem", "nicht schlimm": negation that takes the bad news back.
+VALENCE_REASSURANCE: tuple[str, ...] = (
+    r"\bkein problem", r"\bnicht schlimm", r"\balles gut", r"\bpasst\b", r"\bmacht nichts", r"\bkeine eile",
+    r"\berledigt", r"\bkeine sorge", r"\bnicht dringend", r"\bzum glück", r"\bwieder\b.{0,20}\bfunktioniert\b",
+)

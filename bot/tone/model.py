@@ -1,4 +1,5 @@
-"""The learned tone model: TF-IDF character and word n-grams plus tone cues into a multinomial logistic regression.
+"""The learned tone model: TF-IDF character and word n-grams plus tone cues into a multinomial logistic regression,
+and next to it the negative-valence score (bot.tone.valence), trained from the same files.
 
 scikit-learn is used only by `fit`; prediction is plain numpy over the stored vocabulary and coefficients, so a
 trained model is a few arrays and a vocabulary list (saved as JSON + npz, never pickle).
@@ -14,15 +15,16 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from bot.tone import cues
-from bot.tone.data import ABUSIVE, CALM, FRUSTRATED, TONE_LABELS
+from bot.tone import cues, valence
+from bot.tone.data import ABUSIVE, CALM, FRUSTRATED, TONE_LABELS, default_valence
 
 CHAR_PREFIX = "c:"
 WORD_PREFIX = "w:"
 MODEL_JSON = "tone_model.json"
 MODEL_ARRAYS = "tone_model.npz"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: adds the valence weights
 HANDOFF_LABELS = (FRUSTRATED, ABUSIVE)
+_ARRAY_NAMES = ("idf", "coef", "intercept", "valence_coef", "valence_intercept")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,11 @@ class ToneModelConfig:
     regularization: float = 4.0  # scikit-learn's C: larger trusts the training data more
     max_iter: int = 3000
     random_seed: int = 7
+    valence_regularization: float = 1.0
+    # `negative` >= this counts as "reports something bad". Below 0.5 because the valence data is mostly
+    # negative (every angry message is) and a single plain fault word should be enough; 0.4 was chosen on
+    # GermEval 2017 (docs/tone.md says so), the only thing tuned there.
+    valence_threshold: float = 0.4
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> "ToneModelConfig":
@@ -48,10 +55,15 @@ class ToneResult:
     score: float  # probability that the message is frustrated or abusive
     cues: list[str]
     probabilities: dict[str, float] = field(default_factory=dict)
+    negative: float = 0.0  # probability that the message reports something bad, calm or not (valence)
 
     def as_output(self) -> dict[str, Any]:
-        """The `tone` entry of Rasa's parse data (contract in docs/architecture.md)."""
-        return {"score": round(self.score, 4), "label": self.label, "cues": list(self.cues)}
+        """The `tone` entry of Rasa's parse data (contract in docs/architecture.md).
+
+        `negative` is for agents' eyes (and the GermEval 2017 figure); escalation uses `score` and `label`.
+        """
+        return {"score": round(self.score, 4), "label": self.label, "cues": list(self.cues),
+                "negative": round(self.negative, 4)}
 
 
 CALM_RESULT = ToneResult(label=CALM, score=0.0, cues=[], probabilities={CALM: 1.0})
@@ -89,6 +101,8 @@ class ToneModel:
         coef: np.ndarray,
         intercept: np.ndarray,
         labels: Sequence[str] = TONE_LABELS,
+        valence_coef: np.ndarray | None = None,
+        valence_intercept: float = 0.0,
     ) -> None:
         self.config = config
         self.vocabulary = list(vocabulary)
@@ -100,10 +114,20 @@ class ToneModel:
         self._coef_by_feature = np.ascontiguousarray(self.coef.T)
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.labels = tuple(labels)
+        self.valence_coef = (
+            np.zeros(len(valence.FEATURE_NAMES)) if valence_coef is None else np.asarray(valence_coef, dtype=np.float64)
+        )
+        self.valence_intercept = float(valence_intercept)
 
     # --- training -----------------------------------------------------------------------------------
     @classmethod
-    def fit(cls, texts: Sequence[str], labels: Sequence[str], config: ToneModelConfig | None = None) -> "ToneModel":
+    def fit(
+        cls,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        config: ToneModelConfig | None = None,
+        valences: Sequence[str] | None = None,
+    ) -> "ToneModel":
         from scipy.sparse import csr_matrix, hstack
         from sklearn.linear_model import LogisticRegression
 
@@ -143,7 +167,16 @@ class ToneModel:
         order = [list(classifier.classes_).index(label) for label in TONE_LABELS if label in classifier.classes_]
         if len(order) != len(TONE_LABELS):
             raise ValueError(f"training data must contain every label of {TONE_LABELS}")
-        return cls(config, vocabulary, idf, classifier.coef_[order], classifier.intercept_[order])
+        valence_coef, valence_intercept = valence.fit(
+            texts,
+            list(valences) if valences is not None else [default_valence(label) for label in labels],
+            config.valence_regularization,
+            config.random_seed,
+        )
+        return cls(
+            config, vocabulary, idf, classifier.coef_[order], classifier.intercept_[order],
+            valence_coef=valence_coef, valence_intercept=valence_intercept,
+        )
 
     # --- prediction -----------------------------------------------------------------------------------
     def _sparse_vector(self, chars: Counter[str], words: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -177,7 +210,12 @@ class ToneModel:
             score=min(1.0, max(0.0, score)),
             cues=fired,
             probabilities=by_label,
+            negative=valence.score(self.valence_coef, self.valence_intercept, text, fired),
         )
+
+    def is_negative(self, result: ToneResult) -> bool:
+        """Whether a result counts as reporting something bad, at this model's valence threshold."""
+        return result.negative >= self.config.valence_threshold
 
     def predict_many(self, texts: Iterable[str]) -> list[ToneResult]:
         return [self.predict(text) for text in texts]
@@ -192,6 +230,8 @@ class ToneModel:
             "idf": self.idf.copy(),
             "coef": self.coef.copy(),
             "intercept": self.intercept.copy(),
+            "valence_coef": self.valence_coef.copy(),
+            "valence_intercept": np.array([self.valence_intercept]),
         }
 
     @classmethod
@@ -205,11 +245,13 @@ class ToneModel:
             coef=np.asarray(values["coef"]),
             intercept=np.asarray(values["intercept"]),
             labels=values["labels"],
+            valence_coef=np.asarray(values["valence_coef"]),
+            valence_intercept=float(np.asarray(values["valence_intercept"]).reshape(-1)[0]),
         )
 
     def save(self, directory: Path) -> None:
         values = self.to_dict()
-        arrays = {name: values.pop(name) for name in ("idf", "coef", "intercept")}
+        arrays = {name: values.pop(name) for name in _ARRAY_NAMES}
         (directory / MODEL_JSON).write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
         np.savez_compressed(directory / MODEL_ARRAYS, **arrays)
 

@@ -73,12 +73,13 @@ def test_trained_component_sets_tone_on_every_message(
 
     for message in messages:
         tone = message.get(TONE)
-        assert set(tone) == {"score", "label", "cues"}
+        assert set(tone) == {"score", "label", "cues", "negative"}
         assert 0.0 <= tone["score"] <= 1.0
+        assert 0.0 <= tone["negative"] <= 1.0
         assert TONE in message.as_dict(only_output_properties=True)
     assert messages[0].get(TONE)["label"] == "abusive"
     assert {"caps", "exclamations", "insult"} <= set(messages[0].get(TONE)["cues"])
-    assert messages[2].get(TONE) == {"score": 0.0, "label": "calm", "cues": []}
+    assert messages[2].get(TONE) == {"score": 0.0, "label": "calm", "cues": [], "negative": 0.0}
 
 
 def test_training_without_tone_data_fails_clearly(
