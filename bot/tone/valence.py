@@ -18,9 +18,9 @@ import numpy as np
 from bot.tone import cues, lexicon
 from bot.tone.data import NEGATIVE
 
-# Counts are capped: a long post that says "nicht" ten times is not ten times as negative.
+# Counts are capped: a long post that says "leider" ten times is not ten times as negative. Plain negation
+# ("nicht", "kein") is no feature: calm questions are full of it, and it made the score worse on GermEval 2017.
 MAX_COUNT = 2
-NEGATION_WORDS = frozenset({"nicht", "kein", "keine", "keinen", "keiner", "keinem", "nichts", "nie", "niemals"})
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fault", lexicon.VALENCE_FAULT),
@@ -47,7 +47,6 @@ def features(text: str, fired: Sequence[str] | None = None) -> np.ndarray:
     """The valence feature vector of one message; `fired` are its tone cues when already computed."""
     folded = cues.fold(text)
     counts = [min(len(pattern.findall(folded)), MAX_COUNT) / MAX_COUNT for pattern in _patterns()]
-    negations = sum(token in NEGATION_WORDS for token in cues.tokens(folded))
     fired = cues.detect_cues(text) if fired is None else fired
     return np.array(
         counts
