@@ -171,21 +171,22 @@ ACRONYMS: frozenset[str] = frozenset(
 
 # --- valence: does the message report something bad, whatever its tone? (bot/tone/valence.py) -----------
 # Everyday German for things going wrong, for displeasure, and for the opposite. They are evidence for the
-# learned valence score only; a calm "Das Paket ist leider beschädigt" is negative valence, not frustration.
+# learned valence score only. Mind the folding: "schön" folds to "schon", so only its inflected forms are listed.
+# A calm "Das Paket ist leider beschädigt" is negative valence, not frustration.
 VALENCE_FAULT: tuple[str, ...] = (
     r"\bkaputt", r"\bdefekt", r"beschädigt", r"\bschaden\b", r"schäden\b", r"\bgebrochen", r"\bgerissen",
     r"\bfehler", r"störung", r"\bausfall", r"\bausgefallen", r"\bfällt (\w+ )?aus\b", r"\bfunktioniert (\w+ )?nicht",
     r"\bgeht (\w+ )?nicht\b", r"\bklappt (\w+ )?nicht", r"\bproblem", r"\bmangel", r"\bmängel", r"\bpanne",
-    r"\bstreik", r"\bgesperrt", r"\bverloren", r"\bgestohlen", r"\bundicht", r"\bfalsch", r"\bfehlt", r"\bfehlen\b",
-    r"\baußer betrieb", r"\bentfällt", r"\bentfallen", r"\bsperrung", r"\brisiko", r"\brisiken", r"\bgefahr",
-    r"\bgefährlich", r"\blücke", r"\bnutzlos", r"\bunbrauchbar", r"\bungültig", r"\bunfall", r"\bverletz",
+    r"\bgesperrt", r"\bverloren", r"\bgestohlen", r"\bundicht", r"\bfalsch", r"\bfehlt", r"\bfehlen\b",
+    r"\baußer betrieb", r"\bentfällt", r"\bentfallen", r"\bsperrung", r"\brisiko", r"\brisiken",
+    r"\bgefährlich", r"\blücke", r"\bnutzlos", r"\bunbrauchbar", r"\bungültig", r"\bverletz",
     r"\bbeschwer", r"\breklamation", r"\breklamier", r"\bkritik", r"\bkritisier", r"\bzu (heiß|kalt|laut|eng|voll|klein|groß|teuer|spät|wenig|lang)\b",
 )
 VALENCE_DELAY: tuple[str, ...] = (
     r"verspät", r"verzöger", r"\bzu spät", r"\bwarten\b", r"\bwarte\b", r"\bwartezeit", r"\bgewartet",
     r"\bverschoben", r"\bstorniert", r"\bgestrichen", r"\bsteck\w* (\w+ )?fest", r"\bhäng\w* (\w+ )?fest",
     r"\bfest ?gesessen", r"\bimmer noch\b", r"\bnoch immer\b", r"\bseit (tagen|wochen|stunden|monaten)",
-    r"\bverpasst", r"\bnicht (angekommen|gekommen|da)\b", r"\bumsonst gewartet",
+    r"\bverpasst", r"\bnicht (angekommen|gekommen|da)\b", r"\bumsonst gewartet", r"\bstreik",
 )
 VALENCE_DISPLEASURE: tuple[str, ...] = (
     r"\bleider\b", r"\bschade\b", r"\bärger", r"\benttäusch", r"\bunzufrieden", r"\bnervig", r"\bnervt",
@@ -200,7 +201,7 @@ VALENCE_DISPLEASURE: tuple[str, ...] = (
 )
 VALENCE_PRAISE: tuple[str, ...] = (
     r"\bdanke", r"\bsuper\b", r"\btoll\b", r"\bprima\b", r"\bklasse\b", r"\bperfekt", r"\bzufrieden", r"\bfreu",
-    r"\bschön", r"\blob\b", r"\bempfehl", r"\bpünktlich", r"\bschnell\b", r"\btop\b", r"\bbestens",
+    r"\bschöne[nrs]?\b", r"\blob\b", r"\bempfehl", r"\bpünktlich", r"\bschnell\b", r"\btop\b", r"\bbestens",
     r"\bhilfreich", r"\blecker", r"\bbegeistert", r"\bgefällt", r"\bwunderbar", r"\bgenial", r"\bspitze",
     r"👍", r"😊", r"🙂", r"😄", r"😀", r"😍", r"❤", r":-?\)", r";-?\)", r"\bhaha", r"\blol\b",
 )
