@@ -15,6 +15,7 @@ from handoff.web.context import AppContext, BotEngineFactory
 from handoff.web.errors import JsonErrorHandler
 from handoff.web.openapi import openapi_blueprint
 from handoff.web.security import MessageLimits, install_security
+from handoff.web.upgrade import install_handshake_check
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings, bot_engine_factory: BotEngineFactory | None =
     app.config.ACCESS_LOG = settings.log_level == "DEBUG"
 
     install_security(app)
+    install_handshake_check(app)
     for blueprint in (
         health.blueprint(), widget.blueprint(), rest_channel.blueprint(), agent.blueprint(),
         admin.blueprint(), trainer.blueprint(), openapi_blueprint(), static.blueprint(),
