@@ -17,22 +17,24 @@ from handoff.web.context import app_context, services
 from handoff.web.errors import invalid
 from handoff.web.inputs import CLIENT_ID_MAX_CHARS, client_ip, json_object, optional_bool, optional_text, \
     required_text
-from handoff.web.openapi import AGENT_BEARER, AGENT_SESSION, ANY_OBJECT, BOOLEAN, INTEGER, STRING, Operation, \
-    array, obj
+from handoff.web.openapi import AGENT_BEARER, AGENT_SESSION, ANY_OBJECT, BOOLEAN, INTEGER, NULLABLE_STRING, STRING, \
+    Operation, array, obj
 
 TAG = "agent"
 AUTH = (AGENT_SESSION, AGENT_BEARER)
+PRESENCE_SCHEMA = {"type": "string", "enum": list(PRESENCE_STATUSES)}
 EMAIL_CHARS = 254
 PASSWORD_CHARS = 1024
 NOTE_CHARS = 4000
 
 AGENT_SCHEMA = obj(("id", "email", "display_name", "role"), id=STRING, email=STRING, display_name=STRING,
                    role=STRING, active=BOOLEAN, capacity=INTEGER)
-CONVERSATION_SCHEMA = obj(("id", "status"), id=STRING, channel=STRING, status=STRING, assignee_id=STRING,
-                          last_seq=INTEGER, waiting_since=STRING)
+# Nullable where the view has None: no assignee yet, not waiting, no text (buttons only), no intent (agent).
+CONVERSATION_SCHEMA = obj(("id", "status"), id=STRING, channel=STRING, status=STRING,
+                          assignee_id=NULLABLE_STRING, last_seq=INTEGER, waiting_since=NULLABLE_STRING)
 MESSAGE_SCHEMA = obj(("seq", "text"), id=STRING, seq=INTEGER, message_type=STRING, sender_type=STRING,
-                     sender_name=STRING, private=BOOLEAN, text=STRING, intent=STRING, tone_label=STRING,
-                     created_at=STRING)
+                     sender_name=NULLABLE_STRING, private=BOOLEAN, text=NULLABLE_STRING, intent=NULLABLE_STRING,
+                     tone_label=NULLABLE_STRING, created_at=STRING)
 ONE_CONVERSATION = obj(("conversation",), conversation=CONVERSATION_SCHEMA)
 ONE_MESSAGE = obj(("message",), message=MESSAGE_SCHEMA)
 OK = obj(("ok",), ok=BOOLEAN)
@@ -92,8 +94,8 @@ def blueprint() -> Blueprint:
         return json(data)
 
     @bp.put("/status", ctx_api=Operation("Presence: online (takes conversations) or away", TAG,
-                                         {200: obj(("status",), status=STRING)},
-                                         request=obj(("status",), status=STRING), security=AUTH,
+                                         {200: obj(("status",), status=PRESENCE_SCHEMA)},
+                                         request=obj(("status",), status=PRESENCE_SCHEMA), security=AUTH,
                                          errors=(400, 401, 403, 422)))
     async def status(request: Request) -> HTTPResponse:
         caller = await authenticate(request, CHAT_ROLES)

@@ -13,6 +13,8 @@ from sanic import Blueprint, Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
+from handoff.web.upgrade import UPGRADE_REQUIRED
+
 OPENAPI_VERSION = "3.0.3"
 API_TITLE = "Nordwind Versand Support API"
 API_VERSION = "1.0.0"
@@ -32,8 +34,16 @@ ERROR_SCHEMA = {
 ERROR_DESCRIPTIONS = {
     400: "Malformed request (not JSON, missing body)", 401: "Not authenticated", 403: "Not allowed",
     404: "Not found", 409: "Conflicts with the current state", 413: "Too large", 422: "Invalid field",
+    426: "WebSocket route called without a WebSocket upgrade",
     429: "Rate limited (see Retry-After)", 503: "Temporarily unavailable",
 }
+JSON_MEDIA = "application/json"
+TEXT_MEDIA = "text/plain"
+# Any body can be malformed (400) or beyond the request size limit (413), whatever the handler checks itself;
+# a WebSocket route answers a plain HTTP request with 426, a malformed handshake with 400 (web/upgrade.py).
+# Listed for every such operation, so that clients and schemathesis know them.
+BODY_ERRORS = (400, 413)
+HANDSHAKE_ERRORS = (400, UPGRADE_REQUIRED)
 
 
 def obj(required: tuple[str, ...] = (), **properties: dict[str, Any]) -> dict[str, Any]:
@@ -68,6 +78,8 @@ class Operation:
     errors: tuple[int, ...] = ()
     description: str = ""
     websocket: bool = False
+    # engine.io answers in its own plain-text protocol; everything of ours is JSON.
+    media_type: str = JSON_MEDIA
 
 
 STATIC_FILES = Operation("Static file of the widget or the console", "ui", {200: None}, errors=(404,))
@@ -95,22 +107,29 @@ def _operation_document(route: Any, method: str, operation: Operation | None) ->
     if parameters:
         doc["parameters"] = parameters
     if operation.request is not None:
-        doc["requestBody"] = {"required": True, "content": {"application/json": {"schema": operation.request}}}
+        doc["requestBody"] = {"required": True, "content": {JSON_MEDIA: {"schema": operation.request}}}
     for status, schema in operation.responses.items():
         response: dict[str, Any] = {"description": "Switching Protocols (WebSocket)" if status == 101 else "OK"}
         if schema is not None:
-            response["content"] = {"application/json": {"schema": schema}}
+            response["content"] = {operation.media_type: {"schema": schema}}
         doc["responses"][str(status)] = response
-    for status in operation.errors:
+    error_schema = {"$ref": "#/components/schemas/Error"} if operation.media_type == JSON_MEDIA else STRING
+    for status in sorted(set(_implied_errors(operation)) | set(operation.errors)):
         doc["responses"][str(status)] = {
             "description": ERROR_DESCRIPTIONS.get(status, "Error"),
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            "content": {operation.media_type: {"schema": error_schema}},
         }
     if operation.security:
         doc["security"] = [{scheme: []} for scheme in operation.security]
     if operation.websocket:
         doc["x-websocket"] = True
     return doc
+
+
+def _implied_errors(operation: Operation) -> tuple[int, ...]:
+    if operation.websocket:
+        return HANDSHAKE_ERRORS
+    return BODY_ERRORS if operation.request is not None else ()
 
 
 def build_document(app: Sanic) -> dict[str, Any]:

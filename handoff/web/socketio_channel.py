@@ -20,7 +20,7 @@ from handoff.services import conversations, customer
 from handoff.services.errors import ServiceError
 from handoff.web.context import AppContext
 from handoff.web.errors import ApiError, describe
-from handoff.web.openapi import INTEGER, STRING, Operation
+from handoff.web.openapi import INTEGER, STRING, TEXT_MEDIA, Operation
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +165,8 @@ def attach(app: Sanic) -> SocketIoChannel:
     app.register_listener(channel.close, "before_server_stop")
     operation = Operation(
         "Rasa socket.io channel (engine.io transport): session_request/session_confirm, user_uttered/bot_uttered",
-        "rasa-socketio", {200: None}, query={"EIO": INTEGER, "transport": STRING, "sid": STRING}, errors=(400,))
+        "rasa-socketio", {200: None}, query={"EIO": INTEGER, "transport": STRING, "sid": STRING}, errors=(400,),
+        media_type=TEXT_MEDIA)
     for route in app.router.routes:
         if route.path.strip("/") == SOCKETIO_PATH:
             route.ctx.api = operation

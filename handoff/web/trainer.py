@@ -15,7 +15,8 @@ from sanic.blueprint_group import BlueprintGroup
 from sanic.request import Request
 from sanic.response import HTTPResponse, file, json
 
-from handoff.training.annotate import AlreadyAnnotated, AnnotationError, Annotator, MessageNotFound
+from handoff.training.annotate import ACTIONS, TONE_LABELS, AlreadyAnnotated, AnnotationError, Annotator, \
+    MessageNotFound
 from handoff.training.inbox import REASONS, InboxFilter
 from handoff.training.project import Project
 from handoff.training.promotion import Actor, PromotionRefused, UnknownModel, ensure_live_registered
@@ -25,13 +26,14 @@ from handoff.web.agent_auth import ADMIN_ROLES, ROLE_ADMIN, ROLE_TRAINER, authen
 from handoff.web.context import app_context
 from handoff.web.errors import ApiError, CONFLICT, forbidden, invalid, not_found
 from handoff.web.inputs import json_object, optional_text, required_text
-from handoff.web.openapi import AGENT_BEARER, AGENT_SESSION, ANY_OBJECT, Operation
+from handoff.web.openapi import AGENT_BEARER, AGENT_SESSION, ANY_OBJECT, STRING, Operation, obj
 
 logger = logging.getLogger(__name__)
 
 TAG = "trainer"
 AUTH = (AGENT_SESSION, AGENT_BEARER)
-ERRORS = (400, 401, 403, 404, 409, 422)
+# 503: the trainer area is still starting (trainer_of).
+ERRORS = (400, 401, 403, 404, 409, 422, 503)
 TRAINER_ROLES = frozenset({ROLE_TRAINER, ROLE_ADMIN})
 PAGE = Path(__file__).resolve().parent.parent / "static" / "trainer" / "index.html"
 HTML_TYPE = "text/html; charset=utf-8"
@@ -40,8 +42,12 @@ MAX_INBOX = 500
 EXPORT_MODES = ("write", "patch")
 
 
-def _operation(summary: str) -> Operation:
-    return Operation(summary, TAG, {200: ANY_OBJECT}, security=AUTH, errors=ERRORS)
+ANNOTATION_REQUEST = obj(("message_id", "action"), message_id=STRING, action={"type": "string", "enum": list(ACTIONS)},
+                         intent=STRING, tone_label={"type": "string", "enum": list(TONE_LABELS)})
+
+
+def _operation(summary: str, status: int = 200, request: dict | None = None) -> Operation:
+    return Operation(summary, TAG, {status: ANY_OBJECT}, request=request, security=AUTH, errors=ERRORS)
 
 
 def trainer_of(request: Request) -> Trainer:
@@ -119,7 +125,8 @@ def api_blueprint() -> Blueprint:
         await authenticate(request, TRAINER_ROLES)
         return json({"intents": trainer_of(request).known_intents()})
 
-    @bp.post("/annotations", ctx_api=_operation("Annotate a message (confirm, correct, tone, dismiss)"))
+    @bp.post("/annotations", ctx_api=_operation("Annotate a message (confirm, correct, tone, dismiss)", 201,
+                                                        ANNOTATION_REQUEST))
     async def annotate(request: Request) -> HTTPResponse:
         caller = await authenticate(request, TRAINER_ROLES)
         body = json_object(request)
@@ -145,7 +152,7 @@ def api_blueprint() -> Blueprint:
             raise invalid("mode", "write oder patch erwartet.")
         return json(await trainer_of(request).export(write=mode == "write"))
 
-    @bp.post("/training", ctx_api=_operation("Retrain and evaluate a candidate in the background"))
+    @bp.post("/training", ctx_api=_operation("Retrain and evaluate a candidate in the background", 202))
     async def train(request: Request) -> HTTPResponse:
         await authenticate(request, TRAINER_ROLES)
         try:
