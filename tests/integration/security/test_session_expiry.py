@@ -29,7 +29,8 @@ DEFAULT_SESSION_SECONDS = 12 * 3600
 async def _console_login(base: str, email: str) -> tuple[str, str, aiohttp.ClientResponse]:
     """(cookie value, CSRF token, response) as the console logs in: cookie session, no bearer token."""
     async with aiohttp.ClientSession() as session:
-        async with session.post(f"{base}/api/agent/login", json={"email": email, "password": AGENT_PASSWORD}) as response:
+        async with session.post(f"{base}/api/agent/login",
+                                json={"email": email, "password": AGENT_PASSWORD}) as response:
             body = await response.json()
             assert response.status == 200, body
             return response.cookies[SESSION_COOKIE].value, body["csrf_token"], response
