@@ -1,31 +1,57 @@
-"""Soak: the app under moderate, steady widget traffic for minutes; errors, ack latency and RSS over time.
+"""Soak: the product at the benchmark's target load for minutes; errors, ack latency and RSS over time.
 
-`python -m tests.faults.soak --minutes 10` (or `make soak`). Not part of `make test`: it is about drift
-(memory growth, slowly rising latency), which only shows over time. Prints one JSON report at the end.
+`make soak` (10 minutes) or `python -m tests.faults.soak --minutes 1`. Not part of `make test`: it is about
+drift (memory growth, slowly rising latency), which only shows over time.
+
+Load: the benchmark's target concurrency (bench/checks.py, 8) of widget customers in a closed loop, like
+bench's reply path: each sends a message, waits for its ack and the bot's answer, then sends the next; the
+texts are bench's German conversations, and every customer starts a new conversation after each one.
+Bot: the real trained model (`python -m handoff serve`) when models/nordwind.tar.gz exists, else the fake
+bot of tests/faults/server_main.py; `--bot real|fake` or SOAK_BOT chooses. The figures go to a JSON report
+(docs/results/soak-<bot>.json unless `--report`) and to stdout; the exit code says whether it was healthy.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
 import time
+import urllib.request
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
+from unittest import mock
 
-from tests.faults.app_process import AppProcess, base_environment
+from sqlalchemy import func, select
+
+from bench.checks import TARGET_CONCURRENCY
+from bench.conversations import conversations, demo_order_numbers
+from handoff.store.engine import create_engine
+from handoff.store.tables import messages
+from tests.faults import app_process
+from tests.faults.app_process import REAL_SERVE, AppProcess, base_environment
 from tests.faults.traffic import Customer, new_conversation
+from tests.integration.handoff.web.server import REPO_ROOT
 
 DEFAULT_MINUTES = 10.0
-DEFAULT_CUSTOMERS = 20
-# One message per customer every few seconds, like people typing: 20 customers ≈ 5 messages/s.
-DEFAULT_SECONDS_BETWEEN_MESSAGES = 4.0
+DEFAULT_CUSTOMERS = int(TARGET_CONCURRENCY)
+DEFAULT_MODEL = REPO_ROOT / "models" / "nordwind.tar.gz"
+REPORT_DIRECTORY = REPO_ROOT / "docs" / "results"
+BOT_VARIABLE = "SOAK_BOT"
+REAL, FAKE, AUTO = "real", "fake", "auto"
 SAMPLE_SECONDS = 10.0
-# Conversations are replaced now and then, like visitors coming and going (new sockets, new rows).
-MESSAGES_PER_CONVERSATION = 15
 ACK_TIMEOUT_SECONDS = 10.0
+# Above the app's BOT_TIMEOUT_SECONDS (10 s): when the bot is slow the service answers honestly by then.
+REPLY_TIMEOUT_SECONDS = 20.0
+# Loading TensorFlow and the model takes 50-70 s (docs/performance.md, start-up), more on a busy machine: longer
+# than AppProcess's default wait. /ready then confirms the model is in (not the honest no-model fallback).
+READY_TIMEOUT_SECONDS = 300.0
+STORED_QUERY_CHUNK = 500
+CUSTOMER_SENDER, BOT_SENDER = "customer", "bot"
 
 
 def rss_kib(pid: int) -> int:
@@ -37,43 +63,62 @@ def rss_kib(pid: int) -> int:
 
 class Tally:
     def __init__(self) -> None:
-        self.sent = self.acked = self.answered = self.conversations = 0
+        self.sent = self.acked = self.answered = 0
+        self.conversation_ids: list[str] = []
         self.error_frames: list[dict[str, Any]] = []
         self.failures: list[str] = []
         self.ack_seconds: list[float] = []
+        self.reply_seconds: list[float] = []
 
 
-async def _customer_life(base: str, ws_base: str, tally: Tally, interval: float, ends: float, number: int) -> None:
+def _bot_answered_after(customer: Customer, seq: int) -> bool:
+    return any(number > seq and event["sender_type"] == BOT_SENDER for number, event in customer.events.items())
+
+
+async def _converse(customer: Customer, turns: Sequence[str], tally: Tally, ends: float) -> None:
+    for turn, text in enumerate(turns):
+        if time.monotonic() >= ends:
+            return
+        client_id = f"m{turn}"
+        began = time.monotonic()
+        await customer.send(client_id, text)
+        tally.sent += 1
+        if not await customer.wait_until(lambda: client_id in customer.acked, ACK_TIMEOUT_SECONDS):
+            tally.failures.append("ack timeout")
+            await customer.reconnect_and_resend()
+            if not await customer.wait_until(lambda: client_id in customer.acked, ACK_TIMEOUT_SECONDS):
+                continue
+        tally.acked += 1
+        tally.ack_seconds.append(time.monotonic() - began)
+        seq = customer.acked[client_id]
+        if await customer.wait_until(lambda: _bot_answered_after(customer, seq), REPLY_TIMEOUT_SECONDS):
+            tally.answered += 1
+            tally.reply_seconds.append(time.monotonic() - began)
+        else:
+            tally.failures.append("no answer")
+
+
+async def _customer_life(app: AppProcess, tally: Tally, scripts: Sequence[Sequence[str]], ends: float,
+                         number: int, customers: int) -> None:
+    index = number
     while time.monotonic() < ends:
+        turns = scripts[index % len(scripts)]
+        index += customers
         try:
-            conversation_id, token = await new_conversation(base)
-            customer = Customer(ws_base, conversation_id, token, name=f"soak{number}")
+            conversation_id, token = await new_conversation(app.base)
+            customer = Customer(app.ws_base, conversation_id, token, name=f"soak{number}")
             await customer.connect()
-        except Exception as error:
+        except Exception as error:  # counted, and the customer tries again like a visitor reloading the page
             tally.failures.append(f"connect: {type(error).__name__}")
-            await asyncio.sleep(interval)
+            await asyncio.sleep(1.0)
             continue
-        tally.conversations += 1
+        tally.conversation_ids.append(conversation_id)
         try:
-            for message in range(MESSAGES_PER_CONVERSATION):
-                if time.monotonic() >= ends:
-                    break
-                client_id = f"m{message}"
-                began = time.monotonic()
-                await customer.send(client_id, f"Wo ist meine Bestellung Nummer {message}?")
-                tally.sent += 1
-                while client_id not in customer.acked and time.monotonic() - began < ACK_TIMEOUT_SECONDS:
-                    await asyncio.sleep(0.01)
-                if client_id in customer.acked:
-                    tally.acked += 1
-                    tally.ack_seconds.append(time.monotonic() - began)
-                else:
-                    tally.failures.append("ack timeout")
-                    await customer.reconnect_and_resend()
-                await asyncio.sleep(interval)
-            tally.answered += sum(1 for e in customer.events.values() if e["sender_type"] == "bot")
-            tally.error_frames.extend(customer.errors)
+            await _converse(customer, turns, tally, ends)
+        except Exception as error:
+            tally.failures.append(f"conversation: {type(error).__name__}")
         finally:
+            tally.error_frames.extend(customer.errors)
             await customer.close()
 
 
@@ -90,53 +135,132 @@ def _percentile(values: list[float], fraction: float) -> float | None:
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] * 1000, 1)
 
 
-async def soak(minutes: float, customers: int, interval: float, database_url: str | None) -> dict[str, Any]:
+async def _stored(database_url: str, conversation_ids: list[str]) -> dict[str, int]:
+    """Messages in the database of exactly the soak's conversations, by sender."""
+    counts = {CUSTOMER_SENDER: 0, BOT_SENDER: 0}
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            for start in range(0, len(conversation_ids), STORED_QUERY_CHUNK):
+                chunk = conversation_ids[start:start + STORED_QUERY_CHUNK]
+                rows = await conn.execute(select(messages.c.sender_type, func.count())
+                                          .where(messages.c.conversation_id.in_(chunk))
+                                          .group_by(messages.c.sender_type))
+                for sender, count in rows:
+                    counts[sender] = counts.get(sender, 0) + count
+    finally:
+        await engine.dispose()
+    return counts
+
+
+def choose_bot(requested: str, model: Path) -> str:
+    if requested == AUTO:
+        return REAL if model.exists() else FAKE
+    if requested == REAL and not model.exists():
+        raise SystemExit(f"--bot real needs a trained model at {model} (make train)")
+    return requested
+
+
+def _wait_until_model_ready(app: AppProcess) -> float:
+    began = time.monotonic()
+    while time.monotonic() - began < READY_TIMEOUT_SECONDS:
+        try:
+            with urllib.request.urlopen(f"{app.base}/ready", timeout=5) as response:
+                if json.loads(response.read()).get("model"):
+                    return time.monotonic() - began
+        except OSError:
+            pass  # 503 until the model is in
+        time.sleep(1.0)
+    raise RuntimeError(f"the model was not ready after {READY_TIMEOUT_SECONDS:.0f} s:\n{app.log()[-3000:]}")
+
+
+def _app(directory: Path, database_url: str, bot: str, model: Path) -> AppProcess:
+    environment = base_environment(database_url)
+    if bot == REAL:
+        return AppProcess(directory, {**environment, "MODEL_PATH": str(model.resolve())}, module_arguments=REAL_SERVE)
+    return AppProcess(directory, environment)
+
+
+async def soak(minutes: float, customers: int, bot: str, model: Path, database_url: str | None) -> dict[str, Any]:
+    scripts = conversations(demo_order_numbers(), count=max(customers * 4, 12))
     with tempfile.TemporaryDirectory(prefix="soak-") as directory:
         url = database_url or f"sqlite+aiosqlite:///{directory}/soak.db"
-        app = AppProcess(Path(directory), base_environment(url))
-        app.start()
+        app = _app(Path(directory), url, bot, model)
+        with mock.patch.object(app_process, "START_TIMEOUT_SECONDS", READY_TIMEOUT_SECONDS):
+            start_seconds = app.start()
         try:
+            if bot == REAL:
+                start_seconds += _wait_until_model_ready(app)
             tally = Tally()
             samples: list[tuple[float, int]] = []
             started = time.monotonic()
             ends = started + minutes * 60
             sampler = asyncio.create_task(_sample(app, samples, started, ends))
-            await asyncio.gather(*(_customer_life(app.base, app.ws_base, tally, interval, ends, n)
-                                   for n in range(customers)))
+            await asyncio.gather(*(_customer_life(app, tally, scripts, ends, n, customers) for n in range(customers)))
             await sampler
-            samples.append((round(time.monotonic() - started, 1), rss_kib(app.process.pid)))
+            elapsed = time.monotonic() - started
+            samples.append((round(elapsed, 1), rss_kib(app.process.pid)))
             alive = app.process.poll() is None
             unhandled = app.log().count("unhandled error")
         finally:
             app.stop()
+        stored = await _stored(url, tally.conversation_ids)
+    return _report(minutes, customers, bot, model, start_seconds, elapsed, tally, stored, samples, alive, unhandled)
+
+
+def _report(minutes: float, customers: int, bot: str, model: Path, start_seconds: float, elapsed: float,
+            tally: Tally, stored: dict[str, int], samples: list[tuple[float, int]], alive: bool,
+            unhandled: int) -> dict[str, Any]:
     rss = [kib for _, kib in samples]
+    second_half = [kib for seconds, kib in samples if seconds >= elapsed / 2] or rss
     return {
-        "minutes": minutes, "customers": customers, "conversations": tally.conversations,
-        "messages_sent": tally.sent, "messages_acked": tally.acked, "bot_answers_seen": tally.answered,
-        "error_frames": len(tally.error_frames), "client_failures": len(tally.failures),
-        "failure_kinds": sorted(set(tally.failures)), "server_unhandled_errors": unhandled, "server_alive": alive,
-        "ack_ms_p50": _percentile(tally.ack_seconds, 0.5), "ack_ms_p95": _percentile(tally.ack_seconds, 0.95),
+        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "minutes": minutes, "customers": customers, "load": "closed loop (answer before the next message)",
+        "bot": bot, "model": str(model) if bot == REAL else None, "start_seconds": round(start_seconds, 1),
+        "conversations": len(tally.conversation_ids), "messages_sent": tally.sent,
+        "messages_acked": tally.acked, "messages_stored": stored.get(CUSTOMER_SENDER, 0),
+        "bot_answers_seen": tally.answered, "bot_messages_stored": stored.get(BOT_SENDER, 0),
+        "messages_per_second": round(tally.acked / elapsed, 2) if elapsed else None,
+        "error_frames": len(tally.error_frames),
+        "error_codes": sorted({str(frame.get("code")) for frame in tally.error_frames}),
+        "client_failures": len(tally.failures), "failure_kinds": sorted(set(tally.failures)),
+        "server_unhandled_errors": unhandled, "server_alive": alive,
+        "ack_ms_p50": _percentile(tally.ack_seconds, 0.5), "ack_ms_p99": _percentile(tally.ack_seconds, 0.99),
         "ack_ms_max": _percentile(tally.ack_seconds, 1.0),
+        "answer_ms_p50": _percentile(tally.reply_seconds, 0.5), "answer_ms_p99": _percentile(tally.reply_seconds, 0.99),
         "rss_mib_start": round(rss[0] / 1024, 1), "rss_mib_end": round(rss[-1] / 1024, 1),
-        "rss_mib_max": round(max(rss) / 1024, 1),
-        "rss_mib_median": round(statistics.median(rss) / 1024, 1),
+        "rss_mib_max": round(max(rss) / 1024, 1), "rss_mib_median": round(statistics.median(rss) / 1024, 1),
+        # Flat memory: the growth over the second half, after caches and pools have filled.
+        "rss_mib_growth_second_half": round((second_half[-1] - second_half[0]) / 1024, 1),
         "rss_mib_over_time": " ".join(f"{t:.0f}s={kib / 1024:.1f}" for t, kib in samples),
     }
+
+
+def healthy(report: dict[str, Any]) -> bool:
+    return (report["server_alive"] and report["server_unhandled_errors"] == 0 and report["client_failures"] == 0
+            and report["error_frames"] == 0 and report["messages_sent"] > 0
+            and report["messages_acked"] == report["messages_sent"] == report["messages_stored"])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.faults.soak", description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=DEFAULT_MINUTES)
     parser.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS)
-    parser.add_argument("--seconds-between-messages", type=float, default=DEFAULT_SECONDS_BETWEEN_MESSAGES)
+    parser.add_argument("--bot", choices=(AUTO, REAL, FAKE), default=os.environ.get(BOT_VARIABLE, AUTO),
+                        help=f"default: {BOT_VARIABLE} or auto (real when the model exists)")
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
+    parser.add_argument("--report", type=Path, help="default: docs/results/soak-<bot>.json")
     arguments = parser.parse_args(argv)
-    report = asyncio.run(soak(arguments.minutes, arguments.customers, arguments.seconds_between_messages,
-                              arguments.database_url))
-    print(json.dumps(report, indent=2))
-    healthy = (report["server_alive"] and report["server_unhandled_errors"] == 0 and report["client_failures"] == 0
-               and report["messages_acked"] == report["messages_sent"])
-    return 0 if healthy else 1
+    bot = choose_bot(arguments.bot, arguments.model)
+    report = asyncio.run(soak(arguments.minutes, arguments.customers, bot, arguments.model, arguments.database_url))
+    report["healthy"] = healthy(report)
+    path = arguments.report or REPORT_DIRECTORY / f"soak-{bot}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"report written to {path}", file=sys.stderr)
+    return 0 if report["healthy"] else 1
 
 
 if __name__ == "__main__":

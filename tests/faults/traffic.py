@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import aiohttp
 import websockets
@@ -30,6 +30,8 @@ class Customer:
     reconnects: int = 0
     ws: Any = None
     reader: asyncio.Task | None = None
+    # Set by the reader on every frame, so that waiting for an ack or an answer needs no polling.
+    frame_arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def unacked(self) -> list[str]:
@@ -58,6 +60,7 @@ class Customer:
                     self.last_seq = max(self.last_seq, seq)
                 elif kind == "error":
                     self.errors.append(frame)
+                self.frame_arrived.set()
         except (websockets.ConnectionClosed, OSError):
             pass
 
@@ -85,6 +88,22 @@ class Customer:
         self.reconnects += 1
         for client_id in self.unacked:
             await self.send(client_id, self.sent[client_id])
+
+    async def wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
+        """True as soon as `condition()` holds after some frame arrived; False after `timeout` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            self.frame_arrived.clear()
+            if condition():
+                return True
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            try:
+                await asyncio.wait_for(self.frame_arrived.wait(), remaining)
+            except asyncio.TimeoutError:
+                return condition()
 
     async def wait_acked(self, timeout: float) -> None:
         deadline = asyncio.get_running_loop().time() + timeout
