@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from handoff import rasa_speedups
 from handoff.bot_engine import BotMessage, BotReply, BotUnavailable, Button
+from handoff.bot_thread import BotThread
 
 logger = logging.getLogger(__name__)
 
@@ -105,11 +107,16 @@ def reply_from_tracker(outputs: list[dict[str, Any]], tracker: Any) -> BotReply:
 
 
 class RasaBotEngine:
-    """Hosts one Rasa Agent; `swap_model` replaces its model without dropping conversations."""
+    """Hosts one Rasa Agent; `swap_model` replaces its model without dropping conversations.
 
-    def __init__(self, agent: Any, timeout_seconds: float) -> None:
+    Every use of the agent's trackers, locks and model runs on one BotThread, so the web loop never waits
+    behind a message's NLU and policies, and Rasa's in-memory stores are only ever touched from one loop.
+    """
+
+    def __init__(self, agent: Any, timeout_seconds: float, bot_thread: BotThread | None = None) -> None:
         self.agent = agent
         self.timeout_seconds = timeout_seconds
+        self.bot_thread = bot_thread or BotThread()
 
     @property
     def model_id(self) -> str | None:
@@ -117,7 +124,8 @@ class RasaBotEngine:
 
     async def reply(self, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> BotReply:
         try:
-            return await asyncio.wait_for(self._handle(sender_id, text, metadata), self.timeout_seconds)
+            return await asyncio.wait_for(self.bot_thread.run(self._handle(sender_id, text, metadata)),
+                                          self.timeout_seconds)
         except asyncio.TimeoutError as error:
             logger.error("bot timed out after %.1fs for %s", self.timeout_seconds, sender_id)
             raise BotUnavailable("timeout") from error
@@ -176,13 +184,17 @@ class RasaBotEngine:
         from rasa.shared.core.trackers import DialogueStateTracker
 
         store = self.agent.tracker_store
-        if hasattr(store, "store") and isinstance(store.store, dict):
-            store.store.pop(sender_id, None)
-        else:
-            await store.save(DialogueStateTracker(sender_id, self.agent.domain.slots))
+
+        async def forget() -> None:
+            if hasattr(store, "store") and isinstance(store.store, dict):
+                store.store.pop(sender_id, None)
+            else:
+                await store.save(DialogueStateTracker(sender_id, self.agent.domain.slots))
+
+        await self.bot_thread.run(forget())
 
     async def close(self) -> None:
-        return None
+        self.bot_thread.stop()
 
 
 class UnavailableBotEngine:
@@ -216,6 +228,7 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
     from rasa.core.lock_store import LockStore
     from rasa.core.tracker_store import TrackerStore
 
+    rasa_speedups.install()
     endpoints = _endpoints(config.endpoints_path)
     action_endpoint = endpoints.action or _rasa_action_endpoint_class()()
 
