@@ -52,6 +52,7 @@ class ToneExample:
     label: str
     source: str  # "path:line", so trainers can find the line that a wrong prediction came from
     valence: str = ""  # empty: the label's default (see default_valence)
+    valence_given: bool = False  # the block said `valence:`; held-out valence figures count only these and anger
 
     def __post_init__(self) -> None:
         if not self.valence:
@@ -148,7 +149,13 @@ def _examples_in_block(file: Path, block: yaml.Node) -> Iterable[ToneExample]:
         text = line[1:].strip()
         if not text:
             raise ToneDataError(f"{file}:{first_line + offset}: empty example")
-        yield ToneExample(text=text, label=label, source=f"{file}:{first_line + offset}", valence=valence)
+        yield ToneExample(
+            text=text,
+            label=label,
+            source=f"{file}:{first_line + offset}",
+            valence=valence,
+            valence_given=valence_node is not None,
+        )
 
 
 def _reject_conflicting_labels(examples: list[ToneExample]) -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Sequence
 
 from bot.tone import external, metrics, report
-from bot.tone.data import ABUSIVE, CALM, FRUSTRATED, TONE_LABELS, load_tone_examples
-from bot.tone.model import HANDOFF_LABELS, ToneModel, ToneModelConfig
+from bot.tone.data import ABUSIVE, CALM, FRUSTRATED, NEGATIVE, NOT_NEGATIVE, TONE_LABELS, ToneExample, load_tone_examples
+from bot.tone.model import HANDOFF_LABELS, ToneModel, ToneModelConfig, ToneResult
 from bot.tone.training import train_tone_model
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -27,8 +27,6 @@ CALIBRATION_BINS = 10
 
 HANDOFF = "handoff"
 NO_HANDOFF = "no_handoff"
-NEGATIVE = "negative"
-NOT_NEGATIVE = "not_negative"
 OFFENSE = "OFFENSE"
 GERMEVAL_2017_ALL = "GermEval 2017, all rows, valence negative >= threshold"
 OTHER = "OTHER"
@@ -42,6 +40,7 @@ class EvaluationRun:
     calibration_error: float
     mean_inference_ms: float
     holdout_errors: list[tuple[str, str, str]]
+    holdout_valence: metrics.Evaluation | None = None  # held-out messages whose block gives a valence
     external: dict[str, metrics.Evaluation] = field(default_factory=dict)
     external_sizes: dict[str, int] = field(default_factory=dict)
 
@@ -88,10 +87,25 @@ def run(data: Path, holdout_path: Path, shared: Path | None, config: ToneModelCo
         calibration_error=expected_calibration_error([r.score for r in results], [t != CALM for t in truth]),
         mean_inference_ms=mean_inference_ms(model, [e.text for e in holdout]),
         holdout_errors=[(e.label, p, e.text) for e, p in zip(holdout, predicted) if e.label != p],
+        holdout_valence=_holdout_valence(model, holdout, results),
     )
     if shared is not None and shared.is_dir():
         _add_external(evaluation, model, shared)
     return evaluation
+
+
+def _holdout_valence(
+    model: ToneModel, holdout: Sequence[ToneExample], results: Sequence[ToneResult]
+) -> metrics.Evaluation | None:
+    """Valence where the held-out file gives it (calm messages): what the score adds to the tone label."""
+    pairs = [(e.valence, r) for e, r in zip(holdout, results) if e.valence_given]
+    if len({valence for valence, _ in pairs}) < 2:
+        return None
+    return metrics.evaluate(
+        [valence for valence, _ in pairs],
+        [NEGATIVE if model.is_negative(r) else NOT_NEGATIVE for _, r in pairs],
+        (NEGATIVE, NOT_NEGATIVE),
+    )
 
 
 def _add_external(evaluation: EvaluationRun, model: ToneModel, shared: Path) -> None:

@@ -120,7 +120,7 @@ REPEAT_CONTACT_PATTERNS: tuple[str, ...] = (
     r"\bmal wieder\b", r"\bimmer wieder\b", r"\bjedes mal\b", r"\bzigmal\b", r"\bmehrfach\b", r"\bmehrmals\b",
     r"\bwiederholt\b", r"\bständig\b", r"\bdauernd\b", r"\bbereits (\w+ )?(geschrieben|angerufen|gemeldet|gefragt|mitgeteilt|erklärt)",
     r"\bschon (\w+ )?(geschrieben|angerufen|gemeldet|gefragt|mitgeteilt|erklärt)", r"\bkeine antwort",
-    r"\b(niemand|keiner) (meldet|antwortet|ruft)", r"\bnoch ?mal\b", r"\bjedes? ?mal", r"\bwie oft\b",
+    r"\b(niemand|keiner) (meldet|antwortet|ruft)", r"\bnoch ?mal\b", r"\bjedes? ?mal", r"\bwie oft (noch|denn|soll|muss|habe|hab|ich)\b",
     r"\bzum hundertsten\b", r"\bimmer (die|das) gleiche",
 )
 
@@ -180,11 +180,15 @@ VALENCE_FAULT: tuple[str, ...] = (
     r"\bgesperrt", r"\bverloren", r"\bgestohlen", r"\bundicht", r"\bfalsch", r"\bfehlt", r"\bfehlen\b",
     r"\baußer betrieb", r"\bentfällt", r"\bentfallen", r"\bsperrung", r"\brisiko", r"\brisiken",
     r"\bgefährlich", r"\blücke", r"\bnutzlos", r"\bunbrauchbar", r"\bungültig", r"\bverletz",
+    r"\babgebrochen", r"\babgeplatzt", r"\bgesplittert", r"\bgesprungen", r"\bzerkratzt",
+    r"\bverbogen", r"\bverbeult", r"\bklemmt", r"\bhakt\b", r"\bwackelt", r"\bleckt", r"\btropft", r"\brost",
+    r"\bschimmel", r"\bloch\b", r"\blöcher", r"\bverfärbt", r"\beingelaufen", r"\bausgeblichen", r"\brauscht",
+    r"\bflackert", r"\büberhitzt", r"\bnirgends", r"\bnirgendwo",
     r"\bbeschwer", r"\breklamation", r"\breklamier", r"\bkritik", r"\bkritisier", r"\bzu (heiß|kalt|laut|eng|voll|klein|groß|teuer|spät|wenig|lang)\b",
 )
 VALENCE_DELAY: tuple[str, ...] = (
     r"verspät", r"verzöger", r"\bzu spät", r"\bwarten\b", r"\bwarte\b", r"\bwartezeit", r"\bgewartet",
-    r"\bverschoben", r"\bstorniert", r"\bgestrichen", r"\bsteck\w* (\w+ )?fest", r"\bhäng\w* (\w+ )?fest",
+    r"\bverschoben", r"\bstorniert", r"\bgestrichen", r"\babgesagt", r"\bsteck\w* (\w+ )?fest", r"\bhäng\w* (\w+ )?fest",
     r"\bfest ?gesessen", r"\bimmer noch\b", r"\bnoch immer\b", r"\bseit (tagen|wochen|stunden|monaten)",
     r"\bverpasst", r"\bnicht (angekommen|gekommen|da)\b", r"\bumsonst gewartet", r"\bstreik",
 )

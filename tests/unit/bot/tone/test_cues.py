@@ -84,3 +84,8 @@ def test_typographic_features_are_between_zero_and_one() -> None:
     features = cues.typographic_features("WARUM DAUERT DAS SO LANGE?????!!!!!!" * 20)
     assert all(0.0 <= value <= 1.0 for value in features.values())
     assert features["upper_share"] == 1.0
+
+
+def test_how_often_is_repeat_contact_only_when_it_complains() -> None:
+    assert cues.REPEAT_CONTACT in cues.detect_cues("Wie oft denn noch?")
+    assert cues.REPEAT_CONTACT not in cues.detect_cues("Wie oft sollte man die Maschine entkalken?")

@@ -63,8 +63,8 @@ def test_valence_survives_the_file_round_trip(model: ToneModel, tmp_path: Path) 
 def test_valence_defaults_to_the_label_and_a_block_can_override_it(tmp_path: Path) -> None:
     (tmp_path / "tone.yml").write_text(VALENCE_DATA, encoding="utf-8")
     examples = load_tone_examples(tmp_path)
-    assert [(e.label, e.valence) for e in examples] == [
-        ("calm", NEGATIVE), ("calm", NOT_NEGATIVE), ("frustrated", NEGATIVE)
+    assert [(e.label, e.valence, e.valence_given) for e in examples] == [
+        ("calm", NEGATIVE, True), ("calm", NOT_NEGATIVE, False), ("frustrated", NEGATIVE, False)
     ]
 
 
