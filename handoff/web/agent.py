@@ -202,6 +202,6 @@ def blueprint() -> Blueprint:
         except Exception as error:  # every refusal becomes an error frame, then close
             await refuse(ws, error)
             return
-        await AgentSocket(app_context(request), request, ws, caller.agent).run()
+        await AgentSocket(app_context(request), request, ws, caller.agent, caller.session_token).run()
 
     return bp

@@ -17,7 +17,7 @@ from websockets.exceptions import ConnectionClosed
 from handoff.bus.base import PRESENCE_ONLINE, PRESENCE_STATUSES, QUEUE_TOPIC, agent_topic, conversation_topic
 from handoff.services import agent as agent_services
 from handoff.services import auth, conversations
-from handoff.services.errors import ServiceError
+from handoff.services.errors import AuthenticationFailed, ServiceError
 from handoff.services.views import AgentView
 from handoff.web.context import AppContext
 from handoff.web.errors import ApiError, describe, forbidden
@@ -26,6 +26,9 @@ from handoff.web.inputs import required_text
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 20.0
+# The session is checked again while the socket is open: after logout or expiry the socket closes within this
+# time instead of streaming queue and transcripts until the browser goes away.
+SESSION_CHECK_SECONDS = 5.0
 CLOSE_POLICY_VIOLATION = 1008
 MAX_FRAME_CHARS = 4096
 ID_CHARS = 100
@@ -45,12 +48,13 @@ def same_origin(request: Request) -> bool:
 
 
 class AgentSocket:
-    def __init__(self, app: AppContext, request: Request, ws: Any, agent: AgentView) -> None:
+    def __init__(self, app: AppContext, request: Request, ws: Any, agent: AgentView, session_token: str) -> None:
         self.app = app
         self.services = app.service_context()
         self.request = request
         self.ws = ws
         self.agent = agent
+        self.session_token = session_token
         self.conversation_tasks: dict[str, asyncio.Task[None]] = {}
 
     async def send(self, frame: dict[str, Any]) -> None:
@@ -63,7 +67,7 @@ class AgentSocket:
         self.app.agent_sockets[self.agent.id] = self.app.agent_sockets.get(self.agent.id, 0) + 1
         ready = asyncio.Event()
         tasks = [asyncio.create_task(self._relay((QUEUE_TOPIC, agent_topic(self.agent.id)), ready)),
-                 asyncio.create_task(self._heartbeat())]
+                 asyncio.create_task(self._heartbeat()), asyncio.create_task(self._watch_session())]
         try:
             await ready.wait()
             await self.send({"type": "ready", "agent_id": self.agent.id})
@@ -92,6 +96,17 @@ class AgentSocket:
             except Exception:
                 logger.exception("presence heartbeat of %s failed", self.agent.id)
             await asyncio.sleep(HEARTBEAT_SECONDS)
+
+    async def _watch_session(self) -> None:
+        while True:
+            await asyncio.sleep(SESSION_CHECK_SECONDS)
+            try:
+                await auth.agent_for_session(self.services, self.session_token)
+            except AuthenticationFailed as error:
+                await refuse(self.ws, error)  # the read loop ends with the closed socket
+                return
+            except Exception:  # the database is briefly away: keep the socket, check again later
+                logger.warning("session check of %s failed", self.agent.id, exc_info=True)
 
     async def _relay(self, topics: tuple[str, ...], ready: asyncio.Event) -> None:
         try:

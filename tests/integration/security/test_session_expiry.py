@@ -1,11 +1,14 @@
-"""Session expiry and logout over HTTP: an expired or logged-out session is refused by the server itself.
+"""Session expiry and logout over HTTP: an expired or logged-out session is refused by the server itself,
+and an agent socket opened with it is closed.
 
 Time is moved by setting the session's `expires_at` into the past in the app's database (as if SESSION_HOURS
 had passed): the app compares it with its own clock on every request, so this is what expiry looks like.
 """
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from datetime import timedelta
 
 import aiohttp
@@ -17,6 +20,7 @@ from handoff.services.context import utc_now
 from handoff.store.engine import create_engine
 from handoff.store.tables import agent_sessions
 from handoff.web.agent_auth import SESSION_COOKIE
+from handoff.web.agent_socket import CLOSE_POLICY_VIOLATION, SESSION_CHECK_SECONDS
 from handoff.web.security import CSRF_HEADER
 from tests.integration.security.conftest import AGENT_PASSWORD, admin_client, new_agent
 
@@ -139,3 +143,32 @@ async def test_logout_invalidates_the_cookie_on_the_server(app):
     assert status == 401 and answer["error"]["code"] == "unauthenticated"
     status, _, _ = await _call(app.base, "POST", "/api/agent/logout", cookie, csrf)
     assert status == 401, "logging out twice is refused, not an error"
+
+
+async def _frames_until_closed(ws, timeout: float) -> list[dict]:
+    frames = []
+    try:
+        while True:
+            frames.append(json.loads(await asyncio.wait_for(ws.recv(), timeout)))
+    except websockets.ConnectionClosed:
+        return frames
+
+
+@pytest.mark.parametrize("ending", ["logout", "expiry"])
+async def test_an_open_agent_socket_closes_when_its_session_ends(app, ending):
+    database_url = app.environment["DATABASE_URL"]
+    email, agent_id = await _new_agent(app.base)
+    cookie, csrf, _ = await _console_login(app.base, email)
+    async with websockets.connect(f"{app.ws_base}/api/agent/ws", extra_headers={
+            "Origin": app.base, "Cookie": f"{SESSION_COOKIE}={cookie}"}) as ws:
+        assert json.loads(await ws.recv())["type"] == "ready"
+        began = time.monotonic()
+        if ending == "logout":
+            assert (await _call(app.base, "POST", "/api/agent/logout", cookie, csrf))[0] == 200
+        else:
+            assert await _expire_sessions(database_url, agent_id) == 1
+        frames = await _frames_until_closed(ws, SESSION_CHECK_SECONDS + 5)
+        closed_after = time.monotonic() - began
+    assert frames[-1]["type"] == "error" and frames[-1]["code"] == "unauthenticated", frames
+    assert ws.close_code == CLOSE_POLICY_VIOLATION
+    assert closed_after <= SESSION_CHECK_SECONDS + 2, closed_after
