@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, fields
 from typing import Callable, Mapping, TypeVar
 
@@ -17,6 +18,9 @@ DEFAULT_LOG_LEVEL = "INFO"
 DEFAULT_BOT_TIMEOUT_SECONDS = 10.0
 DEFAULT_RATE_LIMIT_PER_MINUTE = 30
 DEFAULT_RETENTION_DAYS = 90
+# Redis pub/sub channels are global to a Redis server, not per database: deployments (and test runs) sharing one
+# server need their own namespace, or they receive each other's events.
+DEFAULT_REDIS_NAMESPACE = "nordwind"
 # As the password rule of handoff/services/auth.py, so that a bad ADMIN_PASSWORD fails before start-up.
 ADMIN_PASSWORD_MIN_CHARS = 12
 
@@ -35,6 +39,7 @@ class SettingsError(ValueError):
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
+    redis_namespace: str = DEFAULT_REDIS_NAMESPACE
     model_path: str = DEFAULT_MODEL_PATH
     endpoints: str = DEFAULT_ENDPOINTS
     host: str = DEFAULT_HOST
@@ -62,6 +67,8 @@ class Settings:
         _require(self.bot_timeout_seconds > 0, "BOT_TIMEOUT_SECONDS", "must be positive")
         _require(self.rate_limit_per_minute > 0, "RATE_LIMIT_PER_MINUTE", "must be positive")
         _require(self.retention_days > 0, "RETENTION_DAYS", "must be positive")
+        _require(bool(re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", self.redis_namespace)), "REDIS_NAMESPACE",
+                 "must be 1 to 64 letters, digits, '_', '.' or '-'")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Settings":
@@ -69,6 +76,7 @@ class Settings:
         return cls(
             database_url=_get(environ, "DATABASE_URL", str, DEFAULT_DATABASE_URL),
             redis_url=_get(environ, "REDIS_URL", str, None),
+            redis_namespace=_get(environ, "REDIS_NAMESPACE", str, DEFAULT_REDIS_NAMESPACE),
             model_path=_get(environ, "MODEL_PATH", str, DEFAULT_MODEL_PATH),
             endpoints=_get(environ, "ENDPOINTS", str, DEFAULT_ENDPOINTS),
             host=_get(environ, "HOST", str, DEFAULT_HOST),

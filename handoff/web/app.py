@@ -84,8 +84,8 @@ async def _open_resources(app: Sanic, _loop: object) -> None:
     context: AppContext = app.ctx
     settings = context.settings
     context.engine = create_engine(settings.database_url)
-    context.bus = create_bus(settings.redis_url)
-    context.presence = create_presence(settings.redis_url)
+    context.bus = create_bus(settings.redis_url, namespace=settings.redis_namespace)
+    context.presence = create_presence(settings.redis_url, namespace=settings.redis_namespace)
     context.bot = await context.bot_engine_factory(settings)
     context.services = ServiceContext(engine=context.engine, bus=context.bus, presence=context.presence,
                                       bot=context.bot, config=service_config(settings))

@@ -18,7 +18,9 @@ def test_values_are_parsed_with_their_types():
     settings = Settings.from_env({
         "PORT": "8080", "COOKIE_SECURE": "true", "BOT_TIMEOUT_SECONDS": "2.5",
         "REDIS_URL": "redis://localhost:6379/0", "LOG_LEVEL": "debug", "RATE_LIMIT_PER_MINUTE": "5",
+        "REDIS_NAMESPACE": "shop-staging",
     })
+    assert settings.redis_namespace == "shop-staging"
     assert settings.port == 8080
     assert settings.cookie_secure is True
     assert settings.bot_timeout_seconds == 2.5
@@ -30,6 +32,7 @@ def test_values_are_parsed_with_their_types():
 @pytest.mark.parametrize("variable, value", [
     ("PORT", "abc"), ("PORT", "70000"), ("COOKIE_SECURE", "vielleicht"), ("SESSION_HOURS", "0"),
     ("LOG_LEVEL", "LOUD"), ("ADMIN_PASSWORD", "short"), ("ADMIN_EMAIL", "admin"),
+    ("REDIS_NAMESPACE", "mit leerzeichen"), ("REDIS_NAMESPACE", "a:b"),
 ])
 def test_invalid_values_name_the_variable(variable, value):
     with pytest.raises(SettingsError, match=variable):
