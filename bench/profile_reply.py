@@ -4,8 +4,7 @@ Runs as its own process (`python -m bench.profile_reply <turns>`, JSON on stdout
 SQLite file database, in-process bus, the Rasa engine with in-process actions. Two passes over the same turns:
 1. wall-clock timers around each stage (store the customer message, bot, store + publish the replies) and around
    every Rasa graph node (each NLU component and each policy), the tracker store and the action runs;
-2. cProfile over the same work, for the functions that dominate;
-3. the same turns again with custom-action answers checked by a validator built once (bench/experiments.py).
+2. cProfile over the same work, for the functions that dominate.
 """
 from __future__ import annotations
 
@@ -21,8 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable
 
-from bench.conversations import TEMPLATES, conversations, demo_order_numbers
-from bench.experiments import action_answers_checked_by_a_validator_built_once
+from bench.conversations import conversations, demo_order_numbers
 from bench.paths import PRODUCT_MODEL
 from bench.stats import percentile
 
@@ -128,21 +126,6 @@ async def play(ctx: Any, turns: int, timers: Timers | None, first: int = 0) -> l
     return per_turn
 
 
-async def play_a_b(ctx: Any, turns: int) -> tuple[list[float], list[float]]:
-    """The validator experiment against the unchanged path, alternating per conversation, so that warm-up and the
-    machine's load changes hit both alike."""
-    unchanged: list[float] = []
-    patched: list[float] = []
-    conversation_turns = max(1, turns // len(TEMPLATES))
-    for index in range(2 * len(TEMPLATES)):
-        if index % 2:
-            with action_answers_checked_by_a_validator_built_once():
-                patched += await play(ctx, conversation_turns, None, first=index // 2)
-        else:
-            unchanged += await play(ctx, conversation_turns, None, first=index // 2)
-    return unchanged, patched
-
-
 def turn_figures(per_turn: list[float]) -> dict[str, float]:
     return {"mean": sum(per_turn) / len(per_turn), "p50": percentile(per_turn, 50), "p99": percentile(per_turn, 99)}
 
@@ -169,15 +152,12 @@ async def profile(turns: int) -> dict[str, Any]:
         profiler.enable()
         await play(ctx, turns, None)
         profiler.disable()
-        unchanged, patched = await play_a_b(ctx, turns)
         await ctx.engine.dispose()
     count = len(per_turn)
     return {
         "turns": count,
         "turn_ms": turn_figures(per_turn),
         "sql_statements_per_turn": statements_seen / count,
-        "turn_ms_a_b_unchanged": turn_figures(unchanged),
-        "turn_ms_action_validator_built_once": turn_figures(patched),
         "stages_ms_per_turn": {name: seconds * 1000 / count
                                for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1])},
         "cprofile_top": top_functions(profiler),

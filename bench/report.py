@@ -128,12 +128,6 @@ def profile_section(profile: Mapping[str, Any]) -> list[str]:
     return (["## 6. Where the reply path's time goes", "",
              f"{profile['turns']} turns through `customer_writes` in one process (SQLite, in-process bus); "
              f"turn mean {profile['turn_ms']['mean']:.1f} ms, p50 {profile['turn_ms']['p50']:.1f} ms"
-             + (f". A/B, alternating per conversation: unchanged mean {profile['turn_ms_a_b_unchanged']['mean']:.1f}"
-                f" ms (p50 {profile['turn_ms_a_b_unchanged']['p50']:.1f}), with custom-action answers checked by a "
-                f"validator built once (bench/experiments.py) mean "
-                f"{profile['turn_ms_action_validator_built_once']['mean']:.1f} ms "
-                f"(p50 {profile['turn_ms_action_validator_built_once']['p50']:.1f})"
-                if "turn_ms_a_b_unchanged" in profile else "")
              + (f". SQL statements per turn: {profile['sql_statements_per_turn']:.1f}"
                 if "sql_statements_per_turn" in profile else "")
              + ". Stages overlap (a graph node is inside parse_message or predict).", ""]
