@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
@@ -49,7 +50,7 @@ ACK_TIMEOUT_SECONDS = 10.0
 REPLY_TIMEOUT_SECONDS = 20.0
 # Loading TensorFlow and the model takes 50-70 s (docs/performance.md, start-up), more on a busy machine: longer
 # than AppProcess's default wait. /ready then confirms the model is in (not the honest no-model fallback).
-READY_TIMEOUT_SECONDS = 300.0
+START_TIMEOUT_SECONDS = 300.0
 STORED_QUERY_CHUNK = 500
 CUSTOMER_SENDER, BOT_SENDER = "customer", "bot"
 
@@ -161,17 +162,16 @@ def choose_bot(requested: str, model: Path) -> str:
     return requested
 
 
-def _wait_until_model_ready(app: AppProcess) -> float:
-    began = time.monotonic()
-    while time.monotonic() - began < READY_TIMEOUT_SECONDS:
-        try:
-            with urllib.request.urlopen(f"{app.base}/ready", timeout=5) as response:
-                if json.loads(response.read()).get("model"):
-                    return time.monotonic() - began
-        except OSError:
-            pass  # 503 until the model is in
-        time.sleep(1.0)
-    raise RuntimeError(f"the model was not ready after {READY_TIMEOUT_SECONDS:.0f} s:\n{app.log()[-3000:]}")
+def _require_model(app: AppProcess) -> None:
+    """The app loads the model before it listens, so right after start /ready knows whether that worked."""
+    try:
+        with urllib.request.urlopen(f"{app.base}/ready", timeout=10) as response:
+            ready = json.loads(response.read())
+    except urllib.error.HTTPError as error:  # 503: not ready
+        ready = json.loads(error.read() or b"{}")
+    if not ready.get("model"):
+        app.stop()
+        raise SystemExit(f"the model did not load (/ready: {ready}); the app log ends with:\n{app.log()[-2000:]}")
 
 
 def _app(directory: Path, database_url: str, bot: str, model: Path) -> AppProcess:
@@ -186,11 +186,11 @@ async def soak(minutes: float, customers: int, bot: str, model: Path, database_u
     with tempfile.TemporaryDirectory(prefix="soak-") as directory:
         url = database_url or f"sqlite+aiosqlite:///{directory}/soak.db"
         app = _app(Path(directory), url, bot, model)
-        with mock.patch.object(app_process, "START_TIMEOUT_SECONDS", READY_TIMEOUT_SECONDS):
+        with mock.patch.object(app_process, "START_TIMEOUT_SECONDS", START_TIMEOUT_SECONDS):
             start_seconds = app.start()
         try:
             if bot == REAL:
-                start_seconds += _wait_until_model_ready(app)
+                _require_model(app)
             tally = Tally()
             samples: list[tuple[float, int]] = []
             started = time.monotonic()
