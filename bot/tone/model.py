@@ -23,6 +23,10 @@ WORD_PREFIX = "w:"
 MODEL_JSON = "tone_model.json"
 MODEL_ARRAYS = "tone_model.npz"
 FORMAT_VERSION = 2  # 2: adds the valence weights
+# Version 1 models (in Rasa models trained before the valence score) still load, with `negative` always 0.0,
+# so an existing model keeps serving until the next `rasa train`.
+READABLE_FORMAT_VERSIONS = (1, FORMAT_VERSION)
+_VALENCE_ARRAYS = ("valence_coef", "valence_intercept")
 HANDOFF_LABELS = (FRUSTRATED, ABUSIVE)
 _ARRAY_NAMES = ("idf", "coef", "intercept", "valence_coef", "valence_intercept")
 
@@ -114,9 +118,7 @@ class ToneModel:
         self._coef_by_feature = np.ascontiguousarray(self.coef.T)
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.labels = tuple(labels)
-        self.valence_coef = (
-            np.zeros(len(valence.FEATURE_NAMES)) if valence_coef is None else np.asarray(valence_coef, dtype=np.float64)
-        )
+        self.valence_coef = None if valence_coef is None else np.asarray(valence_coef, dtype=np.float64)
         self.valence_intercept = float(valence_intercept)
 
     # --- training -----------------------------------------------------------------------------------
@@ -210,7 +212,9 @@ class ToneModel:
             score=min(1.0, max(0.0, score)),
             cues=fired,
             probabilities=by_label,
-            negative=valence.score(self.valence_coef, self.valence_intercept, text, fired),
+            negative=0.0 if self.valence_coef is None else valence.score(
+                self.valence_coef, self.valence_intercept, text, fired
+            ),
         )
 
     def is_negative(self, result: ToneResult) -> bool:
@@ -230,13 +234,14 @@ class ToneModel:
             "idf": self.idf.copy(),
             "coef": self.coef.copy(),
             "intercept": self.intercept.copy(),
+        } | ({} if self.valence_coef is None else {
             "valence_coef": self.valence_coef.copy(),
             "valence_intercept": np.array([self.valence_intercept]),
-        }
+        })
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "ToneModel":
-        if values.get("format_version") != FORMAT_VERSION:
+        if values.get("format_version") not in READABLE_FORMAT_VERSIONS:
             raise ValueError(f"unsupported tone model format {values.get('format_version')!r}")
         return cls(
             config=ToneModelConfig.from_mapping(values["config"]),
@@ -245,13 +250,13 @@ class ToneModel:
             coef=np.asarray(values["coef"]),
             intercept=np.asarray(values["intercept"]),
             labels=values["labels"],
-            valence_coef=np.asarray(values["valence_coef"]),
-            valence_intercept=float(np.asarray(values["valence_intercept"]).reshape(-1)[0]),
+            valence_coef=np.asarray(values["valence_coef"]) if "valence_coef" in values else None,
+            valence_intercept=float(np.asarray(values.get("valence_intercept", 0.0)).reshape(-1)[0]),
         )
 
     def save(self, directory: Path) -> None:
         values = self.to_dict()
-        arrays = {name: values.pop(name) for name in _ARRAY_NAMES}
+        arrays = {name: values.pop(name) for name in _ARRAY_NAMES if name in values}
         (directory / MODEL_JSON).write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
         np.savez_compressed(directory / MODEL_ARRAYS, **arrays)
 

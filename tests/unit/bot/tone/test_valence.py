@@ -78,3 +78,14 @@ def test_unknown_valence_names_file_and_line(tmp_path: Path) -> None:
 def test_fit_needs_both_valences() -> None:
     with pytest.raises(ValueError, match="both"):
         valence.fit(TEXTS[:2], [NEGATIVE, NEGATIVE], 1.0, 7)
+
+
+def test_a_model_saved_before_the_valence_score_still_loads(model: ToneModel, tmp_path: Path) -> None:
+    values = model.to_dict()
+    values["format_version"] = 1
+    del values["valence_coef"], values["valence_intercept"]
+    old = ToneModel.from_dict(values)
+    old.save(tmp_path)
+    result = ToneModel.load(tmp_path).predict("Der Toaster ist leider kaputt.")
+    assert result.negative == 0.0
+    assert result.label == model.predict("Der Toaster ist leider kaputt.").label
