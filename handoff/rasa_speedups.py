@@ -10,6 +10,9 @@ docs/performance.md.
 - Tracker events: every tracker read from a store deserialises its events, and `Event.resolve_by_type` walks
   every Event subclass recursively for each event (117,000 calls for 100 messages, ~9 ms per message).
   The answer for a type name never changes once Rasa is imported, so it is kept after the first lookup.
+- Graph runs: `DaskGraphRunner.run` derives the minimal schema and builds a dask graph on every call (two to four
+  calls per message), then lets dask's scheduler call the nodes; ~7 ms of a ~21 ms parse was this overhead. The
+  same nodes are called with the same inputs in a dependency order worked out once per set of targets.
 """
 from __future__ import annotations
 
@@ -68,7 +71,59 @@ def _remember_event_types() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
+def _dependency_order(schema: Any, targets: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """(node, the names its inputs come from) for every node the targets need, each after its inputs."""
+    order: list[tuple[str, tuple[str, ...]]] = []
+    placed: set[str] = set()
+
+    def place(name: str) -> None:
+        if name in placed or name not in schema.nodes:   # placed already, or an input placeholder
+            return
+        placed.add(name)
+        needs = tuple(schema.nodes[name].needs.values())
+        for need in needs:
+            place(need)
+        order.append((name, needs))
+
+    for target in targets:
+        place(target)
+    return order
+
+
+def _run_graphs_in_dependency_order() -> None:
+    from rasa.engine.exceptions import GraphRunError
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    if _installed(DaskGraphRunner.run):
+        return
+
+    @_mark
+    def run(self: Any, inputs: dict[str, Any] | None = None, targets: list[str] | None = None) -> dict[str, Any]:
+        run_targets = list(targets if targets else self._graph_schema.target_names)
+        orders = self.__dict__.setdefault("_nordwind_orders", {})
+        order = orders.get(tuple(run_targets))
+        if order is None:
+            order = orders[tuple(run_targets)] = _dependency_order(self._graph_schema, run_targets)
+        # As in Rasa's dask graph: an input is the pair (name, value), a node returns (name, output).
+        results: dict[str, Any] = {}
+        for name, value in (inputs or {}).items():
+            if isinstance(value, str) and value in self._graph_schema.nodes:
+                raise GraphRunError(f"Input value '{value}' clashes with a node name. Make sure that none of the "
+                                    f"input names passed to the `run` method are the same as node names in the "
+                                    f"graph schema.")
+            results[name] = (name, value)
+        try:
+            for name, needs in order:
+                results[name] = self._instantiated_nodes[name](*(results.get(need, need) for need in needs))
+        except RuntimeError as error:
+            raise GraphRunError("Error running runner.") from error
+        return dict(results[target] for target in run_targets)
+
+    DaskGraphRunner.run = run
+
+
 def install() -> None:
     """Idempotent; call after Rasa is imported (it imports TensorFlow, so never at module import time)."""
     _check_action_answers_with_a_prebuilt_validator()
     _remember_event_types()
+    _run_graphs_in_dependency_order()
