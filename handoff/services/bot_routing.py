@@ -72,14 +72,16 @@ async def claim_for_bot(ctx: ServiceContext, conversation_id: str, message_id: s
 
 
 async def route_customer_message(
-    ctx: ServiceContext, conversation_id: str, message: MessageView
+    ctx: ServiceContext, conversation_id: str, message: MessageView, claim: RoutingClaim | None = None
 ) -> list[MessageView]:
     """Let the bot answer when the status routes to it and nobody else is; returns the messages stored in reply.
 
     Safe to call again for the same message (resend, sweep): only the caller holding the claim asks the bot.
-    The bot is called outside any transaction: it may take seconds and must not hold database locks.
+    `claim` is one already taken while storing the message (customer.receive_and_claim); without it, this call
+    tries to take one. The bot is called outside any transaction: it may take seconds and must not hold locks.
     """
-    claim = await claim_for_bot(ctx, conversation_id, message.id)
+    if claim is None:
+        claim = await claim_for_bot(ctx, conversation_id, message.id)
     if claim is None:
         return []
     claimed_at = claim.started_at

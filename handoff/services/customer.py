@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from sqlalchemy.exc import IntegrityError
 
@@ -12,7 +12,7 @@ from handoff.domain.states import Status, Trigger, can_transition, routes_to_bot
 from handoff.privacy.transcripts import text_to_store
 from handoff.services.bot_routing import (  # noqa: F401  (route_customer_message and the texts: public names here)
     BOT_UNAVAILABLE_TEXT, FAILURE_BOT_ERROR, FAILURE_BOT_UNAVAILABLE, TICKET_OPEN, TICKET_PROBLEM_REPORT,
-    route_customer_message,
+    RoutingClaim, route_customer_message,
 )
 from handoff.services.context import ServiceContext
 from handoff.services.errors import Conflict, ValidationError
@@ -34,21 +34,43 @@ TICKET_FOLLOW_UP = "follow_up"
 TICKET_CONFIRMATION = "Danke! Wir haben Ihr Anliegen aufgenommen und melden uns per E-Mail an {email}."
 
 
+class Received(NamedTuple):
+    message: MessageView
+    duplicate: bool
+    # Taken in the storing transaction when the bot is to answer; None for a duplicate or a person's conversation.
+    claim: RoutingClaim | None = None
+
+
 async def receive_customer_message(
     ctx: ServiceContext, conversation_id: str, client_id: str | None, text: str
 ) -> tuple[MessageView, bool]:
-    """Store a customer message once per client_id; returns (message, duplicate)."""
+    """Store a customer message once per client_id; returns (message, duplicate). Routing claims it later."""
+    received = await _receive(ctx, conversation_id, client_id, text, claim_for_bot=False)
+    return received.message, received.duplicate
+
+
+async def receive_and_claim(ctx: ServiceContext, conversation_id: str, client_id: str | None, text: str) -> Received:
+    """Store a customer message once per client_id and, when the bot is to answer it, claim it for the bot in the
+    same transaction: one transaction less before the answer. The caller must route it with that claim; if it
+    cannot (crash), the claim goes stale and a resend or the sweep routes the message."""
+    return await _receive(ctx, conversation_id, client_id, text, claim_for_bot=True)
+
+
+async def _receive(
+    ctx: ServiceContext, conversation_id: str, client_id: str | None, text: str, claim_for_bot: bool
+) -> Received:
     cleaned = clean_text(text, ctx.config.max_message_length)
     stored_text = text_to_store(cleaned, ctx.config.redact_transcripts)
     if client_id is not None and not (0 < len(client_id) <= MAX_CLIENT_ID_LENGTH):
         raise ValidationError("client_id", f"client_id muss 1 bis {MAX_CLIENT_ID_LENGTH} Zeichen lang sein.")
     now = ctx.now()
+    claim = None
     async with unit_of_work(ctx) as uow:
         conversation = await load(uow, conversation_id)
         if client_id is not None:
             existing = await repo.find_message_by_client_id(uow.conn, conversation_id, client_id)
             if existing is not None:
-                return _resent(existing, stored_text, cleaned), True
+                return Received(_resent(existing, stored_text, cleaned), True)
         status = conversation["status"]
         if status == Status.RESOLVED.value:
             status = await apply(uow, conversation, Trigger.CUSTOMER_WROTE, now, assignee_id=None, resolved_at=None)
@@ -63,12 +85,15 @@ async def receive_customer_message(
             if existing is None:
                 raise
             del uow.events[events_before:], uow.stored[stored_before:]
-            return _resent(existing, stored_text, cleaned), True
+            return Received(_resent(existing, stored_text, cleaned), True)
         if not routes_to_bot(status):
             # Delivered to agents by being stored: nothing left to route, and the sweep must not pick it up.
             await repo.finish_routing(uow.conn, message.id, now)
+        elif claim_for_bot and await repo.claim_routing(uow.conn, message.id, now,
+                                                        now - ctx.config.routing_stale_after):
+            claim = RoutingClaim(now, conversation["channel"])
     # The caller routes this view to the bot, which must read what the customer wrote, not the placeholders.
-    return (replace(message, text=cleaned) if stored_text != cleaned else message), False
+    return Received(replace(message, text=cleaned) if stored_text != cleaned else message, False, claim)
 
 
 def _resent(existing: Mapping[str, Any], stored_text: str, cleaned: str) -> MessageView:
@@ -85,8 +110,9 @@ async def customer_writes(
     A duplicate is routed again only if its earlier routing never finished and its claim went stale (a crash
     between storing and answering); otherwise the claim refuses and no second answer comes.
     """
-    message, duplicate = await receive_customer_message(ctx, conversation_id, client_id, text)
-    return message, duplicate, await route_customer_message(ctx, conversation_id, message)
+    received = await receive_and_claim(ctx, conversation_id, client_id, text)
+    replies = await route_customer_message(ctx, conversation_id, received.message, received.claim)
+    return received.message, received.duplicate, replies
 
 
 async def customer_typing(ctx: ServiceContext, conversation_id: str) -> None:

@@ -181,7 +181,7 @@ class WidgetSocket:
             client_id = required_text(frame, "client_id", CLIENT_ID_MAX_CHARS)
             text = required_text(frame, "text", self.app.settings.max_message_chars)
             self.app.limits.check_message(self.conversation_id, client_ip(self.request))
-            message, duplicate = await customer.receive_customer_message(
+            message, duplicate, claim = await customer.receive_and_claim(
                 self.services, self.conversation_id, client_id, text)
         except (ApiError, ServiceError) as error:
             raise MessageRefused(error, named) from error
@@ -193,11 +193,11 @@ class WidgetSocket:
         if not duplicate and routes_to_bot(self.status):
             await self.send({"type": TYPING, "sender_type": "bot"})
         # A duplicate too: if a crash ended its first routing, the claim lets this resend get it answered (once).
-        self.app.spawn(self._route(message), name=f"route-{self.conversation_id}-{message.seq}")
+        self.app.spawn(self._route(message, claim), name=f"route-{self.conversation_id}-{message.seq}")
 
-    async def _route(self, message: Any) -> None:
+    async def _route(self, message: Any, claim: Any) -> None:
         try:
-            replies = await customer.route_customer_message(self.services, self.conversation_id, message)
+            replies = await customer.route_customer_message(self.services, self.conversation_id, message, claim)
         except Exception as error:
             logger.exception("routing message %s of %s failed", message.seq, self.conversation_id)
             _, code, text, _ = describe(error)

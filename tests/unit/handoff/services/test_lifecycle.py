@@ -223,3 +223,28 @@ async def test_failed_use_case_publishes_nothing(ctx):
             await agent_side.hand_back(ctx, conversation.id, "nobody")
         await ctx.bus.publish(conversation_topic(conversation.id), {"type": "marker"})
         assert (await events.__anext__())[1] == {"type": "marker"}
+
+
+async def test_message_claimed_while_stored_is_answered_once_by_the_claim_holder(ctx, bot, clock):
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    received = await customer.receive_and_claim(ctx, conversation.id, "m1", "Hallo")
+    assert not received.duplicate and received.claim is not None
+    # A resend while the claim is fresh neither asks the bot nor stores a second answer.
+    _, dup, replies = await customer.customer_writes(ctx, conversation.id, "m1", "Hallo")
+    assert dup and replies == [] and bot.received == []
+    replies = await customer.route_customer_message(ctx, conversation.id, received.message, received.claim)
+    assert [r.text for r in replies] == ["Antwort auf: Hallo"]
+    # Once answered, a resend or the sweep (no claim) finds it routed.
+    assert await customer.route_customer_message(ctx, conversation.id, received.message) == []
+    assert len(bot.received) == 1
+
+
+async def test_claim_taken_while_storing_goes_stale_then_a_resend_gets_the_answer(ctx, bot, clock):
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    received = await customer.receive_and_claim(ctx, conversation.id, "m1", "Hallo")   # then the process dies
+    clock.advance(seconds=ctx.config.routing_stale_after.total_seconds() + 1)
+    _, dup, replies = await customer.customer_writes(ctx, conversation.id, "m1", "Hallo")
+    assert dup and [r.text for r in replies] == ["Antwort auf: Hallo"]
+    # The dead caller's claim no longer counts: its late answer would be dropped.
+    assert await customer.route_customer_message(ctx, conversation.id, received.message, received.claim) == []
+    assert len(await conversations.transcript(ctx, conversation.id)) == 2
