@@ -20,6 +20,7 @@ from handoff.store import accounts
 from handoff.store.engine import create_engine
 from handoff.store.migrate import upgrade
 from tests.fakes import FakeBotEngine
+from tests.unit.handoff.conftest import OPEN_TIME, FakeClock
 
 DEFAULT_TEST_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -100,7 +101,9 @@ async def engine(database_url):
 @pytest.fixture
 async def ctx(engine) -> ServiceContext:
     bus = InProcessBus()
-    context = ServiceContext(engine=engine, bus=bus, presence=InProcessPresence(), bot=FakeBotEngine())
+    # Inside the seeded business hours, whenever the suite runs: a handoff at night would become a ticket.
+    context = ServiceContext(engine=engine, bus=bus, presence=InProcessPresence(), bot=FakeBotEngine(),
+                             clock=FakeClock(OPEN_TIME))
     yield context
     await bus.close()
 
