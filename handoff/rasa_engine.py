@@ -16,6 +16,7 @@ from typing import Any
 from handoff import rasa_speedups
 from handoff.bot_engine import BotMessage, BotReply, BotUnavailable, Button
 from handoff.bot_thread import BotThread
+from handoff.tracker_store import idle_evicting_tracker_store
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +187,9 @@ class RasaBotEngine:
         store = self.agent.tracker_store
 
         async def forget() -> None:
-            if hasattr(store, "store") and isinstance(store.store, dict):
+            if hasattr(store, "forget"):
+                store.forget(sender_id)
+            elif hasattr(store, "store") and isinstance(store.store, dict):
                 store.store.pop(sender_id, None)
             else:
                 await store.save(DialogueStateTracker(sender_id, self.agent.domain.slots))
@@ -236,7 +239,8 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
         return Agent.load(
             str(config.model_path),
             generator=endpoints.nlg,
-            tracker_store=TrackerStore.create(endpoints.tracker_store),
+            tracker_store=(TrackerStore.create(endpoints.tracker_store) if endpoints.tracker_store
+                           else idle_evicting_tracker_store()),
             lock_store=LockStore.create(endpoints.lock_store),
             action_endpoint=action_endpoint,
         )
@@ -246,6 +250,9 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
     except Exception as error:
         logger.exception("could not load the model %s", config.model_path)
         return UnavailableBotEngine(f"model failed to load: {error}")
+    if hasattr(agent.tracker_store, "max_idle_seconds") and agent.domain is not None:
+        # Idle longer than this, a conversation starts a new Rasa session anyway (domain.yml session_config).
+        agent.tracker_store.max_idle_seconds = agent.domain.session_config.session_expiration_time * 60
     logger.info("model %s loaded (%s actions)", agent.model_id,
                 "in-process" if action_endpoint.url == IN_PROCESS_URL else action_endpoint.url)
     return RasaBotEngine(agent, config.timeout_seconds)

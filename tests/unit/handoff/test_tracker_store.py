@@ -1,0 +1,61 @@
+"""Trackers of idle conversations leave memory; active ones stay whole."""
+from __future__ import annotations
+
+import pytest
+
+from handoff.tracker_store import idle_evicting_tracker_store
+
+trackers = pytest.importorskip("rasa.shared.core.trackers")
+from rasa.shared.core.events import UserUttered  # noqa: E402
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def tracker(sender_id: str, text: str = "Hallo"):
+    state = trackers.DialogueStateTracker(sender_id, [])
+    state.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+    return state
+
+
+async def test_idle_conversations_are_dropped_and_active_ones_kept():
+    clock = Clock()
+    store = idle_evicting_tracker_store(max_idle_seconds=3600, clock=clock)
+    await store.save(tracker("old"))
+    clock.now += 1800
+    await store.save(tracker("recent"))
+    clock.now += 1900          # "old" idle 3700 s, "recent" 1900 s
+    await store.save(tracker("new"))
+    assert set(store.store) == {"recent", "new"}
+    assert await store.retrieve("old") is None
+    assert (await store.retrieve("recent")).latest_message.text == "Hallo"
+
+
+async def test_saving_again_keeps_a_conversation_alive():
+    clock = Clock()
+    store = idle_evicting_tracker_store(max_idle_seconds=100, clock=clock)
+    await store.save(tracker("a"))
+    await store.save(tracker("b"))
+    clock.now += 90
+    await store.save(tracker("a", "Noch da"))
+    clock.now += 20            # a: 20 s, b: 110 s
+    await store.save(tracker("c"))
+    assert set(store.store) == {"a", "c"}
+    assert (await store.retrieve("a")).latest_message.text == "Noch da"
+
+
+async def test_zero_means_never_and_forget_removes_one_conversation():
+    clock = Clock()
+    store = idle_evicting_tracker_store(clock=clock)
+    await store.save(tracker("a"))
+    await store.save(tracker("b"))
+    clock.now += 10 ** 9
+    await store.save(tracker("c"))
+    assert set(store.store) == {"a", "b", "c"}
+    store.forget("b")
+    assert set(store.store) == {"a", "c"} and "b" not in store.last_saved
