@@ -2,7 +2,7 @@
 
 A subprocess rather than a thread because Sanic 21.12 wants the main thread (signals) and because Playwright's
 sync API must not share an event loop with the server. The bot is `tests.fakes.FakeBotEngine` (plus a menu with buttons); two accounts are
-seeded through the service layer before the server accepts requests.
+seeded through the service layer before the server accepts requests, with business hours around the clock.
 """
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ def main(argv: list[str]) -> None:
     from sanic import Sanic
 
     from handoff.services import auth
+    from handoff.services.business_hours import set_business_hours
+    from tests.integration.handoff.web.clients import ALWAYS_OPEN
     from handoff.settings import Settings
     from handoff.store.migrate import upgrade
     from handoff.web.app import create_app
@@ -55,6 +57,9 @@ def main(argv: list[str]) -> None:
         for account in (ADMIN, AGENT):
             await auth.create_agent(services, account["email"], account["display_name"], account["password"],
                                     role=account["role"])
+        # Handoffs must reach the queue whenever the suite runs (CI runs at night too); the after-hours test
+        # closes the service itself and restores these hours.
+        await set_business_hours(services, ALWAYS_OPEN)
 
     app.register_listener(seed_accounts, "before_server_start")
     app.run(host="127.0.0.1", port=port, workers=1, access_log=False, motd=False)

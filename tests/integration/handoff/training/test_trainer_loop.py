@@ -28,8 +28,9 @@ from tests.integration.handoff.training.conftest import MODEL_TEST_TIMEOUT_SECON
 
 pytestmark = [pytest.mark.integration, pytest.mark.model, pytest.mark.timeout(MODEL_TEST_TIMEOUT_SECONDS)]
 
-# Colloquial northern German for "where is my order": far from the training phrasings, so live falls back.
-UNDERSTOOD_LATER = "Moin, mien Krams is jümmers noch nich bi mi ankommen, wat is dor los?"
+# Plattdeutsch for "where have my things gone": far from the training phrasings, so the live model falls back
+# (checked against the fast-config live model; a better live model may understand it, then pick another).
+UNDERSTOOD_LATER = "Wo sünd mien Saken abblieven?"
 CORRECT_INTENT = "order_status"
 LOAD_MESSAGES = ("Hallo", "Wo ist meine Bestellung?", "Wie lange dauert der Versand nach Österreich?",
                  "Kann ich mit PayPal bezahlen?", "Danke, tschüss")
