@@ -14,10 +14,13 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 POSTGRES_POOL_SIZE = 10
 POSTGRES_MAX_OVERFLOW = 20
 # SQLAlchemy 1.4 gives file SQLite a NullPool: every transaction opened a new connection (a new aiosqlite thread
-# and four PRAGMAs), 11 ms per transaction on the benchmark machine against 1 ms with pooled connections.
-# WAL lets pooled readers run beside the one writer; BEGIN IMMEDIATE below serialises the writers.
-SQLITE_POOL_SIZE = 5
-SQLITE_MAX_OVERFLOW = 10
+# and four PRAGMAs), 11 ms per transaction on the benchmark machine against 1 ms with a pooled connection.
+# One connection: every transaction here begins IMMEDIATE (below), so two connections could never work at the same
+# time anyway; competing for SQLite's lock made waiters sleep in SQLite's busy handler (up to 100 ms a try; reply
+# p99 ~2 s at concurrency 8), while waiting for the pool's one connection is a fair async queue. Other processes
+# (CLI, a second app process) still meet the busy timeout.
+SQLITE_POOL_SIZE = 1
+SQLITE_MAX_OVERFLOW = 0
 
 
 def is_sqlite(url: str) -> bool:
