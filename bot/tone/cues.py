@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Pattern
 
+from bot.ngrams import fold, tokens  # noqa: F401  (cues.fold/cues.tokens: the folding every lexicon assumes)
 from bot.tone import lexicon
 
 CAPS = "caps"
@@ -44,27 +45,10 @@ MIN_EXCLAMATIONS = 2
 MIN_QUESTION_MARKS = 2
 INSULT_ADDRESS_WINDOW = 4  # tokens between "ihr"/"du"/"Sie" and an insulting adjective
 
-_UMLAUT_FOLDS = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
-_LETTER_RUN = re.compile(r"([a-z])\1{2,}")
-_PUNCT_RUN = re.compile(r"([!?.])\1{3,}")
-_TOKEN = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"[^\W\d_]+")
 _LONG_RUN = re.compile(r"([^\W\d_])\1{2,}", re.IGNORECASE)
 _EXCLAMATION_RUN = re.compile(r"!{2,}|![1!]+")
 _QUESTION_RUN = re.compile(r"\?{2,}|\?!|!\?")
-
-
-def fold(text: str) -> str:
-    """Lower-case, umlaut-free, stretched letters shortened: "SCHEIẞE!!!!!" and "scheisseee!!" look alike."""
-    folded = text.lower()
-    for umlaut, plain in _UMLAUT_FOLDS:
-        folded = folded.replace(umlaut, plain)
-    folded = _LETTER_RUN.sub(r"\1", folded)
-    return _PUNCT_RUN.sub(r"\1\1\1", folded)
-
-
-def tokens(folded: str) -> list[str]:
-    return _TOKEN.findall(folded)
 
 
 @dataclass(frozen=True)

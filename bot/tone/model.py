@@ -7,7 +7,6 @@ trained model is a few arrays and a vocabulary list (saved as JSON + npz, never 
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -15,11 +14,11 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from bot import ngrams
+from bot.ngrams import TfidfSpace
 from bot.tone import cues, valence
 from bot.tone.data import ABUSIVE, CALM, FRUSTRATED, TONE_LABELS, default_valence
 
-CHAR_PREFIX = "c:"
-WORD_PREFIX = "w:"
 MODEL_JSON = "tone_model.json"
 MODEL_ARRAYS = "tone_model.npz"
 FORMAT_VERSION = 2  # 2: adds the valence weights
@@ -46,6 +45,10 @@ class ToneModelConfig:
     # negative (every angry message is) and a single plain fault word should be enough; 0.4 was chosen on
     # GermEval 2017 (docs/tone.md says so), the only thing tuned there.
     valence_threshold: float = 0.4
+
+    @property
+    def ngram_spec(self) -> ngrams.NgramSpec:
+        return ngrams.NgramSpec(self.char_ngram_min, self.char_ngram_max, self.word_ngram_max)
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> "ToneModelConfig":
@@ -75,20 +78,8 @@ CALM_RESULT = ToneResult(label=CALM, score=0.0, cues=[], probabilities={CALM: 1.
 
 def _ngram_counts(text: str, config: ToneModelConfig) -> tuple[Counter[str], Counter[str], list[str]]:
     """Character and word n-gram counts of one message, and the cues that fired (they are features too)."""
-    folded = cues.fold(text)
-    chars: list[str] = []
-    # Character n-grams inside padded whitespace-separated chunks, like scikit-learn's "char_wb":
-    # they survive typos, missing umlauts and German compounds; punctuation stays attached ("paket!!!").
-    for chunk in folded.split():
-        padded = f" {chunk} "
-        length = len(padded)
-        for n in range(config.char_ngram_min, min(config.char_ngram_max, length) + 1):
-            chars += [padded[i : i + n] for i in range(length - n + 1)]
-    words = cues.tokens(folded)
-    word_grams: list[str] = []
-    for n in range(1, config.word_ngram_max + 1):
-        word_grams += [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
-    return Counter(chars), Counter(word_grams), cues.detect_cues(text)
+    chars, words = ngrams.count_ngrams(ngrams.fold(text), config.ngram_spec)
+    return chars, words, cues.detect_cues(text)
 
 
 def _dense_features(text: str, fired: list[str], config: ToneModelConfig) -> np.ndarray:
@@ -109,10 +100,7 @@ class ToneModel:
         valence_intercept: float = 0.0,
     ) -> None:
         self.config = config
-        self.vocabulary = list(vocabulary)
-        self._char_index = {g[len(CHAR_PREFIX) :]: i for i, g in enumerate(self.vocabulary) if g.startswith(CHAR_PREFIX)}
-        self._word_index = {g[len(WORD_PREFIX) :]: i for i, g in enumerate(self.vocabulary) if g.startswith(WORD_PREFIX)}
-        self.idf = np.asarray(idf, dtype=np.float64)
+        self.space = TfidfSpace(vocabulary, idf)
         self.coef = np.asarray(coef, dtype=np.float64)
         # One contiguous row per feature: gathering the few active rows is the whole prediction cost.
         self._coef_by_feature = np.ascontiguousarray(self.coef.T)
@@ -138,24 +126,9 @@ class ToneModel:
         if unknown or len(texts) != len(labels) or not texts:
             raise ValueError(f"need equally many texts and labels from {TONE_LABELS}; unknown: {sorted(unknown)}")
         featurized = [_ngram_counts(text, config) for text in texts]
-        document_frequency: Counter[str] = Counter()
-        for chars, words, _ in featurized:
-            document_frequency.update(CHAR_PREFIX + g for g in chars)
-            document_frequency.update(WORD_PREFIX + g for g in words)
-        vocabulary = sorted(g for g, df in document_frequency.items() if df >= config.min_df)
-        n_docs = len(texts)
-        # Smoothed idf, as scikit-learn's TfidfVectorizer(smooth_idf=True).
-        idf = np.array([math.log((1 + n_docs) / (1 + document_frequency[g])) + 1 for g in vocabulary])
-        untrained = cls(config, vocabulary, idf, np.zeros((len(TONE_LABELS), 0)), np.zeros(len(TONE_LABELS)))
-        rows, cols, values = [], [], []
-        dense = []
-        for row, (text, (chars, words, fired)) in enumerate(zip(texts, featurized)):
-            indices, weights = untrained._sparse_vector(chars, words)
-            rows.extend([row] * len(indices))
-            cols.extend(indices.tolist())
-            values.extend(weights.tolist())
-            dense.append(_dense_features(text, fired, config))
-        sparse = csr_matrix((values, (rows, cols)), shape=(n_docs, len(vocabulary)))
+        space = TfidfSpace.fit(((chars, words) for chars, words, _ in featurized), config.min_df)
+        sparse = space.matrix([(chars, words) for chars, words, _ in featurized])
+        dense = [_dense_features(text, fired, config) for text, (_, _, fired) in zip(texts, featurized)]
         matrix = hstack([sparse, csr_matrix(np.vstack(dense))]).tocsr()
         classifier = LogisticRegression(
             C=config.regularization,
@@ -176,30 +149,15 @@ class ToneModel:
             config.random_seed,
         )
         return cls(
-            config, vocabulary, idf, classifier.coef_[order], classifier.intercept_[order],
+            config, space.vocabulary, space.idf, classifier.coef_[order], classifier.intercept_[order],
             valence_coef=valence_coef, valence_intercept=valence_intercept,
         )
 
     # --- prediction -----------------------------------------------------------------------------------
-    def _sparse_vector(self, chars: Counter[str], words: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
-        """TF-IDF (sublinear tf), l2-normalised separately for characters and words so neither drowns the other."""
-        all_indices, all_weights = [], []
-        for counts, index in ((chars, self._char_index), (words, self._word_index)):
-            known = [(i, c) for gram, c in counts.items() if (i := index.get(gram)) is not None]
-            if not known:
-                continue
-            indices = np.array([k[0] for k in known], dtype=np.int64)
-            weights = (1.0 + np.log(np.array([k[1] for k in known], dtype=np.float64))) * self.idf[indices]
-            all_indices.append(indices)
-            all_weights.append(weights / np.sqrt(weights @ weights))
-        if not all_indices:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        return np.concatenate(all_indices), np.concatenate(all_weights)
-
     def predict(self, text: str) -> ToneResult:
         chars, words, fired = _ngram_counts(text, self.config)
-        indices, weights = self._sparse_vector(chars, words)
-        n_sparse = len(self.vocabulary)
+        indices, weights = self.space.vector(chars, words)
+        n_sparse = len(self.space)
         logits = self.intercept + _dense_features(text, fired, self.config) @ self._coef_by_feature[n_sparse:]
         if len(indices):
             logits = logits + weights @ self._coef_by_feature[indices]
@@ -230,8 +188,8 @@ class ToneModel:
             "format_version": FORMAT_VERSION,
             "config": asdict(self.config),
             "labels": list(self.labels),
-            "vocabulary": list(self.vocabulary),
-            "idf": self.idf.copy(),
+            "vocabulary": list(self.space.vocabulary),
+            "idf": self.space.idf.copy(),
             "coef": self.coef.copy(),
             "intercept": self.intercept.copy(),
         } | ({} if self.valence_coef is None else {
