@@ -20,6 +20,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot import ngrams
 from bot.tone import cues, data, lexicon, model, training, valence
 from bot.tone.data import ToneDataError, content_fingerprint
 from bot.tone.model import CALM_RESULT, ToneModel, ToneModelConfig
@@ -31,7 +32,7 @@ TONE = "tone"
 TRAINING_DATA_KEY = "training_data"
 DEFAULT_TRAINING_DATA = "data/tone"
 # Source files whose changes must retrain the component (Rasa only hashes this class's own source).
-_MODEL_SOURCES = (cues, data, lexicon, model, training, valence)
+_MODEL_SOURCES = (ngrams, cues, data, lexicon, model, training, valence)
 
 
 class ToneScorerError(RasaException):

@@ -28,9 +28,12 @@ from tests.integration.handoff.training.conftest import MODEL_TEST_TIMEOUT_SECON
 
 pytestmark = [pytest.mark.integration, pytest.mark.model, pytest.mark.timeout(MODEL_TEST_TIMEOUT_SECONDS)]
 
-# Plattdeutsch for "where have my things gone": far from the training phrasings, so the live model falls back
-# (checked against the fast-config live model; a better live model may understand it, then pick another).
-UNDERSTOOD_LATER = "Wo sünd mien Saken abblieven?"
+# "Where is my stuff" in dialect, far from the training phrasings; the last one in made-up slang, which no model
+# trained on data/ understands. The loop needs one the live model does not understand; which one that is depends
+# on the data, so the test takes the first that falls back.
+NOT_UNDERSTOOD_CANDIDATES = ("Wo sünd mien Saken abblieven?", "Is mien Kram al ünnerwegens?",
+                             "Wann trudelt mei Gwand ein?", "Wie schaut's aus mit mei Glump?",
+                             "Quabbelt mei Zorkel scho?")
 CORRECT_INTENT = "order_status"
 LOAD_MESSAGES = ("Hallo", "Wo ist meine Bestellung?", "Wie lange dauert der Versand nach Österreich?",
                  "Kann ich mit PayPal bezahlen?", "Danke, tschüss")
@@ -101,14 +104,14 @@ async def _load(ctx: ServiceContext, stop: asyncio.Event, sent: list[float], err
 
 
 async def _wait_for_training_progress(trainer: Trainer) -> dict:
-    """Polls like the trainer page does; returns the first status that showed an epoch counter."""
+    """Polls like the trainer page does; returns the first status that named the component being trained."""
     seen = None
     while not trainer.cycle.task.done():
         status = trainer.cycle.to_dict()
         progress = (status["training"] or {}).get("progress") or {}
-        if seen is None and progress.get("epoch") is not None:
+        if seen is None and progress.get("component") is not None:
             seen = status
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(0.2)
     return seen
 
 
@@ -124,9 +127,13 @@ async def test_fallback_is_annotated_retrained_promoted_under_load_and_then_unde
                                         status=registry.LIVE, metrics=live_metrics)
 
         # 1. A real conversation: the live model does not understand the message.
-        stored, replies = await _say(ctx, UNDERSTOOD_LATER)
-        assert stored["intent"] == "nlu_fallback", stored["intent"]
-        assert replies, "the customer got no answer"
+        for UNDERSTOOD_LATER in NOT_UNDERSTOOD_CANDIDATES:
+            stored, replies = await _say(ctx, UNDERSTOOD_LATER)
+            assert replies, "the customer got no answer"
+            if stored["intent"] == "nlu_fallback":
+                break
+        else:
+            pytest.fail(f"the live model understands every candidate of {NOT_UNDERSTOOD_CANDIDATES}: add a harder one")
 
         # 2. It is in the inbox as a fallback, and gets corrected by a trainer.
         inbox = await trainer.inbox(InboxFilter(reason=FALLBACK))
@@ -150,8 +157,7 @@ async def test_fallback_is_annotated_retrained_promoted_under_load_and_then_unde
         progress_seen = await _wait_for_training_progress(trainer)
         cycle = await trainer.wait_cycle()
         assert cycle.stage == DONE, cycle.error
-        assert progress_seen is not None, "no epoch progress was visible while training"
-        assert progress_seen["training"]["progress"]["epochs"] > 0
+        assert progress_seen is not None, "no training progress was visible while training"
         TIMINGS["train candidate"] = cycle.job.seconds
         TIMINGS["evaluate candidate"] = cycle.evaluation_seconds
         comparison = cycle.comparison
