@@ -1,4 +1,5 @@
-"""Page objects: how a customer uses the widget and how an agent uses the console, in the words of the UI."""
+"""Page objects: how a customer uses the widget, an agent the console, an admin the admin page and a trainer the
+trainer page, in the words of the UI."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +9,13 @@ from playwright.sync_api import expect
 from tests.browser.conftest import PageWatch
 
 WIDGET_ROOT = "#nordwind-widget"
+# What hostile text would create if a page turned it into markup (the payloads of test_untrusted_text.py use these).
+INJECTED = "img, script, iframe, object, embed, b, [onerror], [onload]"
+
+
+def injected(area: Any) -> list[str]:
+    """The elements inside `area` (as HTML) that only markup made of untrusted text could have created."""
+    return area.locator(INJECTED).evaluate_all("(nodes) => nodes.map((node) => node.outerHTML)")
 
 
 class WidgetPage:
@@ -108,3 +116,92 @@ class ConsolePage:
         box = pane.get_by_label("Nachricht an den Kunden")
         box.fill(text)
         box.press("Enter")
+
+
+class AdminPage:
+    URL = "/console/admin.html"
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.watch: PageWatch = page.watch
+
+    def visit(self) -> "AdminPage":
+        """The admin must be logged in already (ConsolePage.login)."""
+        self.page.goto(self.URL)
+        expect(self.page.get_by_role("heading", name="Mitarbeitende")).to_be_visible()
+        expect(self.agents.locator("tr").first).to_be_visible()
+        return self
+
+    @property
+    def agents(self) -> Any:
+        return self.page.locator("#agents")
+
+    @property
+    def canned(self) -> Any:
+        return self.page.locator("#canned")
+
+    @property
+    def status(self) -> Any:
+        return self.page.locator("#admin-status")
+
+    def agent_row(self, email: str) -> Any:
+        return self.agents.locator("tr", has=self.page.locator("td:nth-child(2)", has_text=email))
+
+    def create_agent(self, display_name: str, email: str, password: str, role: str = "agent") -> Any:
+        form = self.page.locator("#agent-form")
+        form.get_by_label("Name").fill(display_name)
+        form.get_by_label("E-Mail").fill(email)
+        form.get_by_label("Passwort").fill(password)
+        form.get_by_label("Rolle").select_option(role)
+        form.get_by_role("button", name="Anlegen").click()
+        row = self.agent_row(email)
+        expect(row).to_be_visible()
+        return row
+
+    def canned_row(self, shortcut: str) -> Any:
+        return self.canned.locator("tr", has=self.page.locator("td:first-child", has_text=f"/{shortcut}"))
+
+    def create_canned(self, shortcut: str, title: str, text: str) -> Any:
+        form = self.page.locator("#canned-form")
+        form.get_by_label("Kürzel").fill(shortcut)
+        form.get_by_label("Titel").fill(title)
+        form.get_by_label("Text").fill(text)
+        form.get_by_role("button", name="Hinzufügen").click()
+        row = self.canned_row(shortcut)
+        expect(row).to_be_visible()
+        return row
+
+
+class TrainerPage:
+    URL = "/trainer"
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.watch: PageWatch = page.watch
+
+    def login(self, account: dict[str, str]) -> "TrainerPage":
+        self.page.goto(self.URL)
+        self.page.get_by_label("E-Mail").fill(account["email"])
+        self.page.get_by_label("Passwort").fill(account["password"])
+        self.page.get_by_role("button", name="Anmelden").click()
+        expect(self.page.get_by_role("heading", name="Prüfliste")).to_be_visible()
+        return self
+
+    @property
+    def inbox(self) -> Any:
+        return self.page.locator("#inbox-rows")
+
+    def inbox_row(self, text: str) -> Any:
+        return self.inbox.locator("tr", has=self.page.locator(".message", has_text=text))
+
+    @property
+    def status(self) -> Any:
+        return self.page.locator("#status")
+
+    @property
+    def export_result(self) -> Any:
+        return self.page.locator("#export-result")
+
+    def preview_export(self) -> None:
+        """Only the patch: "In data/ exportieren" would write into the work tree."""
+        self.page.get_by_role("button", name="Änderungen als Patch ansehen").click()

@@ -1,7 +1,8 @@
 """Runs the real app for the browser tests in its own process: `python -m tests.browser.server PORT DB_URL`.
 
 A subprocess rather than a thread because Sanic 21.12 wants the main thread (signals) and because Playwright's
-sync API must not share an event loop with the server. The bot is `tests.fakes.FakeBotEngine` (plus a menu with buttons); two accounts are
+sync API must not share an event loop with the server. The bot is `tests.fakes.FakeBotEngine` (plus a menu with buttons,
+a handoff whose summary carries the customer's words and messages it does not understand); two accounts are
 seeded through the service layer before the server accepts requests, with business hours around the clock.
 """
 from __future__ import annotations
@@ -14,6 +15,14 @@ MENU_REQUEST = "menü"
 MENU_TEXT = "Wobei kann ich helfen?"
 MENU_BUTTONS = (("Wo ist meine Bestellung?", "/order_status"),
                 ("Mit einem Menschen sprechen", "Ich möchte mit einem Mitarbeiter sprechen"))
+# "Übergabe mit Angaben: WORDS" hands off with WORDS in every part of the summary the agent reads (topics, slots,
+# reasons, escalation, last messages): the real bot fills these from what customers type.
+DETAILED_HANDOFF = "Übergabe mit Angaben:"
+HANDOFF_TEXT = "Ich hole eine Kollegin oder einen Kollegen dazu."
+# "blubb ..." is not understood (nlu_fallback, low confidence): such messages land in the trainer's review inbox.
+NOT_UNDERSTOOD = "blubb"
+NOT_UNDERSTOOD_TEXT = "Das habe ich leider nicht verstanden."
+NOT_UNDERSTOOD_CONFIDENCE = 0.31
 
 
 def main(argv: list[str]) -> None:
@@ -26,17 +35,32 @@ def main(argv: list[str]) -> None:
     from handoff.settings import Settings
     from handoff.store.migrate import upgrade
     from handoff.web.app import create_app
-    from handoff.bot_engine import BotMessage, BotReply, Button
+    from handoff.bot_engine import CUSTOM_EVENT_KEY, EVENT_HANDOFF_REQUESTED, BotMessage, BotReply, Button
     from tests.fakes import FakeBotEngine
 
     class MenuBotEngine(FakeBotEngine):
-        """The fake bot plus one answer with quick-reply buttons, which FakeBotEngine never gives."""
+        """The fake bot plus what FakeBotEngine never gives: quick-reply buttons, a summary made of the customer's
+        words and a message it did not understand."""
 
         async def reply(self, sender_id: str, text: str, metadata: dict | None = None) -> BotReply:
-            if text.strip().lower() != MENU_REQUEST:
+            stripped = text.strip()
+            if stripped.startswith(DETAILED_HANDOFF):
+                return detailed_handoff(stripped[len(DETAILED_HANDOFF):].strip())
+            if stripped.lower().startswith(NOT_UNDERSTOOD):
+                return BotReply(messages=(BotMessage(text=NOT_UNDERSTOOD_TEXT),), intent="nlu_fallback",
+                                confidence=NOT_UNDERSTOOD_CONFIDENCE, tone={"score": 0.1, "label": "calm", "cues": []})
+            if stripped.lower() != MENU_REQUEST:
                 return await super().reply(sender_id, text, metadata)
             buttons = tuple(Button(title=title, payload=payload) for title, payload in MENU_BUTTONS)
             return BotReply(messages=(BotMessage(text=MENU_TEXT, buttons=buttons),), intent="menu", confidence=1.0)
+
+    def detailed_handoff(words: str) -> BotReply:
+        summary = {"topics": ["request_human", words], "slots": {"product": words, words: "42"},
+                   "last_customer_messages": [words], "escalation": {"summary_de": words}}
+        reasons = [{"code": "customer_request", "value": 1.0, "detail": words}, {"code": words, "value": None}]
+        handoff = BotMessage(custom={CUSTOM_EVENT_KEY: EVENT_HANDOFF_REQUESTED, "reasons": reasons, "summary": summary})
+        return BotReply(messages=(BotMessage(text=HANDOFF_TEXT), handoff), intent="request_human", confidence=0.99,
+                        tone={"score": 0.1, "label": "calm", "cues": []})
 
     port, database_url = int(argv[0]), argv[1]
     settings = Settings.from_env({
