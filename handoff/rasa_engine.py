@@ -27,6 +27,11 @@ ESCALATION_SLOT = "escalation"
 # parse_message took 15.3 instead of 22.6 ms (mean; p99 23 instead of 77 ms) on the 2-core benchmark machine
 # (docs/performance.md). Set before TensorFlow starts; values from the environment win.
 TF_THREAD_DEFAULTS = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
+# Rasa 3.6 reports every turn as structlog events (parse data with the customer's text, slot values, events).
+# Only `rasa run` configures structlog; hosted here it fell back to structlog's default, which prints every level
+# to stdout: personal data in the output and ~1 ms of rendering per turn. Only warnings and errors are kept, and
+# they go through the standard logging setup like everything else.
+RASA_EVENT_MIN_LEVEL = logging.WARNING
 # Slots a handoff or the service may want; anything else in the tracker is Rasa's business.
 REPORTED_SLOTS = ("order_number", "order_total", "amount", "problem_description")
 
@@ -74,6 +79,18 @@ def _rasa_action_endpoint_class():
                 raise RasaException(f"Custom action '{action_call.get('next_action')}' failed") from error
 
     return InProcessActionEndpoint
+
+
+def quiet_rasa_events() -> None:
+    """Route Rasa's structlog events through `logging`, dropping everything below RASA_EVENT_MIN_LEVEL."""
+    import structlog
+
+    structlog.configure(
+        processors=[structlog.processors.KeyValueRenderer(key_order=["event"], drop_missing=True)],
+        wrapper_class=structlog.make_filtering_bound_logger(RASA_EVENT_MIN_LEVEL),
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        cache_logger_on_first_use=True,
+    )
 
 
 def _bot_messages(outputs: list[dict[str, Any]]) -> tuple[BotMessage, ...]:
@@ -227,6 +244,7 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
         return UnavailableBotEngine(f"no model at {config.model_path}")
     for variable, value in TF_THREAD_DEFAULTS.items():
         os.environ.setdefault(variable, value)
+    quiet_rasa_events()
     from rasa.core.agent import Agent
     from rasa.core.lock_store import LockStore
     from rasa.core.tracker_store import TrackerStore
