@@ -105,8 +105,9 @@ async def route_customer_message(
         return []
 
 
-async def _finish(uow: UnitOfWork, message: MessageView, now: Any, claimed_at: datetime) -> None:
-    if not await repo.finish_routing(uow.conn, message.id, now, claimed_at):
+async def _finish(uow: UnitOfWork, message: MessageView, now: Any, claimed_at: datetime, **understanding: Any) -> None:
+    """Mark the message routed (and record what the bot understood of it) while the claim is still ours."""
+    if not await repo.finish_routing(uow.conn, message.id, now, claimed_at, **understanding):
         raise ClaimLost(message.id)   # rolls the answer back with the transaction
 
 
@@ -116,11 +117,10 @@ async def _store_bot_reply(
     now = ctx.now()
     watch = deescalation.is_watch(reply.escalation)
     handoff: dict[str, Any] | None = None
+    tone = reply.tone or {}
     async with unit_of_work(ctx) as uow:
-        await _finish(uow, message, now, claimed_at)
-        tone = reply.tone or {}
-        await repo.record_understanding(uow.conn, message.id, intent=reply.intent, confidence=reply.confidence,
-                                        tone_score=tone.get("score"), tone_label=tone.get("label"))
+        await _finish(uow, message, now, claimed_at, intent=reply.intent, confidence=reply.confidence,
+                      tone_score=tone.get("score"), tone_label=tone.get("label"))
         acknowledged = False
         for bot_message in reply.messages:
             event = bot_message.service_event

@@ -75,22 +75,23 @@ async def _receive(
         if status == Status.RESOLVED.value:
             status = await apply(uow, conversation, Trigger.CUSTOMER_WROTE, now, assignee_id=None, resolved_at=None)
         events_before, stored_before = len(uow.events), len(uow.stored)
+        to_bot = routes_to_bot(status)
         try:
             # The savepoint makes a lost race on unique(conversation_id, client_id) recoverable, seq included.
             async with uow.conn.begin_nested():
+                # Delivered to agents by being stored (routed_at: the sweep must not pick it up), or claimed for
+                # the bot in the same row: a new message has no earlier claim to respect.
                 message = await append_message(uow, now, conversation_id, message_type=INCOMING,
-                                               sender_type=CUSTOMER, text=stored_text, client_id=client_id)
+                                               sender_type=CUSTOMER, text=stored_text, client_id=client_id,
+                                               routing_started_at=now if to_bot and claim_for_bot else None,
+                                               routed_at=None if to_bot else now)
         except IntegrityError:
             existing = await repo.find_message_by_client_id(uow.conn, conversation_id, client_id or "")
             if existing is None:
                 raise
             del uow.events[events_before:], uow.stored[stored_before:]
             return Received(_resent(existing, stored_text, cleaned), True)
-        if not routes_to_bot(status):
-            # Delivered to agents by being stored: nothing left to route, and the sweep must not pick it up.
-            await repo.finish_routing(uow.conn, message.id, now)
-        elif claim_for_bot and await repo.claim_routing(uow.conn, message.id, now,
-                                                        now - ctx.config.routing_stale_after):
+        if to_bot and claim_for_bot:
             claim = RoutingClaim(now, conversation["channel"])
     # The caller routes this view to the bot, which must read what the customer wrote, not the placeholders.
     return Received(replace(message, text=cleaned) if stored_text != cleaned else message, False, claim)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timezone
 from typing import Any, Mapping
 
 from handoff.domain.events import MessageStored
@@ -36,20 +37,33 @@ def message_view(row: Mapping[str, Any]) -> MessageView:
     )
 
 
+# Columns a new message gets from nobody but later steps (the bot's understanding of it).
+_UNSET_ON_INSERT = {"intent": None, "confidence": None, "tone_score": None, "tone_label": None}
+
+
 async def append_message(
     uow: UnitOfWork, ctx_now: Any, conversation_id: str, *, message_type: str, sender_type: str,
     text: str | None, sender_id: str | None = None, private: bool = False, client_id: str | None = None,
-    payload: dict[str, Any] | None = None,
+    payload: dict[str, Any] | None = None, routing_started_at: Any = None, routed_at: Any = None,
 ) -> MessageView:
-    """Allocate the next seq, insert, and record MessageStored for publishing after commit."""
+    """Allocate the next seq, insert, and record MessageStored for publishing after commit.
+
+    `routing_started_at` / `routed_at` (bot_routing.py) are written with the row: a new message claimed for the
+    bot, or finished because a person reads it, needs no second statement.
+    """
     message_id = new_id()
     seq = await repo.allocate_seq(uow.conn, conversation_id)
-    await repo.insert_message(uow.conn, {
+    values = {
         "id": message_id, "conversation_id": conversation_id, "seq": seq, "client_id": client_id,
         "message_type": message_type, "sender_type": sender_type, "sender_id": sender_id, "private": private,
-        "text": text, "payload": payload, "created_at": ctx_now,
-    })
-    row = await repo.get_message(uow.conn, message_id)
+        "text": text, "payload": payload, "created_at": ctx_now.astimezone(timezone.utc),
+        "routing_started_at": routing_started_at, "routed_at": routed_at,
+    }
+    await repo.insert_message(uow.conn, values)
+    # The view is what was written (the database hands timestamps back in UTC, as here); only an agent's display
+    # name has to be read, from the agents table.
+    row = await repo.get_message(uow.conn, message_id) if sender_type == AGENT else {
+        **values, **_UNSET_ON_INSERT, "agent_name": None}
     message = message_view(row)
     uow.record(MessageStored(conversation_id, message=message.to_dict(), private=private))
     uow.stored.append(message)

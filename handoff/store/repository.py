@@ -86,11 +86,6 @@ async def list_messages(
     return result.mappings().all()
 
 
-async def record_understanding(conn: AsyncConnection, message_id: str, **values: Any) -> None:
-    """Intent, confidence and tone of a customer message, known only after the bot parsed it."""
-    await conn.execute(update(messages).where(messages.c.id == message_id).values(**values))
-
-
 async def first_customer_messages(conn: AsyncConnection, conversation_ids: Sequence[str]) -> dict[str, str]:
     if not conversation_ids:
         return {}
@@ -194,12 +189,14 @@ async def claim_routing(conn: AsyncConnection, message_id: str, now: Any, stale_
     return result.rowcount == 1
 
 
-async def finish_routing(conn: AsyncConnection, message_id: str, now: Any, claimed_at: Any | None = None) -> bool:
-    """Set routed_at; with `claimed_at`, only while that claim is still the message's (not taken over since)."""
+async def finish_routing(conn: AsyncConnection, message_id: str, now: Any, claimed_at: Any | None = None,
+                         **understanding: Any) -> bool:
+    """Set routed_at (and what the bot understood: intent, confidence, tone); with `claimed_at`, only while that
+    claim is still the message's (not taken over since)."""
     query = update(messages).where(messages.c.id == message_id, messages.c.routed_at.is_(None))
     if claimed_at is not None:
         query = query.where(messages.c.routing_started_at == claimed_at)
-    result = await conn.execute(query.values(routed_at=now))
+    result = await conn.execute(query.values(routed_at=now, **understanding))
     return result.rowcount == 1
 
 
