@@ -1,13 +1,16 @@
 """Async engine factory: SQLite (file, WAL) by default, PostgreSQL (asyncpg pool) by URL."""
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+from handoff.store import aiosqlite_fast
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/handoff.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -15,12 +18,66 @@ POSTGRES_POOL_SIZE = 10
 POSTGRES_MAX_OVERFLOW = 20
 # SQLAlchemy 1.4 gives file SQLite a NullPool: every transaction opened a new connection (a new aiosqlite thread
 # and four PRAGMAs), 11 ms per transaction on the benchmark machine against 1 ms with a pooled connection.
-# One connection: every transaction here begins IMMEDIATE (below), so two connections could never work at the same
-# time anyway; competing for SQLite's lock made waiters sleep in SQLite's busy handler (up to 100 ms a try; reply
-# p99 ~2 s at concurrency 8), while waiting for the pool's one connection is a fair async queue. Other processes
-# (CLI, a second app process) still meet the busy timeout.
-SQLITE_POOL_SIZE = 1
-SQLITE_MAX_OVERFLOW = 0
+# Every transaction here begins IMMEDIATE (below), so only one connection of a process can work at a time. Left to
+# SQLite, the others wait in its busy handler, which sleeps up to 100 ms a try (reply p99 ~2 s at concurrency 8);
+# so the connections of one process take turns on an asyncio lock instead (fair, and a cancelled waiter simply
+# leaves the line). A pool of one connection would do the same, but a task cancelled while waiting for the pool's
+# only connection can swallow the cancellation (asyncio.wait_for inside SQLAlchemy's pool queue, Python 3.11) and
+# go on; with spare connections the pool never makes anyone wait. Other processes still meet the busy timeout.
+SQLITE_POOL_SIZE = 3
+SQLITE_MAX_OVERFLOW = 5
+
+
+class _TurnTakingConnection(AsyncConnection):
+    """A connection that holds its engine's turn lock from checkout until it is closed, also when cancelled."""
+
+    _holds_turn = False
+
+    async def start(self, is_ctxmanager: bool = False) -> "AsyncConnection":
+        await self.engine.turn.acquire()
+        self._holds_turn = True
+        try:
+            return await super().start(is_ctxmanager=is_ctxmanager)
+        except BaseException:
+            await self.close_despite_cancellation()
+            raise
+
+    async def close(self) -> None:
+        try:
+            if self.sync_connection is not None:
+                await super().close()
+        finally:
+            if self._holds_turn:
+                self._holds_turn = False
+                self.engine.turn.release()
+
+    async def close_despite_cancellation(self) -> None:
+        """Close (and give the turn back) even if the caller is cancelled meanwhile: the close goes on."""
+        await asyncio.shield(asyncio.ensure_future(self.close()))
+
+
+class _TurnTakingBegin(AsyncEngine._trans_ctx):
+    async def start(self, is_ctxmanager: bool = False) -> AsyncConnection:
+        try:
+            return await super().start(is_ctxmanager=is_ctxmanager)
+        except BaseException:
+            # Cancelled or failed while BEGIN ran: `async with` calls no __aexit__ then, so the connection (and
+            # the turn) would never be given back.
+            await self.conn.close_despite_cancellation()
+            raise
+
+
+class TurnTakingEngine(AsyncEngine):
+    """SQLite's one writer at a time, as an in-process queue (see SQLITE_POOL_SIZE)."""
+
+    _connection_cls = _TurnTakingConnection
+
+    def __init__(self, sync_engine: Any) -> None:
+        super().__init__(sync_engine)
+        self.turn = asyncio.Lock()
+
+    def begin(self) -> _TurnTakingBegin:
+        return _TurnTakingBegin(self.connect())
 
 
 def is_sqlite(url: str) -> bool:
@@ -35,12 +92,13 @@ def ensure_sqlite_directory(url: str) -> None:
 
 def create_engine(url: str = DEFAULT_DATABASE_URL, **options: Any) -> AsyncEngine:
     if is_sqlite(url):
+        aiosqlite_fast.install()
         ensure_sqlite_directory(url)
         if make_url(url).database not in (None, "", ":memory:"):
             options.setdefault("poolclass", AsyncAdaptedQueuePool)
             options.setdefault("pool_size", SQLITE_POOL_SIZE)
             options.setdefault("max_overflow", SQLITE_MAX_OVERFLOW)
-        engine = create_async_engine(url, future=True, **options)
+        engine = TurnTakingEngine(create_async_engine(url, future=True, **options).sync_engine)
         _configure_sqlite(engine)
         return engine
     options.setdefault("pool_size", POSTGRES_POOL_SIZE)

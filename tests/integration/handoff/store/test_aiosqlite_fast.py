@@ -1,0 +1,61 @@
+"""The one-hop statement path on SQLite behaves like SQLAlchemy's own adapter: rows, counts, ids, errors."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from handoff.store.engine import create_engine
+
+pytestmark = pytest.mark.integration
+
+metadata = MetaData()
+items = Table("items", metadata, Column("id", Integer, primary_key=True), Column("name", String(20), unique=True))
+
+
+@pytest.fixture
+async def engine(tmp_path):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'fast.db'}")
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield engine
+    await engine.dispose()
+
+
+async def test_rows_counts_and_ids_come_back_as_written(engine):
+    async with engine.begin() as conn:
+        first = await conn.execute(insert(items).values(name="a"))
+        assert first.rowcount == 1 and first.inserted_primary_key == (1,)
+        many = await conn.execute(insert(items), [{"name": "b"}, {"name": "c"}])
+        assert many.rowcount == 2
+        changed = await conn.execute(update(items).where(items.c.name != "a").values(name=items.c.name + "!"))
+        assert changed.rowcount == 2
+        rows = (await conn.execute(select(items).order_by(items.c.id))).all()
+        assert [tuple(row) for row in rows] == [(1, "a"), (2, "b!"), (3, "c!")]
+        returned = await conn.execute(text("UPDATE items SET name = 'z' WHERE id = :id RETURNING id"), {"id": 3})
+        assert returned.scalar_one() == 3
+        assert (await conn.execute(select(items).where(items.c.id == 99))).first() is None
+
+
+async def test_errors_are_sqlalchemy_errors_and_a_savepoint_rolls_back(engine):
+    async with engine.begin() as conn:
+        await conn.execute(insert(items).values(name="a"))
+        with pytest.raises(IntegrityError):
+            async with conn.begin_nested():
+                await conn.execute(insert(items).values(name="b"))
+                await conn.execute(insert(items).values(name="a"))
+        assert (await conn.execute(select(items.c.name))).scalars().all() == ["a"]
+        with pytest.raises(OperationalError):
+            await conn.execute(text("SELEKT 1"))
+
+
+async def test_a_failed_transaction_leaves_nothing_and_streaming_still_works(engine):
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as conn:
+            await conn.execute(insert(items).values(name="x"))
+            await conn.execute(insert(items).values(name="x"))
+    async with engine.begin() as conn:
+        assert (await conn.execute(select(items))).all() == []
+        await conn.execute(insert(items), [{"name": str(n)} for n in range(5)])
+        streamed = [row.name async for row in await conn.stream(select(items).order_by(items.c.id))]
+        assert streamed == ["0", "1", "2", "3", "4"]
