@@ -131,6 +131,8 @@ class RasaBotEngine:
     behind a message's NLU and policies, and Rasa's in-memory stores are only ever touched from one loop.
     """
 
+    model_loaded = True
+
     def __init__(self, agent: Any, timeout_seconds: float, bot_thread: BotThread | None = None) -> None:
         self.agent = agent
         self.timeout_seconds = timeout_seconds
@@ -220,6 +222,9 @@ class RasaBotEngine:
 class UnavailableBotEngine:
     """Used when no model can be loaded: every message gets the honest path (person or ticket), never silence."""
 
+    model_loaded = False
+    model_id = None
+
     def __init__(self, reason: str) -> None:
         self.reason = reason
 
@@ -276,11 +281,16 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
     return RasaBotEngine(agent, config.timeout_seconds)
 
 
-async def load_bot_engine(settings: Any) -> RasaBotEngine | UnavailableBotEngine:
-    """Entry point for the web layer: build the engine from the app's Settings."""
+def engine_settings(settings: Any) -> EngineSettings:
+    """What the engine needs of the app's Settings."""
     endpoints = getattr(settings, "endpoints", None) or getattr(settings, "endpoints_path", None)
-    return await load_rasa_engine(EngineSettings(
+    return EngineSettings(
         model_path=Path(settings.model_path),
         endpoints_path=Path(endpoints) if endpoints else None,
         timeout_seconds=float(getattr(settings, "bot_timeout_seconds", 10.0)),
-    ))
+    )
+
+
+async def load_bot_engine(settings: Any) -> RasaBotEngine | UnavailableBotEngine:
+    """The engine in this process, from the app's Settings (the app itself uses handoff.bot_process)."""
+    return await load_rasa_engine(engine_settings(settings))

@@ -51,3 +51,55 @@ class FakeBotEngine:
 
     async def close(self) -> None:
         return None
+
+
+class ProcessFakeEngine(FakeBotEngine):
+    """FakeBotEngine for the bot process tests (it runs in the child): slow, failing, swappable on request."""
+
+    SLOW, BROKEN = "bitte langsam", "bitte kaputt"
+    model_loaded = True
+
+    def __init__(self, model_path: str) -> None:
+        super().__init__()
+        self.model_id = model_path
+        self.forgotten: list[str] = []
+
+    async def reply(self, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> BotReply:
+        import asyncio
+        import os
+
+        if text == self.SLOW:
+            await asyncio.sleep(30)
+        if text == self.BROKEN:
+            raise BotUnavailable("fake action failed")
+        if text == "pid":
+            return BotReply(messages=(BotMessage(text=str(os.getpid())),))
+        if text == "vergessen?":
+            return BotReply(messages=(BotMessage(text=",".join(self.forgotten)),))
+        return await super().reply(sender_id, text, metadata)
+
+    async def swap_model(self, model_path: Any) -> str:
+        self.model_id = str(model_path)
+        return self.model_id
+
+    async def delete_tracker(self, sender_id: str) -> None:
+        self.forgotten.append(sender_id)
+
+
+class NoModelEngine:
+    model_loaded = False
+    model_id = None
+    reason = "no model at missing.tar.gz"
+
+    async def reply(self, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> BotReply:
+        raise BotUnavailable(self.reason)
+
+    async def close(self) -> None:
+        return None
+
+
+async def fake_engine_factory(settings: Any) -> Any:
+    """handoff.bot_process factory: a ProcessFakeEngine, or none when the model path is called 'missing'."""
+    if str(settings.model_path).startswith("missing"):
+        return NoModelEngine()
+    return ProcessFakeEngine(str(settings.model_path))

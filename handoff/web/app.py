@@ -30,10 +30,11 @@ _app_numbers = itertools.count(1)
 
 
 async def load_rasa_bot_engine(settings: Settings) -> BotEngine:
-    # Imported here: the Rasa engine module pulls Rasa in lazily, and tests never need it.
-    from handoff.rasa_engine import load_bot_engine
+    """The Rasa bot in its own process (handoff/bot_process.py); this process never imports Rasa."""
+    from handoff.bot_process import start_bot_process
+    from handoff.rasa_engine import engine_settings
 
-    return await load_bot_engine(settings)
+    return await start_bot_process(engine_settings(settings))
 
 
 def service_config(settings: Settings) -> ServiceConfig:

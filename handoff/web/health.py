@@ -22,11 +22,9 @@ READY_SCHEMA = obj(("status", "database", "model"), status=STRING, database=BOOL
 def bot_model_loaded(bot: object | None) -> bool:
     if bot is None:
         return False
-    # The Rasa engine degrades to UnavailableBotEngine when no model could be loaded; it still answers
-    # honestly (hand to a person or a ticket) but the instance is not ready.
-    from handoff.rasa_engine import UnavailableBotEngine
-
-    return not isinstance(bot, UnavailableBotEngine)
+    # Without a model (or while the bot process restarts) the bot still answers honestly (a person or a ticket),
+    # but the instance is not ready.
+    return bool(getattr(bot, "model_loaded", True))
 
 
 async def database_reachable(request: Request) -> bool:

@@ -1,0 +1,297 @@
+"""The Rasa bot in a process of its own, behind the same BotEngine seam.
+
+A bot turn is ~10 ms of Python (NLU, policies, actions) and the web side of a turn about as much (WebSocket frames,
+the two transactions, the bus). In one process they share one core through the GIL: at concurrency 8 the
+process sat at one core and acknowledgements waited behind bot turns. Here the web process sends each message
+through a pipe to a bot process (spawned, so it never inherits the web process's sockets or threads), which runs
+`RasaBotEngine` as before; the two work on both cores at once, and the web process never imports Rasa.
+
+Protocol: pickled tuples over a duplex pipe. Parent to child `(request_id, op, args)`; child to parent
+`(request_id, ok, value)`, where request 0 is the child's start-up report and `value` of a failed request is the
+reason text. The child exits when the pipe closes (the parent died) or on `stop`. When the child dies, waiting
+callers get BotUnavailable (the honest path: a person or a ticket) and the parent starts a new child.
+"""
+from __future__ import annotations
+
+import asyncio
+import importlib
+import itertools
+import logging
+import multiprocessing
+import threading
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from handoff.bot_engine import BotReply, BotUnavailable
+from handoff.rasa_engine import EngineSettings
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_FACTORY = "handoff.rasa_engine:load_rasa_engine"
+STARTUP_REPORT = 0
+OP_REPLY, OP_SWAP_MODEL, OP_DELETE_TRACKER, OP_STOP = "reply", "swap_model", "delete_tracker", "stop"
+# A model load (Rasa and TensorFlow imports included) takes seconds; on a busy machine well over a minute.
+STARTUP_TIMEOUT_SECONDS = 300.0
+# Beyond the bot's own timeout (which the child enforces), for the pipe and a busy machine.
+REPLY_MARGIN_SECONDS = 2.0
+RESTART_DELAYS_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
+STOP_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class StartupReport:
+    model_loaded: bool
+    model_id: str | None = None
+    reason: str | None = None
+    responses: dict[str, list[str]] = field(default_factory=dict)
+
+
+# --- the child ----------------------------------------------------------------------------------------------
+
+def _load_factory(path: str) -> Any:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _report(engine: Any) -> StartupReport:
+    domain = getattr(getattr(engine, "agent", None), "domain", None)
+    responses = {name: [r["text"] for r in variations if r.get("text")]
+                 for name, variations in (domain.responses.items() if domain else ())}
+    loaded = getattr(engine, "model_loaded", True)
+    return StartupReport(model_loaded=loaded, model_id=getattr(engine, "model_id", None),
+                         reason=None if loaded else getattr(engine, "reason", None), responses=responses)
+
+
+async def _serve(connection: Any, factory_path: str, settings: EngineSettings) -> None:
+    loop = asyncio.get_running_loop()
+    factory = _load_factory(factory_path)
+    engine = await factory(settings)
+    connection.send((STARTUP_REPORT, True, _report(engine)))
+    requests: asyncio.Queue[Any] = asyncio.Queue()
+
+    def read() -> None:  # the pipe blocks; a thread hands each request to the loop
+        while True:
+            try:
+                message = connection.recv()
+            except (EOFError, OSError):
+                message = (None, OP_STOP, ())
+            loop.call_soon_threadsafe(requests.put_nowait, message)
+            if message[1] == OP_STOP:
+                return
+
+    async def handle(request_id: int, op: str, args: tuple[Any, ...]) -> None:
+        nonlocal engine
+        try:
+            if op == OP_REPLY:
+                value: Any = await engine.reply(*args)
+            elif op == OP_SWAP_MODEL and hasattr(engine, "swap_model"):
+                await engine.swap_model(*args)
+                value = _report(engine)
+            elif op == OP_SWAP_MODEL:  # started without a model: this is the first one
+                engine = await factory(replace(settings, model_path=args[0]))
+                value = _report(engine)
+            else:
+                await engine.delete_tracker(*args)
+                value = None
+            connection.send((request_id, True, value))
+        except Exception as error:  # noqa: BLE001 - every failure goes back to the caller as its reason
+            connection.send((request_id, False, str(error) or type(error).__name__))
+
+    threading.Thread(target=read, name="bot-requests", daemon=True).start()
+    tasks: set[asyncio.Task[None]] = set()
+    while True:
+        request_id, op, args = await requests.get()
+        if op == OP_STOP:
+            break
+        task = loop.create_task(handle(request_id, op, args))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+    for task in tasks:
+        task.cancel()
+    await engine.close()
+
+
+def child_main(connection: Any, factory_path: str, settings: EngineSettings, log_level: int) -> None:
+    logging.basicConfig(level=log_level, format="%(asctime)s %(levelname)s %(name)s [bot]: %(message)s")
+    try:
+        asyncio.run(_serve(connection, factory_path, settings))
+    except Exception as error:  # start-up failed before the report: say why, then end
+        logger.exception("bot process failed")
+        try:
+            connection.send((STARTUP_REPORT, False, f"bot process failed: {error}"))
+        except OSError:
+            pass
+
+
+# --- the parent ---------------------------------------------------------------------------------------------
+
+class BotProcess:
+    """BotEngine (plus swap_model, delete_tracker, responses) answered by a supervised child process."""
+
+    def __init__(self, settings: EngineSettings, factory_path: str = DEFAULT_FACTORY) -> None:
+        self.settings = settings
+        self.factory_path = factory_path
+        self.report = StartupReport(model_loaded=False, reason="starting")
+        self._ids = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[Any]] = {}
+        self._process: Any = None
+        self._connection: Any = None
+        self._ready: asyncio.Future[StartupReport] | None = None
+        self._supervisor: asyncio.Task[None] | None = None
+        self._closing = False
+        self._restarts = 0
+
+    # -- life cycle --
+    async def start(self) -> "BotProcess":
+        """Start the child and wait for its report (model loaded, or why not)."""
+        await self._spawn()
+        self._supervisor = asyncio.get_running_loop().create_task(self._supervise(), name="bot-process")
+        return self
+
+    async def _spawn(self) -> None:
+        loop = asyncio.get_running_loop()
+        context = multiprocessing.get_context("spawn")
+        parent_end, child_end = context.Pipe(duplex=True)
+        self._ready = loop.create_future()
+        self._process = context.Process(
+            target=child_main, name="rasa-bot", daemon=True,
+            args=(child_end, self.factory_path, self.settings, logging.getLogger().getEffectiveLevel()))
+        self._process.start()
+        child_end.close()
+        self._connection = parent_end
+        threading.Thread(target=self._read, args=(loop, parent_end), name="bot-replies", daemon=True).start()
+        try:
+            self.report = await asyncio.wait_for(asyncio.shield(self._ready), STARTUP_TIMEOUT_SECONDS)
+        except asyncio.TimeoutError:
+            self.report = StartupReport(model_loaded=False, reason="bot process did not start in time")
+            logger.error("bot process did not report within %.0fs", STARTUP_TIMEOUT_SECONDS)
+        if self.report.model_loaded:
+            logger.info("bot process %s ready with model %s", self._process.pid, self.report.model_id)
+        else:
+            logger.error("bot process %s has no model: %s", self._process.pid, self.report.reason)
+
+    def _read(self, loop: asyncio.AbstractEventLoop, connection: Any) -> None:
+        while True:
+            try:
+                message = connection.recv()
+            except (EOFError, OSError):
+                loop.call_soon_threadsafe(self._lost, connection)
+                return
+            loop.call_soon_threadsafe(self._deliver, message)
+
+    def _deliver(self, message: tuple[int, bool, Any]) -> None:
+        request_id, ok, value = message
+        if request_id == STARTUP_REPORT:
+            report = value if ok else StartupReport(model_loaded=False, reason=str(value))
+            if self._ready is not None and not self._ready.done():
+                self._ready.set_result(report)
+            return
+        future = self._pending.pop(request_id, None)
+        if future is None or future.done():
+            return  # the caller gave up (timeout, cancelled)
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(BotUnavailable(value))
+
+    def _lost(self, connection: Any) -> None:
+        if connection is not self._connection:
+            return
+        self._connection = None
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(BotUnavailable("bot process stopped"))
+        self._pending.clear()
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_result(StartupReport(model_loaded=False, reason="bot process stopped"))
+        self.report = replace(self.report, model_loaded=False, reason="bot process stopped")
+
+    async def _supervise(self) -> None:
+        """Start a new child whenever the current one has died (its trackers are gone with it)."""
+        while not self._closing:
+            await asyncio.sleep(0.5)
+            if self._connection is not None and self._process.is_alive():
+                continue
+            if self._closing:
+                return
+            delay = RESTART_DELAYS_SECONDS[min(self._restarts, len(RESTART_DELAYS_SECONDS) - 1)]
+            logger.error("bot process %s ended (exit code %s); starting a new one in %.0fs", self._process.pid,
+                         self._process.exitcode, delay)
+            self._terminate()
+            await asyncio.sleep(delay)
+            self._restarts += 1
+            await self._spawn()
+            if self.report.model_loaded:
+                self._restarts = 0
+
+    async def close(self) -> None:
+        self._closing = True
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            await asyncio.gather(self._supervisor, return_exceptions=True)
+        if self._connection is not None:
+            try:
+                self._connection.send((0, OP_STOP, ()))
+            except OSError:
+                pass
+        if self._process is not None:
+            await asyncio.to_thread(self._process.join, STOP_TIMEOUT_SECONDS)
+        self._terminate()
+
+    def _terminate(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+            self._process.join(STOP_TIMEOUT_SECONDS)
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    # -- requests --
+    async def _request(self, op: str, args: tuple[Any, ...], timeout: float) -> Any:
+        if self._connection is None:
+            raise BotUnavailable(self.report.reason or "bot process not running")
+        request_id = next(self._ids)
+        future = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = future
+        try:
+            self._connection.send((request_id, op, args))
+            return await asyncio.wait_for(future, timeout)
+        except asyncio.TimeoutError as error:
+            raise BotUnavailable("timeout") from error
+        except OSError as error:
+            raise BotUnavailable("bot process not reachable") from error
+        finally:
+            self._pending.pop(request_id, None)
+
+    async def reply(self, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> BotReply:
+        if not self.report.model_loaded:
+            raise BotUnavailable(self.report.reason or "no model loaded")
+        return await self._request(OP_REPLY, (sender_id, text, metadata),
+                                   self.settings.timeout_seconds + REPLY_MARGIN_SECONDS)
+
+    async def swap_model(self, model_path: Any) -> str | None:
+        # A child started after a crash loads settings.model_path: promotion installs the new model there.
+        self.report = await self._request(OP_SWAP_MODEL, (model_path,), STARTUP_TIMEOUT_SECONDS)
+        return self.report.model_id
+
+    async def delete_tracker(self, sender_id: str) -> None:
+        await self._request(OP_DELETE_TRACKER, (sender_id,), self.settings.timeout_seconds + REPLY_MARGIN_SECONDS)
+
+    def responses(self, name: str) -> list[str]:
+        return list(self.report.responses.get(name, ()))
+
+    @property
+    def model_id(self) -> str | None:
+        return self.report.model_id
+
+    @property
+    def model_loaded(self) -> bool:
+        return self.report.model_loaded and self._connection is not None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+
+async def start_bot_process(settings: EngineSettings, factory_path: str = DEFAULT_FACTORY) -> BotProcess:
+    return await BotProcess(settings, factory_path).start()
