@@ -11,7 +11,7 @@ from bench import targets as servers
 from bench.capacity_client import CLOSE, MEASURE
 from bench.loadgen_process import LoadGenerator, run_job
 from bench.options import Options
-from bench.processes import rss_bytes
+from bench.processes import children_rss_bytes, rss_bytes
 from bench.reply_path import reply_job
 from bench.stats import LoadRun, Spread, spread_of_runs
 
@@ -39,6 +39,7 @@ def run(options: Options, workdir: Path) -> dict[str, Any]:
             logger.info("capacity: %d idle connections open, %d failed", connected["count"], connected["failed"])
             time.sleep(SETTLE_SECONDS)
             rss_after, files_after = rss_bytes(pid), open_files(pid)
+            bot_rss = children_rss_bytes(pid)
             during, alive = [], []
             for _ in range(options.repeats):
                 generator.send(MEASURE)
@@ -59,6 +60,7 @@ def run(options: Options, workdir: Path) -> dict[str, Any]:
         "still_open_after_measuring": min(alive) if alive else held,
         "rss_before_mib": rss_before / MEBIBYTE, "rss_after_mib": rss_after / MEBIBYTE,
         "kib_per_connection": (rss_after - rss_before) / 1024 / held if held else None,
+        "bot_process_rss_mib": bot_rss / MEBIBYTE,
         "server_open_files": {"before": files_before, "after": files_after},
         "reply_concurrency": options.capacity_concurrency,
         "reply_without_idle": _figures(without),

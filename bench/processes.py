@@ -52,6 +52,19 @@ def rss_bytes(pid: int) -> int:
         return int(statm.read().split()[1]) * PAGE_BYTES
 
 
+def child_pids(pid: int) -> list[int]:
+    """Direct children (the product's bot process), from /proc."""
+    children: list[int] = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as listed:
+            children += [int(child) for child in listed.read().split()]
+    return children
+
+
+def children_rss_bytes(pid: int) -> int:
+    return sum(rss_bytes(child) for child in child_pids(pid))
+
+
 class ServerFailed(RuntimeError):
     """A server exited or never became ready; the message points at its log."""
 

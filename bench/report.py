@@ -82,7 +82,10 @@ def capacity_section(capacity: Mapping[str, Any]) -> list[str]:
                                  f"({capacity['failed']} failed, {capacity['still_open_after_measuring']} "
                                  f"still open after measuring)"],
             ["time to open them", f"{capacity['open_seconds']:.1f} s"],
-            ["server RSS before / after", f"{capacity['rss_before_mib']:.0f} / {capacity['rss_after_mib']:.0f} MiB"],
+            ["web process RSS before / after", f"{capacity['rss_before_mib']:.0f} / {capacity['rss_after_mib']:.0f} MiB"],
+            ["bot process RSS (the Rasa model; not per connection)",
+             f"{capacity['bot_process_rss_mib']:.0f} MiB" if capacity.get("bot_process_rss_mib") is not None
+             else "n/a"],
             ["memory per connection", f"{capacity['kib_per_connection']:.1f} KiB"
              if capacity.get("kib_per_connection") is not None else "n/a"]]
     for label, key in (("without", "reply_without_idle"), ("with", "reply_with_idle")):
@@ -91,7 +94,8 @@ def capacity_section(capacity: Mapping[str, Any]) -> list[str]:
                      f"{spread_text(figures.get('messages_per_second'))} msg/s, p50 "
                      f"{spread_text(figures.get('p50_ms'), 0)} ms, p99 {spread_text(figures.get('p99_ms'), 0)} ms"])
     return ["## 3. Capacity", "", "Idle widget connections (conversation created, WebSocket open, state frame "
-            "received) held by one product process; RSS from /proc.", ""] + table(["figure", "value"], rows)
+            "received) held by one product process (its web process; the bot process beside it holds no connections); "
+            "RSS from /proc.", ""] + table(["figure", "value"], rows)
 
 
 def startup_training_section(startup: Mapping[str, Any] | None, training: Mapping[str, Any] | None) -> list[str]:
