@@ -19,7 +19,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help setup tools run serve train test test-unit test-integration test-browser eval eval-tone validate migrate bench clean lock soak
+.PHONY: help setup tools run serve train test test-unit test-integration test-browser test-faults eval eval-tone validate migrate bench clean lock soak
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -75,6 +75,9 @@ test-integration: setup tools
 
 test-browser: setup
 	$(PY) -m pytest -q -p no:cacheprovider tests/browser
+
+test-faults: setup  ## the fault tests alone (they are part of make test too)
+	$(PY) -m pytest -q -p no:cacheprovider -m faults tests/faults
 
 eval: setup train  ## held-out NLU accuracy/macro-F1 and test stories
 	$(PY) -m bot.evaluate --model models/nordwind.tar.gz

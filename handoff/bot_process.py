@@ -3,12 +3,14 @@
 A bot turn is ~10 ms of Python (NLU, policies, actions) and the web side of a turn about as much (WebSocket frames,
 the two transactions, the bus). In one process they share one core through the GIL: at concurrency 8 the
 process sat at one core and acknowledgements waited behind bot turns. Here the web process sends each message
-through a pipe to a bot process (spawned, so it never inherits the web process's sockets or threads), which runs
-`RasaBotEngine` as before; the two work on both cores at once, and the web process never imports Rasa.
+through a socket pair to a bot process (`python -m handoff.bot_process`: a fresh interpreter that inherits no
+sockets or threads; a plain subprocess because Sanic's workers are daemonic and may not use multiprocessing),
+which runs `RasaBotEngine` as before; the two work on both cores at once, and the web process never imports Rasa.
 
-Protocol: pickled tuples over a duplex pipe. Parent to child `(request_id, op, args)`; child to parent
+Protocol: pickled messages (multiprocessing's Connection) over the socket pair. First the parent sends
+`(factory, settings, log level)`; then parent to child `(request_id, op, args)` and child to parent
 `(request_id, ok, value)`, where request 0 is the child's start-up report and `value` of a failed request is the
-reason text. The child exits when the pipe closes (the parent died) or on `stop`. When the child dies, waiting
+reason text. The child exits when the socket closes (the parent died) or on `stop`. When the child dies, waiting
 callers get BotUnavailable (the honest path: a person or a ticket) and the parent starts a new child.
 """
 from __future__ import annotations
@@ -17,8 +19,12 @@ import asyncio
 import importlib
 import itertools
 import logging
-import multiprocessing
+import os
+import socket
+import subprocess
+import sys
 import threading
+from multiprocessing.connection import Connection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -111,7 +117,9 @@ async def _serve(connection: Any, factory_path: str, settings: EngineSettings) -
     await engine.close()
 
 
-def child_main(connection: Any, factory_path: str, settings: EngineSettings, log_level: int) -> None:
+def child_main(descriptor: int) -> None:
+    connection = Connection(descriptor)
+    factory_path, settings, log_level = connection.recv()
     logging.basicConfig(level=log_level, format="%(asctime)s %(levelname)s %(name)s [bot]: %(message)s")
     try:
         asyncio.run(_serve(connection, factory_path, settings))
@@ -150,16 +158,18 @@ class BotProcess:
 
     async def _spawn(self) -> None:
         loop = asyncio.get_running_loop()
-        context = multiprocessing.get_context("spawn")
-        parent_end, child_end = context.Pipe(duplex=True)
+        parent_end, child_end = socket.socketpair()
         self._ready = loop.create_future()
-        self._process = context.Process(
-            target=child_main, name="rasa-bot", daemon=True,
-            args=(child_end, self.factory_path, self.settings, logging.getLogger().getEffectiveLevel()))
-        self._process.start()
-        child_end.close()
-        self._connection = parent_end
-        threading.Thread(target=self._read, args=(loop, parent_end), name="bot-replies", daemon=True).start()
+        # The child finds what this process imports (the project, tests' factories) on the same path.
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        with child_end:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "handoff.bot_process", str(child_end.fileno())],
+                pass_fds=(child_end.fileno(),), env=environment)
+        connection = Connection(parent_end.detach())
+        connection.send((self.factory_path, self.settings, logging.getLogger().getEffectiveLevel()))
+        self._connection = connection
+        threading.Thread(target=self._read, args=(loop, connection), name="bot-replies", daemon=True).start()
         try:
             self.report = await asyncio.wait_for(asyncio.shield(self._ready), STARTUP_TIMEOUT_SECONDS)
         except asyncio.TimeoutError:
@@ -210,13 +220,13 @@ class BotProcess:
         """Start a new child whenever the current one has died (its trackers are gone with it)."""
         while not self._closing:
             await asyncio.sleep(0.5)
-            if self._connection is not None and self._process.is_alive():
+            if self._connection is not None and self._process.poll() is None:
                 continue
             if self._closing:
                 return
             delay = RESTART_DELAYS_SECONDS[min(self._restarts, len(RESTART_DELAYS_SECONDS) - 1)]
             logger.error("bot process %s ended (exit code %s); starting a new one in %.0fs", self._process.pid,
-                         self._process.exitcode, delay)
+                         self._process.poll(), delay)
             self._terminate()
             await asyncio.sleep(delay)
             self._restarts += 1
@@ -235,13 +245,17 @@ class BotProcess:
             except OSError:
                 pass
         if self._process is not None:
-            await asyncio.to_thread(self._process.join, STOP_TIMEOUT_SECONDS)
+            try:
+                await asyncio.to_thread(self._process.wait, STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                logger.warning("bot process %s did not stop in %.0fs; killing it", self._process.pid,
+                               STOP_TIMEOUT_SECONDS)
         self._terminate()
 
     def _terminate(self) -> None:
-        if self._process is not None and self._process.is_alive():
+        if self._process is not None and self._process.poll() is None:
             self._process.kill()
-            self._process.join(STOP_TIMEOUT_SECONDS)
+            self._process.wait(STOP_TIMEOUT_SECONDS)
         if self._connection is not None:
             self._connection.close()
             self._connection = None
@@ -295,3 +309,10 @@ class BotProcess:
 
 async def start_bot_process(settings: EngineSettings, factory_path: str = DEFAULT_FACTORY) -> BotProcess:
     return await BotProcess(settings, factory_path).start()
+
+
+if __name__ == "__main__":
+    # Through the module's real name: what the child pickles (StartupReport) must unpickle in the parent.
+    from handoff.bot_process import child_main as main
+
+    main(int(sys.argv[1]))

@@ -55,11 +55,19 @@ STORED_QUERY_CHUNK = 500
 CUSTOMER_SENDER, BOT_SENDER = "customer", "bot"
 
 
-def rss_kib(pid: int) -> int:
+def _own_rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise RuntimeError("no VmRSS")
+
+
+def rss_kib(pid: int) -> int:
+    """The app's memory: its web process and its children (the bot process, where Rasa keeps the trackers)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(child) for child in (task / "children").read_text().split()]
+    return _own_rss_kib(pid) + sum(_own_rss_kib(child) for child in children)
 
 
 class Tally:

@@ -94,7 +94,7 @@ async def test_close_ends_the_child():
     bot = await started()
     process = bot._process
     await bot.close()
-    assert not process.is_alive()
+    assert process.poll() is not None
     with pytest.raises(BotUnavailable):
         await bot.reply("c1", "Hallo")
 
