@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Sequence
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -86,8 +87,14 @@ async def delete_canned(conn: AsyncConnection, reply_id: str) -> bool:
     return (await conn.execute(delete(canned_replies).where(canned_replies.c.id == reply_id))).rowcount == 1
 
 
+@lru_cache(maxsize=1)
+def _setting_query() -> Any:
+    # Read on every handoff (business hours): built once, like the turn's statements in repository.py.
+    return select(settings.c.value).where(settings.c.key == bindparam("key"))
+
+
 async def get_setting(conn: AsyncConnection, key: str) -> Any | None:
-    return (await conn.execute(select(settings.c.value).where(settings.c.key == key))).scalar_one_or_none()
+    return (await conn.execute(_setting_query(), {"key": key})).scalar_one_or_none()
 
 
 async def put_setting(conn: AsyncConnection, key: str, value: Any) -> None:

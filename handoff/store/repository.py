@@ -25,12 +25,29 @@ _HOT_STATEMENTS = {
     "message_by_client_id": lambda: _messages_query().where(
         messages.c.conversation_id == bindparam("conversation_id"), messages.c.client_id == bindparam("client_id")),
     "insert_message": lambda: insert(messages),
+    "insert_conversation": lambda: insert(conversations),
+    "insert_handoff": lambda: insert(handoffs),
+    "insert_ticket": lambda: insert(tickets),
+    "queued": lambda: select(conversations).where(conversations.c.status == "queued").order_by(
+        conversations.c.priority.desc(), conversations.c.waiting_since, conversations.c.id),
+    "recent_handling": lambda: select(handoffs.c.claimed_at, handoffs.c.ended_at).where(
+        handoffs.c.claimed_at.is_not(None), handoffs.c.ended_at.is_not(None)).order_by(
+        handoffs.c.ended_at.desc()).limit(bindparam("limit")),
 }
 
 
 @lru_cache(maxsize=None)
 def _statement(name: str) -> Any:
     return _HOT_STATEMENTS[name]()
+
+
+@lru_cache(maxsize=None)
+def _conversation_update(values: tuple[str, ...], with_expected_status: bool) -> Any:
+    """UPDATE conversations SET <values> WHERE id (AND status IN expected), one statement per shape."""
+    query = update(conversations).where(conversations.c.id == bindparam("conversation_id"))
+    if with_expected_status:
+        query = query.where(conversations.c.status.in_(bindparam("expected", expanding=True)))
+    return query.values(**{key: bindparam(f"v_{key}") for key in values})
 
 
 @lru_cache(maxsize=None)
@@ -42,7 +59,7 @@ def _finish_routing_statement(with_claim: bool, understanding: tuple[str, ...]) 
 
 
 async def insert_conversation(conn: AsyncConnection, values: dict[str, Any]) -> None:
-    await conn.execute(insert(conversations).values(**values))
+    await conn.execute(_statement("insert_conversation"), values)
 
 
 async def get_conversation(conn: AsyncConnection, conversation_id: str) -> RowMapping | None:
@@ -66,18 +83,22 @@ async def allocate_seq(conn: AsyncConnection, conversation_id: str) -> int:
     return int(seq)
 
 
+def _values_parameters(values: dict[str, Any]) -> dict[str, Any]:
+    return {f"v_{key}": value for key, value in values.items()}
+
+
 async def update_conversation(conn: AsyncConnection, conversation_id: str, **values: Any) -> None:
-    await conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(**values))
+    await conn.execute(_conversation_update(tuple(sorted(values)), False),
+                       {"conversation_id": conversation_id, **_values_parameters(values)})
 
 
 async def change_status_if(
     conn: AsyncConnection, conversation_id: str, expected: Iterable[str], new_status: str, **values: Any
 ) -> bool:
     """Conditional UPDATE: only if the status is still one of `expected`. True if this caller changed it."""
-    result = await conn.execute(
-        update(conversations)
-        .where(conversations.c.id == conversation_id, conversations.c.status.in_(list(expected)))
-        .values(status=new_status, **values))
+    values = {"status": new_status, **values}
+    result = await conn.execute(_conversation_update(tuple(sorted(values)), True), {
+        "conversation_id": conversation_id, "expected": list(expected), **_values_parameters(values)})
     return result.rowcount == 1
 
 
@@ -124,7 +145,7 @@ async def first_customer_messages(conn: AsyncConnection, conversation_ids: Seque
 
 
 async def insert_handoff(conn: AsyncConnection, values: dict[str, Any]) -> None:
-    await conn.execute(insert(handoffs).values(**values))
+    await conn.execute(_statement("insert_handoff"), values)
 
 
 async def open_handoff(conn: AsyncConnection, conversation_id: str) -> RowMapping | None:
@@ -150,16 +171,12 @@ async def update_open_handoff(conn: AsyncConnection, conversation_id: str, **val
 
 async def recent_handling_seconds(conn: AsyncConnection, limit: int = 20) -> list[float]:
     """How long agents needed for their latest finished handoffs (claim to end)."""
-    result = await conn.execute(select(handoffs.c.claimed_at, handoffs.c.ended_at).where(
-        handoffs.c.claimed_at.is_not(None), handoffs.c.ended_at.is_not(None))
-        .order_by(handoffs.c.ended_at.desc()).limit(limit))
+    result = await conn.execute(_statement("recent_handling"), {"limit": limit})
     return [(ended - claimed).total_seconds() for claimed, ended in result]
 
 
 async def queued(conn: AsyncConnection) -> Sequence[RowMapping]:
-    result = await conn.execute(select(conversations).where(conversations.c.status == "queued")
-                                .order_by(conversations.c.priority.desc(), conversations.c.waiting_since,
-                                          conversations.c.id))
+    result = await conn.execute(_statement("queued"))
     return result.mappings().all()
 
 
@@ -171,7 +188,7 @@ async def assigned_to(conn: AsyncConnection, agent_id: str, statuses: Sequence[s
 
 
 async def insert_ticket(conn: AsyncConnection, values: dict[str, Any]) -> None:
-    await conn.execute(insert(tickets).values(**values))
+    await conn.execute(_statement("insert_ticket"), values)
 
 
 async def tickets_for(conn: AsyncConnection, conversation_id: str) -> Sequence[RowMapping]:

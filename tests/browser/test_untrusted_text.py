@@ -136,15 +136,15 @@ def test_an_agent_name_and_note_with_markup_stay_text_in_admin_page_console_and_
     console.claim(pane)
     expect(widget.notice).to_have_text(f"{AGENT_NAME} ist jetzt für Sie da.")  # from the state frame
 
-    console.reply(pane, "Guten Tag")
-    expect(widget.message("agent", "Guten Tag").locator(".nw-msg__sender")).to_contain_text(AGENT_NAME)
-    transcript = pane.locator(".transcript")
-    expect(transcript.locator(".msg--agent .msg-sender")).to_have_text(AGENT_NAME)
-    # Typing frames carry no name: the widget names the agent it has seen write.
+    # Typing frames carry no name: the widget names the agent the state frame announced, before any message.
     pane.get_by_label("Nachricht an den Kunden").press_sequentially("Einen Moment", delay=20)
     expect(widget.panel.locator(".nw-typing")).to_contain_text(f"{AGENT_NAME} schreibt …")
     assert injected(widget.panel.locator(".nw-typing")) == []
     pane.get_by_label("Nachricht an den Kunden").fill("")
+    console.reply(pane, "Guten Tag")
+    expect(widget.message("agent", "Guten Tag").locator(".nw-msg__sender")).to_contain_text(AGENT_NAME)
+    transcript = pane.locator(".transcript")
+    expect(transcript.locator(".msg--agent .msg-sender")).to_have_text(AGENT_NAME)
 
     pane.get_by_label("Interne Notiz (nur für das Team)").check()
     console.reply(pane, NOTE_PAYLOAD)

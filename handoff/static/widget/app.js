@@ -178,7 +178,7 @@ class Widget {
   }
 
   onState({ status, wait_minutes: wait, queue_position: position, agent_name }) {
-    const agentName = agent_name || this.agentName;
+    const agentName = this.agentName = agent_name || this.agentName;
     const lines = [];
     let form = null;
     this.status = status;
