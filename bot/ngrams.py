@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -61,6 +62,14 @@ def count_ngrams(folded: str, spec: NgramSpec) -> tuple[Counter[str], Counter[st
 
 
 Counts = tuple[Counter[str], Counter[str]]
+# The intent and the tone model read the same message with the same n-gram spec, one right after the other.
+RECENT_TEXTS_KEPT = 64
+
+
+@lru_cache(maxsize=RECENT_TEXTS_KEPT)
+def text_ngrams(text: str, spec: NgramSpec) -> Counts:
+    """count_ngrams of the folded text, remembered for the last few texts. The counts are shared: read only."""
+    return count_ngrams(fold(text), spec)
 
 
 class TfidfSpace:

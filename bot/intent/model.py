@@ -123,7 +123,7 @@ class IntentModel:
 
     def rank(self, text: str) -> list[tuple[str, float]]:
         """Every intent with its confidence, most likely first."""
-        chars, words = ngrams.count_ngrams(ngrams.fold(text), self.config.ngram_spec)
+        chars, words = ngrams.text_ngrams(text, self.config.ngram_spec)
         indices, weights = self.space.vector(chars, words)
         scores = self.intercept + (weights @ self._coef_by_feature[indices] if len(indices) else 0.0)
         probabilities = _softmax(scores * self.temperature)

@@ -78,7 +78,7 @@ CALM_RESULT = ToneResult(label=CALM, score=0.0, cues=[], probabilities={CALM: 1.
 
 def _ngram_counts(text: str, config: ToneModelConfig) -> tuple[Counter[str], Counter[str], list[str]]:
     """Character and word n-gram counts of one message, and the cues that fired (they are features too)."""
-    chars, words = ngrams.count_ngrams(ngrams.fold(text), config.ngram_spec)
+    chars, words = ngrams.text_ngrams(text, config.ngram_spec)
     return chars, words, cues.detect_cues(text)
 
 

@@ -78,7 +78,7 @@ async def _receive(
         to_bot = routes_to_bot(status)
         try:
             # The savepoint makes a lost race on unique(conversation_id, client_id) recoverable, seq included.
-            async with uow.conn.begin_nested():
+            async with uow.savepoint():
                 # Delivered to agents by being stored (routed_at: the sweep must not pick it up), or claimed for
                 # the bot in the same row: a new message has no earlier claim to respect.
                 message = await append_message(uow, now, conversation_id, message_type=INCOMING,
@@ -152,7 +152,7 @@ async def rate(ctx: ServiceContext, conversation_id: str, rating: int, comment: 
         if await repo.csat_for(uow.conn, conversation_id) is not None:
             raise Conflict("Dieses Gespräch wurde bereits bewertet.")
         try:
-            async with uow.conn.begin_nested():
+            async with uow.savepoint():
                 await repo.insert_csat(uow.conn, {"conversation_id": conversation_id, "rating": rating,
                                                   "comment": cleaned, "created_at": ctx.now()})
         except IntegrityError:
