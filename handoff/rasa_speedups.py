@@ -13,10 +13,19 @@ docs/performance.md.
 - Graph runs: `DaskGraphRunner.run` derives the minimal schema and builds a dask graph on every call (two to four
   calls per message), then lets dask's scheduler call the nodes; ~7 ms of a ~21 ms parse was this overhead. The
   same nodes are called with the same inputs in a dependency order worked out once per set of targets.
+- Dialogue states: every policy asks `Domain.states_for_tracker_history` for the states of the same tracker
+  (the rule policy several times), and each answer replays the whole conversation into a fresh tracker per event.
+  The states depend only on the domain, the tracker's events and the arguments, so the last few answers are
+  kept, keyed by those (the events by their number and the last one), and each caller gets its own copy
+  (Rasa's featurizers edit the last state in place).
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
+
+STATES_KEPT = 8
 
 _INSTALLED_MARK = "_nordwind_speedup"
 
@@ -122,8 +131,43 @@ def _run_graphs_in_dependency_order() -> None:
     DaskGraphRunner.run = run
 
 
+def _copy_states(states: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # A state maps sub-state names to dicts of features whose values are immutable (strings, tuples, floats).
+    return [{name: dict(features) for name, features in state.items()} for state in states]
+
+
+def _share_tracker_states() -> None:
+    from rasa.shared.core.domain import Domain
+
+    if _installed(Domain.states_for_tracker_history):
+        return
+    rasa_states = Domain.states_for_tracker_history
+    local = threading.local()
+
+    @_mark
+    def states_for_tracker_history(self: Any, tracker: Any, omit_unset_slots: bool = False,
+                                   ignore_rule_only_turns: bool = False, rule_only_data: Any = None) -> Any:
+        events = tracker.events
+        last = events[-1] if events else None
+        key = (id(self), id(tracker), len(events), id(last), omit_unset_slots, ignore_rule_only_turns,
+               id(rule_only_data))
+        kept: OrderedDict[tuple[Any, ...], tuple[Any, ...]] = local.__dict__.setdefault("kept", OrderedDict())
+        entry = kept.get(key)
+        if entry is None:
+            states = rasa_states(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+            # The entry holds the objects its key names by id, so no id is reused while it is kept.
+            kept[key] = entry = (_copy_states(states), self, tracker, last, rule_only_data)
+            while len(kept) > STATES_KEPT:
+                kept.popitem(last=False)
+        return _copy_states(entry[0])
+
+    states_for_tracker_history.__wrapped__ = rasa_states  # type: ignore[attr-defined]
+    Domain.states_for_tracker_history = states_for_tracker_history
+
+
 def install() -> None:
     """Idempotent; call after Rasa is imported (it imports TensorFlow, so never at module import time)."""
     _check_action_answers_with_a_prebuilt_validator()
     _remember_event_types()
     _run_graphs_in_dependency_order()
+    _share_tracker_states()

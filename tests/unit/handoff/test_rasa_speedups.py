@@ -124,3 +124,43 @@ def test_graph_input_named_like_a_node_is_refused_as_in_rasa(tmp_path):
 
     with pytest.raises(GraphRunError, match="clashes with a node name"):
         diamond_runner(tmp_path).run(inputs={"__input__": "left"}, targets=["top"])
+
+
+def _domain_and_tracker():
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.from_yaml("""
+version: "3.1"
+intents: [greet, order_status]
+slots:
+  order_number:
+    type: text
+    mappings: [{type: custom}]
+responses:
+  utter_greet: [{text: "Hallo"}]
+""")
+    tracker = DialogueStateTracker.from_events("c1", [
+        ActionExecuted("action_listen"), UserUttered("Hallo", {"name": "greet", "confidence": 1.0}),
+        ActionExecuted("utter_greet"), ActionExecuted("action_listen"),
+        UserUttered("Wo ist NW-1?", {"name": "order_status", "confidence": 1.0}), SlotSet("order_number", "NW-1"),
+    ], domain.slots)
+    return domain, tracker
+
+
+def test_dialogue_states_are_rasas_and_each_caller_gets_its_own_copy():
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted
+
+    domain, tracker = _domain_and_tracker()
+    rasa_states = Domain.states_for_tracker_history.__wrapped__
+    for flags in ((False, False), (True, False), (False, True)):
+        expected = rasa_states(domain, tracker, *flags)
+        first = domain.states_for_tracker_history(tracker, *flags)
+        assert first == expected
+        first[-1].clear()   # Rasa's featurizers edit the last state in place
+        assert domain.states_for_tracker_history(tracker, *flags) == expected
+    tracker.update(ActionExecuted("utter_greet"))   # a new event: new states, not the kept ones
+    assert domain.states_for_tracker_history(tracker) == rasa_states(domain, tracker)
+    assert len(domain.states_for_tracker_history(tracker)) == len(rasa_states(domain, tracker))
