@@ -1,4 +1,5 @@
-"""Records what a customer reports (damage, outage, complaint) as a ticket, believing them, and confirms it."""
+"""Records what a customer reports (damage, a parcel not received, a wrong or incomplete delivery, outage, complaint)
+as a ticket, believing them, and confirms it."""
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker

@@ -21,6 +21,8 @@ UTTER_CLARIFY_NO_CANDIDATES = "utter_clarify_no_candidates"
 
 UTTER_PROBLEM_RECORDED = {
     "damaged_item": "utter_problem_recorded_damaged_item",
+    "parcel_not_received": "utter_problem_recorded_parcel_not_received",
+    "wrong_item": "utter_problem_recorded_wrong_item",
     "report_outage": "utter_problem_recorded_report_outage",
     "complaint": "utter_problem_recorded_complaint",
 }

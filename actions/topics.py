@@ -14,6 +14,8 @@ TOPICS_DE: dict[str, tuple[str, str]] = {
     "change_order": ("Bestellung ändern", "eine Änderung Ihrer Bestellung"),
     "change_address": ("Lieferadresse ändern", "eine Änderung der Lieferadresse"),
     "damaged_item": ("Beschädigter oder defekter Artikel", "einen beschädigten oder defekten Artikel"),
+    "parcel_not_received": ("Paket nicht angekommen", "ein nicht angekommenes Paket"),
+    "wrong_item": ("Falscher oder fehlender Artikel", "einen falschen oder fehlenden Artikel"),
     "warranty": ("Garantie und Gewährleistung", "Garantie und Gewährleistung"),
     "login_problem": ("Anmeldung und Passwort", "Anmeldung und Passwort"),
     "gdpr_request": ("Datenauskunft oder Kontolöschung", "eine Datenauskunft oder Kontolöschung"),

@@ -36,6 +36,8 @@ TOPIC_NAMES_DE: Mapping[str, str] = {
     "change_order": "Bestelländerung",
     "change_address": "Adressänderung",
     "damaged_item": "Beschädigte Ware",
+    "parcel_not_received": "Paket nicht erhalten",
+    "wrong_item": "Falsche oder unvollständige Lieferung",
     "warranty": "Garantie",
     "login_problem": "Anmeldeproblem",
     "gdpr_request": "Datenschutzanfrage (DSGVO)",

@@ -11,6 +11,12 @@ pytestmark = pytest.mark.unit
     ("intent", "text", "response"),
     [
         ("damaged_item", "Der Toaster kam mit gesprungenem Gehäuse an", "utter_problem_recorded_damaged_item"),
+        (
+            "parcel_not_received",
+            "Laut DHL zugestellt, aber bei mir ist nichts angekommen",
+            "utter_problem_recorded_parcel_not_received",
+        ),
+        ("wrong_item", "Bestellt war die Jacke in M, gekommen ist sie in XL", "utter_problem_recorded_wrong_item"),
         ("report_outage", "Der Checkout hängt seit einer Stunde", "utter_problem_recorded_report_outage"),
         ("complaint", "Der Bote hat das Paket in den Regen gestellt", "utter_problem_recorded_complaint"),
     ],
@@ -41,3 +47,13 @@ async def test_other_intents_are_recorded_as_complaint(tracker_factory):
     dispatcher = CollectingDispatcher()
     await ActionRecordProblem().run(dispatcher, tracker_factory(text="Das geht so nicht", intent="nlu_fallback"), {})
     assert dispatcher.messages[0]["custom"]["category"] == "complaint"
+
+
+def test_every_recorded_category_has_a_clarify_topic_and_a_summary_label():
+    from actions.responses import UTTER_PROBLEM_RECORDED
+    from actions.topics import topic_button_title, topic_phrase
+    from bot.escalation.summary import TOPIC_NAMES_DE
+
+    for intent in UTTER_PROBLEM_RECORDED:
+        assert topic_button_title(intent) and topic_phrase(intent), intent
+        assert TOPIC_NAMES_DE.get(intent), intent
