@@ -23,7 +23,7 @@ from bot.escalation.config import EscalationConfig
 from bot.escalation.names import (
     CONVERSATIONAL_INTENTS,
     CUE_LEGAL_THREAT,
-    INTENT_DAMAGED_ITEM,
+    INTENTS_WITH_A_LOSS,
     INTENT_GDPR_REQUEST,
     INTENT_REQUEST_HUMAN,
     TONE_LABEL_ABUSIVE,
@@ -152,8 +152,10 @@ def _data_protection(latest: Turn) -> Reason | None:
 
 
 def _damage_value(turns: Sequence[Turn], config: EscalationConfig) -> Reason | None:
-    """Damaged goods above the limit: the value named by the customer wins over the whole order's total."""
-    if not any(turn.intent == INTENT_DAMAGED_ITEM for turn in turns):
+    """Damaged, lost or wrongly delivered goods above the limit: the value named by the customer wins over the
+    whole order's total."""
+    loss = next((turn.intent for turn in reversed(turns) if turn.intent in INTENTS_WITH_A_LOSS), None)
+    if loss is None:
         return None
     amount = next((turn.amount for turn in reversed(turns) if turn.amount is not None), None)
     if amount is None:
@@ -161,7 +163,7 @@ def _damage_value(turns: Sequence[Turn], config: EscalationConfig) -> Reason | N
     if amount is None or amount <= config.damage_value_threshold:
         return None
     return Reason(
-        REASON_DAMAGE_VALUE, round(amount, 2), wording_de.damage_detail(amount, config.damage_value_threshold)
+        REASON_DAMAGE_VALUE, round(amount, 2), wording_de.damage_detail(amount, config.damage_value_threshold, loss)
     )
 
 

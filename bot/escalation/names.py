@@ -6,6 +6,10 @@ INTENT_REQUEST_HUMAN = "request_human"
 INTENT_NLU_FALLBACK = "nlu_fallback"
 INTENT_GDPR_REQUEST = "gdpr_request"
 INTENT_DAMAGED_ITEM = "damaged_item"
+INTENT_PARCEL_NOT_RECEIVED = "parcel_not_received"
+INTENT_WRONG_ITEM = "wrong_item"
+# Goods the customer paid for and did not get intact: above the configured value, a person decides.
+INTENTS_WITH_A_LOSS = frozenset({INTENT_DAMAGED_ITEM, INTENT_PARCEL_NOT_RECEIVED, INTENT_WRONG_ITEM})
 
 # Intents that carry no question of their own: repeating them is conversation, not a repeated question.
 CONVERSATIONAL_INTENTS = frozenset(

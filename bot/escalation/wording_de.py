@@ -50,8 +50,12 @@ def repeated_intent_detail(intent: str) -> str:
     return f"Anliegen '{intent}' direkt nach der Antwort erneut, Ton gereizter"
 
 
-def damage_detail(value: float, threshold: float) -> str:
-    return f"Beschädigte Ware im Wert von {format_euro(value)} (über {format_euro(threshold)})"
+LOSS_WORDS = {"parcel_not_received": "Nicht angekommene Ware", "wrong_item": "Falsch oder unvollständig gelieferte Ware"}
+DEFAULT_LOSS_WORDS = "Beschädigte Ware"
+
+
+def damage_detail(value: float, threshold: float, intent: str | None = None) -> str:
+    return f"{LOSS_WORDS.get(intent or '', DEFAULT_LOSS_WORDS)} im Wert von {format_euro(value)} (über {format_euro(threshold)})"
 
 
 def mood(rolling: float, latest_abusive: bool, config: EscalationConfig) -> str:

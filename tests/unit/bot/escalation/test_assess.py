@@ -231,6 +231,18 @@ def test_damage_value_needs_a_damaged_item_and_uses_the_configured_limit() -> No
     assert "Schaden 120 €" in assessment.summary_de
 
 
+@pytest.mark.parametrize(("intent", "words"), [("parcel_not_received", "Nicht angekommene Ware"),
+                                               ("wrong_item", "Falsch oder unvollständig gelieferte Ware")])
+def test_lost_or_wrongly_delivered_goods_above_the_limit_go_to_a_person_too(intent: str, words: str) -> None:
+    cheap = [say("Das Paket ist laut DHL da, bei mir aber nicht.", intent, 0.2, order_total=35.0)]
+    expensive = [say("Das Paket ist laut DHL da, bei mir aber nicht.", intent, 0.2, order_total=649.0)]
+
+    assert assess(cheap, DEFAULT).level == LEVEL_NONE
+    assessment = assess(expensive, DEFAULT)
+    assert assessment.level == LEVEL_HANDOFF and assessment.reason_codes == (REASON_DAMAGE_VALUE,)
+    assert assessment.reasons[0].detail.startswith(words)
+
+
 def test_several_reasons_are_all_reported() -> None:
     conversation = [
         say("Wo ist mein Geld?", "refund_status", 0.7, "frustrated"),
