@@ -36,11 +36,16 @@ RASA_EVENT_MIN_LEVEL = logging.WARNING
 REPORTED_SLOTS = ("order_number", "order_total", "amount", "problem_description")
 
 
+DEFAULT_TRACKERS_KEPT = 5000
+
+
 @dataclass(frozen=True)
 class EngineSettings:
     model_path: Path
     endpoints_path: Path | None
     timeout_seconds: float
+    # Conversations whose Rasa tracker the default in-memory store keeps (handoff/tracker_store.py).
+    trackers_kept: int = DEFAULT_TRACKERS_KEPT
 
 
 def _rasa_action_endpoint_class():
@@ -263,7 +268,7 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
             str(config.model_path),
             generator=endpoints.nlg,
             tracker_store=(TrackerStore.create(endpoints.tracker_store) if endpoints.tracker_store
-                           else idle_evicting_tracker_store()),
+                           else idle_evicting_tracker_store(max_trackers=config.trackers_kept)),
             lock_store=LockStore.create(endpoints.lock_store),
             action_endpoint=action_endpoint,
         )
@@ -288,6 +293,7 @@ def engine_settings(settings: Any) -> EngineSettings:
         model_path=Path(settings.model_path),
         endpoints_path=Path(endpoints) if endpoints else None,
         timeout_seconds=float(getattr(settings, "bot_timeout_seconds", 10.0)),
+        trackers_kept=int(getattr(settings, "bot_trackers_kept", DEFAULT_TRACKERS_KEPT)),
     )
 
 

@@ -16,6 +16,8 @@ DEFAULT_SESSION_HOURS = 12
 DEFAULT_MAX_MESSAGE_CHARS = 2000
 DEFAULT_LOG_LEVEL = "INFO"
 DEFAULT_BOT_TIMEOUT_SECONDS = 10.0
+# ~15 KB each: 5,000 conversations are ~75 MB; more active ones than that need a tracker store (endpoints.yml).
+DEFAULT_BOT_TRACKERS_KEPT = 5000
 DEFAULT_RATE_LIMIT_PER_MINUTE = 30
 DEFAULT_RETENTION_DAYS = 90
 # Redis pub/sub channels are global to a Redis server, not per database: deployments (and test runs) sharing one
@@ -51,6 +53,8 @@ class Settings:
     cookie_secure: bool = False
     log_level: str = DEFAULT_LOG_LEVEL
     bot_timeout_seconds: float = DEFAULT_BOT_TIMEOUT_SECONDS
+    # Conversations whose Rasa context the bot keeps in memory (without a tracker store in endpoints.yml).
+    bot_trackers_kept: int = DEFAULT_BOT_TRACKERS_KEPT
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
     retention_days: int = DEFAULT_RETENTION_DAYS
     redact_transcripts: bool = False
@@ -65,6 +69,7 @@ class Settings:
         _require(self.max_message_chars > 0, "MAX_MESSAGE_CHARS", "must be positive")
         _require(self.log_level in LOG_LEVELS, "LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}")
         _require(self.bot_timeout_seconds > 0, "BOT_TIMEOUT_SECONDS", "must be positive")
+        _require(self.bot_trackers_kept > 0, "BOT_TRACKERS_KEPT", "must be positive")
         _require(self.rate_limit_per_minute > 0, "RATE_LIMIT_PER_MINUTE", "must be positive")
         _require(self.retention_days > 0, "RETENTION_DAYS", "must be positive")
         _require(bool(re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", self.redis_namespace)), "REDIS_NAMESPACE",
@@ -88,6 +93,7 @@ class Settings:
             cookie_secure=_get(environ, "COOKIE_SECURE", _parse_bool, False),
             log_level=_get(environ, "LOG_LEVEL", str.upper, DEFAULT_LOG_LEVEL),
             bot_timeout_seconds=_get(environ, "BOT_TIMEOUT_SECONDS", _parse_float, DEFAULT_BOT_TIMEOUT_SECONDS),
+            bot_trackers_kept=_get(environ, "BOT_TRACKERS_KEPT", _parse_int, DEFAULT_BOT_TRACKERS_KEPT),
             rate_limit_per_minute=_get(environ, "RATE_LIMIT_PER_MINUTE", _parse_int,
                                        DEFAULT_RATE_LIMIT_PER_MINUTE),
             retention_days=_get(environ, "RETENTION_DAYS", _parse_int, DEFAULT_RETENTION_DAYS),

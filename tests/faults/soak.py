@@ -62,12 +62,12 @@ def _own_rss_kib(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
-def rss_kib(pid: int) -> int:
-    """The app's memory: its web process and its children (the bot process, where Rasa keeps the trackers)."""
+def rss_kib(pid: int) -> tuple[int, int]:
+    """The app's memory: its web process, and its children (the bot process, where Rasa keeps the trackers)."""
     children = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         children += [int(child) for child in (task / "children").read_text().split()]
-    return _own_rss_kib(pid) + sum(_own_rss_kib(child) for child in children)
+    return _own_rss_kib(pid), sum(_own_rss_kib(child) for child in children)
 
 
 class Tally:
@@ -131,9 +131,12 @@ async def _customer_life(app: AppProcess, tally: Tally, scripts: Sequence[Sequen
             await customer.close()
 
 
-async def _sample(app: AppProcess, samples: list[tuple[float, int]], started: float, ends: float) -> None:
+Sample = tuple[float, int, int]   # seconds since the start, web process KiB, bot process KiB
+
+
+async def _sample(app: AppProcess, samples: list[Sample], started: float, ends: float) -> None:
     while time.monotonic() < ends:
-        samples.append((round(time.monotonic() - started, 1), rss_kib(app.process.pid)))
+        samples.append((round(time.monotonic() - started, 1), *rss_kib(app.process.pid)))
         await asyncio.sleep(SAMPLE_SECONDS)
 
 
@@ -200,14 +203,14 @@ async def soak(minutes: float, customers: int, bot: str, model: Path, database_u
             if bot == REAL:
                 _require_model(app)
             tally = Tally()
-            samples: list[tuple[float, int]] = []
+            samples: list[Sample] = []
             started = time.monotonic()
             ends = started + minutes * 60
             sampler = asyncio.create_task(_sample(app, samples, started, ends))
             await asyncio.gather(*(_customer_life(app, tally, scripts, ends, n, customers) for n in range(customers)))
             await sampler
             elapsed = time.monotonic() - started
-            samples.append((round(elapsed, 1), rss_kib(app.process.pid)))
+            samples.append((round(elapsed, 1), *rss_kib(app.process.pid)))
             alive = app.process.poll() is None
             unhandled = app.log().count("unhandled error")
         finally:
@@ -217,10 +220,11 @@ async def soak(minutes: float, customers: int, bot: str, model: Path, database_u
 
 
 def _report(minutes: float, customers: int, bot: str, model: Path, start_seconds: float, elapsed: float,
-            tally: Tally, stored: dict[str, int], samples: list[tuple[float, int]], alive: bool,
+            tally: Tally, stored: dict[str, int], samples: list[Sample], alive: bool,
             unhandled: int) -> dict[str, Any]:
-    rss = [kib for _, kib in samples]
-    second_half = [kib for seconds, kib in samples if seconds >= elapsed / 2] or rss
+    rss = [web + bot for _, web, bot in samples]
+    second_half = [(web, bot) for seconds, web, bot in samples if seconds >= elapsed / 2] or \
+        [(web, bot) for _, web, bot in samples]
     return {
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "minutes": minutes, "customers": customers, "load": "closed loop (answer before the next message)",
@@ -239,8 +243,11 @@ def _report(minutes: float, customers: int, bot: str, model: Path, start_seconds
         "rss_mib_start": round(rss[0] / 1024, 1), "rss_mib_end": round(rss[-1] / 1024, 1),
         "rss_mib_max": round(max(rss) / 1024, 1), "rss_mib_median": round(statistics.median(rss) / 1024, 1),
         # Flat memory: the growth over the second half, after caches and pools have filled.
-        "rss_mib_growth_second_half": round((second_half[-1] - second_half[0]) / 1024, 1),
-        "rss_mib_over_time": " ".join(f"{t:.0f}s={kib / 1024:.1f}" for t, kib in samples),
+        "rss_mib_growth_second_half": round((sum(second_half[-1]) - sum(second_half[0])) / 1024, 1),
+        "web_mib_growth_second_half": round((second_half[-1][0] - second_half[0][0]) / 1024, 1),
+        "bot_mib_growth_second_half": round((second_half[-1][1] - second_half[0][1]) / 1024, 1),
+        "rss_mib_over_time": " ".join(f"{t:.0f}s={(web + bot) / 1024:.1f}" for t, web, bot in samples),
+        "web_bot_mib_over_time": " ".join(f"{t:.0f}s={web / 1024:.0f}+{bot / 1024:.0f}" for t, web, bot in samples),
     }
 
 

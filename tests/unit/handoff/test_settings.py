@@ -16,7 +16,7 @@ def test_defaults_when_environment_is_empty():
 
 def test_values_are_parsed_with_their_types():
     settings = Settings.from_env({
-        "PORT": "8080", "COOKIE_SECURE": "true", "BOT_TIMEOUT_SECONDS": "2.5",
+        "PORT": "8080", "COOKIE_SECURE": "true", "BOT_TIMEOUT_SECONDS": "2.5", "BOT_TRACKERS_KEPT": "200",
         "REDIS_URL": "redis://localhost:6379/0", "LOG_LEVEL": "debug", "RATE_LIMIT_PER_MINUTE": "5",
         "REDIS_NAMESPACE": "shop-staging",
     })
@@ -24,6 +24,7 @@ def test_values_are_parsed_with_their_types():
     assert settings.port == 8080
     assert settings.cookie_secure is True
     assert settings.bot_timeout_seconds == 2.5
+    assert settings.bot_trackers_kept == 200
     assert settings.redis_url == "redis://localhost:6379/0"
     assert settings.log_level == "DEBUG"
     assert settings.rate_limit_per_minute == 5

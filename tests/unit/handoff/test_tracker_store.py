@@ -59,3 +59,14 @@ async def test_zero_means_never_and_forget_removes_one_conversation():
     assert set(store.store) == {"a", "b", "c"}
     store.forget("b")
     assert set(store.store) == {"a", "c"} and "b" not in store.last_saved
+
+
+async def test_beyond_the_limit_the_least_recently_active_conversation_is_dropped_first():
+    clock = Clock()
+    store = idle_evicting_tracker_store(clock=clock, max_trackers=2)
+    await store.save(tracker("a"))
+    await store.save(tracker("b"))
+    await store.save(tracker("a", "Noch da"))   # a is now the most recent
+    await store.save(tracker("c"))
+    assert set(store.store) == {"a", "c"}
+    assert (await store.retrieve("a")).latest_message.text == "Noch da"
