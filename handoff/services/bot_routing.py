@@ -121,7 +121,7 @@ async def _store_bot_reply(
     async with unit_of_work(ctx) as uow:
         await _finish(uow, message, now, claimed_at, intent=reply.intent, confidence=reply.confidence,
                       tone_score=tone.get("score"), tone_label=tone.get("label"))
-        acknowledged = False
+        acknowledged = offered = False
         for bot_message in reply.messages:
             event = bot_message.service_event
             if event == EVENT_HANDOFF_REQUESTED:
@@ -134,6 +134,7 @@ async def _store_bot_reply(
                     text, acknowledged = deescalation.prefix_acknowledgement(
                         text, ctx.bot, conversation_id, reply.escalation or {}), True
                 buttons = [{"title": b.title, "payload": b.payload} for b in bot_message.buttons]
+                offered = offered or any(b.payload == deescalation.HUMAN_REQUEST_PAYLOAD for b in bot_message.buttons)
                 await append_message(uow, now, conversation_id, message_type=OUTGOING, sender_type=BOT, text=text,
                                      payload={"buttons": buttons} if buttons else None)
         if handoff is not None:
@@ -141,7 +142,7 @@ async def _store_bot_reply(
             if can_transition(conversation["status"], Trigger.HANDOFF_REQUESTED):
                 await request_handoff_in(uow, ctx, conversation, handoff.get("reasons") or [],
                                          handoff.get("summary") or {})
-        elif watch:
+        elif watch and not offered:   # the bot's own answer may already offer a person: once is enough
             await _offer_person(uow, now, conversation_id, deescalation.OFFER_PERSON_TEXT)
     return list(uow.stored)
 

@@ -1,7 +1,7 @@
 """What the service does with special bot replies: watch level, problem reports, the bot being down."""
 import pytest
 
-from handoff.bot_engine import CUSTOM_EVENT_KEY, EVENT_PROBLEM_REPORTED, BotMessage, BotReply
+from handoff.bot_engine import CUSTOM_EVENT_KEY, EVENT_PROBLEM_REPORTED, BotMessage, BotReply, Button
 from handoff.services import conversations, customer, deescalation
 
 pytestmark = pytest.mark.unit
@@ -36,6 +36,18 @@ async def test_watch_level_prefixes_acknowledgement_and_offers_a_person(ctx):
     assert acknowledgement in ACKNOWLEDGEMENTS and answer == " kommt morgen."
     assert replies[1].text == deescalation.OFFER_PERSON_TEXT
     assert replies[1].buttons == [{"title": "Mit einer Person sprechen", "payload": "/request_human"}]
+
+
+async def test_watch_does_not_offer_a_person_twice_when_the_answer_already_does(ctx):
+    offer = BotMessage(text="Möchten Sie mit einer Kollegin oder einem Kollegen sprechen?",
+                       buttons=(Button(title="Ja, bitte", payload="/request_human"),))
+    ctx.bot = ScriptedBotWithResponses(BotReply(
+        messages=(BotMessage(text="Ich habe Ihre Beschwerde festgehalten."), offer), intent="complaint",
+        escalation={"level": "watch", "turns": 2, "cues": ["repeat_contact"]}))
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    _, _, replies = await customer.customer_writes(ctx, conversation.id, "c1", "Schon wieder nichts!!!")
+    assert [r.text for r in replies][1:] == [offer.text]
+    assert sum(b["payload"] == "/request_human" for r in replies for b in (r.buttons or [])) == 1
 
 
 async def test_watch_without_variations_uses_the_fallback_sentence(ctx):
