@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, fields
 from typing import Callable, Mapping, TypeVar
 
+from handoff.store.urls import DatabaseUrlError, async_database_url
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/handoff.db"
 DEFAULT_MODEL_PATH = "models/nordwind.tar.gz"
 DEFAULT_ENDPOINTS = "endpoints.yml"
@@ -61,6 +63,11 @@ class Settings:
 
     def __post_init__(self) -> None:
         _require(bool(self.database_url), "DATABASE_URL", "must not be empty")
+        try:
+            # frozen: the normalised URL replaces the one given, before anything reads it
+            object.__setattr__(self, "database_url", async_database_url(self.database_url))
+        except DatabaseUrlError as error:
+            raise SettingsError(f"DATABASE_URL {error}") from None
         _require(1 <= self.port <= 65535, "PORT", "must be between 1 and 65535")
         _require("@" in self.admin_email, "ADMIN_EMAIL", "must be an e-mail address")
         _require(self.admin_password is None or len(self.admin_password) >= ADMIN_PASSWORD_MIN_CHARS,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from handoff.store import aiosqlite_fast
+from handoff.store.urls import async_database_url
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/handoff.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -91,6 +92,7 @@ def ensure_sqlite_directory(url: str) -> None:
 
 
 def create_engine(url: str = DEFAULT_DATABASE_URL, **options: Any) -> AsyncEngine:
+    url = async_database_url(url)
     if is_sqlite(url):
         aiosqlite_fast.install()
         ensure_sqlite_directory(url)

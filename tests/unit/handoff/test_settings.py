@@ -45,3 +45,13 @@ def test_settings_are_frozen_and_secrets_redacted():
     with pytest.raises(AttributeError):
         settings.port = 1  # type: ignore[misc]
     assert settings.redacted()["admin_password"] == "***"
+
+
+def test_database_url_as_people_write_it_gets_the_async_driver():
+    assert Settings.from_env({"DATABASE_URL": "postgresql://nw@db/nordwind"}).database_url == \
+        "postgresql+asyncpg://nw@db/nordwind"
+
+
+def test_database_url_of_an_unsupported_database_is_a_settings_error():
+    with pytest.raises(SettingsError, match="DATABASE_URL must start with sqlite:// or postgresql://"):
+        Settings.from_env({"DATABASE_URL": "mysql://nw@db/nordwind"})
