@@ -7,7 +7,8 @@ through a socket pair to a bot process (`python -m handoff.bot_process`: a fresh
 sockets or threads; a plain subprocess because Sanic's workers are daemonic and may not use multiprocessing),
 which runs `RasaBotEngine` as before; the two work on both cores at once, and the web process never imports Rasa.
 
-Protocol: pickled messages (multiprocessing's Connection) over the socket pair. First the parent sends
+Protocol: length-prefixed pickles (handoff/bot_wire.py) over the socket pair, read by asyncio streams on both
+sides; the child runs Rasa on its own loop (no bot thread: it has nothing else to keep free). First the parent sends
 `(factory, settings, log level)`; then parent to child `(request_id, op, args)` and child to parent
 `(request_id, ok, value)`, where request 0 is the child's start-up report and `value` of a failed request is the
 reason text. The child exits when the socket closes (the parent died) or on `stop`. When the child dies, waiting
@@ -23,11 +24,10 @@ import os
 import socket
 import subprocess
 import sys
-import threading
-from multiprocessing.connection import Connection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from handoff import bot_wire
 from handoff.bot_engine import BotReply, BotUnavailable
 from handoff.rasa_engine import EngineSettings
 
@@ -42,6 +42,8 @@ STARTUP_TIMEOUT_SECONDS = 300.0
 REPLY_MARGIN_SECONDS = 2.0
 RESTART_DELAYS_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
 STOP_TIMEOUT_SECONDS = 10.0
+# The other end is gone: its process died or closed the socket.
+LOST = (asyncio.IncompleteReadError, ConnectionError, OSError)
 
 
 @dataclass(frozen=True)
@@ -68,22 +70,17 @@ def _report(engine: Any) -> StartupReport:
                          reason=None if loaded else getattr(engine, "reason", None), responses=responses)
 
 
-async def _serve(connection: Any, factory_path: str, settings: EngineSettings) -> None:
+async def _serve(sock: socket.socket, factory_path: str, settings: EngineSettings) -> None:
     loop = asyncio.get_running_loop()
     factory = _load_factory(factory_path)
+    settings = replace(settings, bot_thread=False)
     engine = await factory(settings)
-    connection.send((STARTUP_REPORT, True, _report(engine)))
-    requests: asyncio.Queue[Any] = asyncio.Queue()
+    reader, writer = await bot_wire.open_stream(sock)
 
-    def read() -> None:  # the pipe blocks; a thread hands each request to the loop
-        while True:
-            try:
-                message = connection.recv()
-            except (EOFError, OSError):
-                message = (None, OP_STOP, ())
-            loop.call_soon_threadsafe(requests.put_nowait, message)
-            if message[1] == OP_STOP:
-                return
+    def send(message: tuple[int, bool, Any]) -> None:
+        writer.write(bot_wire.encode(message))
+
+    send((STARTUP_REPORT, True, _report(engine)))
 
     async def handle(request_id: int, op: str, args: tuple[Any, ...]) -> None:
         nonlocal engine
@@ -99,14 +96,16 @@ async def _serve(connection: Any, factory_path: str, settings: EngineSettings) -
             else:
                 await engine.delete_tracker(*args)
                 value = None
-            connection.send((request_id, True, value))
+            send((request_id, True, value))
         except Exception as error:  # noqa: BLE001 - every failure goes back to the caller as its reason
-            connection.send((request_id, False, str(error) or type(error).__name__))
+            send((request_id, False, str(error) or type(error).__name__))
 
-    threading.Thread(target=read, name="bot-requests", daemon=True).start()
     tasks: set[asyncio.Task[None]] = set()
     while True:
-        request_id, op, args = await requests.get()
+        try:
+            request_id, op, args = await bot_wire.receive(reader)
+        except LOST:
+            break
         if op == OP_STOP:
             break
         task = loop.create_task(handle(request_id, op, args))
@@ -115,18 +114,20 @@ async def _serve(connection: Any, factory_path: str, settings: EngineSettings) -
     for task in tasks:
         task.cancel()
     await engine.close()
+    writer.close()
 
 
 def child_main(descriptor: int) -> None:
-    connection = Connection(descriptor)
-    factory_path, settings, log_level = connection.recv()
+    sock = socket.socket(fileno=descriptor)
+    factory_path, settings, log_level = bot_wire.receive_blocking(sock)
     logging.basicConfig(level=log_level, format="%(asctime)s %(levelname)s %(name)s [bot]: %(message)s")
     try:
-        asyncio.run(_serve(connection, factory_path, settings))
+        asyncio.run(_serve(sock, factory_path, settings))
     except Exception as error:  # start-up failed before the report: say why, then end
         logger.exception("bot process failed")
         try:
-            connection.send((STARTUP_REPORT, False, f"bot process failed: {error}"))
+            sock.setblocking(True)
+            bot_wire.send_blocking(sock, (STARTUP_REPORT, False, f"bot process failed: {error}"))
         except OSError:
             pass
 
@@ -143,7 +144,8 @@ class BotProcess:
         self._ids = itertools.count(1)
         self._pending: dict[int, asyncio.Future[Any]] = {}
         self._process: Any = None
-        self._connection: Any = None
+        self._connection: asyncio.StreamWriter | None = None
+        self._reader: asyncio.Task[None] | None = None
         self._ready: asyncio.Future[StartupReport] | None = None
         self._supervisor: asyncio.Task[None] | None = None
         self._closing = False
@@ -166,10 +168,10 @@ class BotProcess:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "handoff.bot_process", str(child_end.fileno())],
                 pass_fds=(child_end.fileno(),), env=environment)
-        connection = Connection(parent_end.detach())
-        connection.send((self.factory_path, self.settings, logging.getLogger().getEffectiveLevel()))
-        self._connection = connection
-        threading.Thread(target=self._read, args=(loop, connection), name="bot-replies", daemon=True).start()
+        bot_wire.send_blocking(parent_end, (self.factory_path, self.settings, logging.getLogger().getEffectiveLevel()))
+        reader, writer = await bot_wire.open_stream(parent_end)
+        self._connection = writer
+        self._reader = loop.create_task(self._read(reader, writer), name="bot-replies")
         try:
             self.report = await asyncio.wait_for(asyncio.shield(self._ready), STARTUP_TIMEOUT_SECONDS)
         except asyncio.TimeoutError:
@@ -180,14 +182,14 @@ class BotProcess:
         else:
             logger.error("bot process %s has no model: %s", self._process.pid, self.report.reason)
 
-    def _read(self, loop: asyncio.AbstractEventLoop, connection: Any) -> None:
+    async def _read(self, reader: asyncio.StreamReader, connection: asyncio.StreamWriter) -> None:
         while True:
             try:
-                message = connection.recv()
-            except (EOFError, OSError):
-                loop.call_soon_threadsafe(self._lost, connection)
+                message = await bot_wire.receive(reader)
+            except LOST:
+                self._lost(connection)
                 return
-            loop.call_soon_threadsafe(self._deliver, message)
+            self._deliver(message)
 
     def _deliver(self, message: tuple[int, bool, Any]) -> None:
         request_id, ok, value = message
@@ -204,10 +206,11 @@ class BotProcess:
         else:
             future.set_exception(BotUnavailable(value))
 
-    def _lost(self, connection: Any) -> None:
+    def _lost(self, connection: asyncio.StreamWriter) -> None:
         if connection is not self._connection:
             return
         self._connection = None
+        connection.close()
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(BotUnavailable("bot process stopped"))
@@ -239,11 +242,9 @@ class BotProcess:
         if self._supervisor is not None:
             self._supervisor.cancel()
             await asyncio.gather(self._supervisor, return_exceptions=True)
-        if self._connection is not None:
-            try:
-                self._connection.send((0, OP_STOP, ()))
-            except OSError:
-                pass
+        if self._connection is not None and not self._connection.is_closing():
+            self._connection.write(bot_wire.encode((0, OP_STOP, ())))
+            await self._connection.drain()
         if self._process is not None:
             try:
                 await asyncio.to_thread(self._process.wait, STOP_TIMEOUT_SECONDS)
@@ -259,16 +260,18 @@ class BotProcess:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+        if self._reader is not None:
+            self._reader.cancel()
 
     # -- requests --
     async def _request(self, op: str, args: tuple[Any, ...], timeout: float) -> Any:
-        if self._connection is None:
+        if self._connection is None or self._connection.is_closing():
             raise BotUnavailable(self.report.reason or "bot process not running")
         request_id = next(self._ids)
         future = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
         try:
-            self._connection.send((request_id, op, args))
+            self._connection.write(bot_wire.encode((request_id, op, args)))
             return await asyncio.wait_for(future, timeout)
         except asyncio.TimeoutError as error:
             raise BotUnavailable("timeout") from error

@@ -49,3 +49,15 @@ class BotThread:
         if self.alive:
             self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(STOP_TIMEOUT_SECONDS)
+
+
+class SameLoop:
+    """BotThread's interface on the caller's own loop: for a process that runs nothing but the bot."""
+
+    alive = True
+
+    async def run(self, coroutine: Awaitable[T]) -> T:
+        return await coroutine
+
+    def stop(self) -> None:
+        return None

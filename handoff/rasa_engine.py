@@ -15,7 +15,7 @@ from typing import Any
 
 from handoff import rasa_speedups
 from handoff.bot_engine import BotMessage, BotReply, BotUnavailable, Button
-from handoff.bot_thread import BotThread
+from handoff.bot_thread import BotThread, SameLoop
 from handoff.tracker_store import idle_evicting_tracker_store
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,8 @@ class EngineSettings:
     timeout_seconds: float
     # Conversations whose Rasa tracker the default in-memory store keeps (handoff/tracker_store.py).
     trackers_kept: int = DEFAULT_TRACKERS_KEPT
+    # Rasa on a thread of its own keeps a web loop in the same process free; the bot process has none to keep.
+    bot_thread: bool = True
 
 
 def _rasa_action_endpoint_class():
@@ -132,13 +134,14 @@ def reply_from_tracker(outputs: list[dict[str, Any]], tracker: Any) -> BotReply:
 class RasaBotEngine:
     """Hosts one Rasa Agent; `swap_model` replaces its model without dropping conversations.
 
-    Every use of the agent's trackers, locks and model runs on one BotThread, so the web loop never waits
-    behind a message's NLU and policies, and Rasa's in-memory stores are only ever touched from one loop.
+    Every use of the agent's trackers, locks and model runs on one loop: a BotThread's, so that a web loop in the
+    same process never waits behind a message's NLU and policies, or (in the bot process) the process's own loop.
+    Either way Rasa's in-memory stores are only ever touched from one loop.
     """
 
     model_loaded = True
 
-    def __init__(self, agent: Any, timeout_seconds: float, bot_thread: BotThread | None = None) -> None:
+    def __init__(self, agent: Any, timeout_seconds: float, bot_thread: BotThread | SameLoop | None = None) -> None:
         self.agent = agent
         self.timeout_seconds = timeout_seconds
         self.bot_thread = bot_thread or BotThread()
@@ -283,7 +286,7 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
         agent.tracker_store.max_idle_seconds = agent.domain.session_config.session_expiration_time * 60
     logger.info("model %s loaded (%s actions)", agent.model_id,
                 "in-process" if action_endpoint.url == IN_PROCESS_URL else action_endpoint.url)
-    return RasaBotEngine(agent, config.timeout_seconds)
+    return RasaBotEngine(agent, config.timeout_seconds, bot_thread=None if config.bot_thread else SameLoop())
 
 
 def engine_settings(settings: Any) -> EngineSettings:

@@ -71,3 +71,14 @@ async def test_a_stopped_thread_refuses_work():
     with pytest.raises(RuntimeError):
         await thread.run(coroutine)
     coroutine.close()
+
+
+async def test_same_loop_runs_the_coroutine_right_here():
+    import threading
+
+    from handoff.bot_thread import SameLoop
+
+    async def where():
+        return threading.current_thread(), asyncio.get_running_loop()
+
+    assert await SameLoop().run(where()) == (threading.current_thread(), asyncio.get_running_loop())
