@@ -143,3 +143,12 @@ def test_offer_of_a_person_has_yes_and_no_buttons(domain):
         ("Ja, bitte", "/request_human"),
         ("Nein, danke", "/deny"),
     ]
+
+
+def test_the_handoff_announcement_promises_no_person_right_now(domain):
+    """The service says next whether someone is free (queue position and wait) or not (after hours: a ticket);
+    the bot's sentence before it must be true in both cases, and say the customer need not repeat anything."""
+    for variation in domain["responses"]["utter_handoff"]:
+        text = variation["text"]
+        assert not re.search(r"\b(übergebe|verbinde|gleich|sofort|jetzt)\b", text, re.IGNORECASE), text
+        assert "nichts wiederholen" in text
