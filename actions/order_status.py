@@ -1,7 +1,9 @@
 """Order status: the form's validator (format check, never a dead end) and the lookup in the demo order store."""
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -24,22 +26,32 @@ from actions.orders import (
 )
 from actions.responses import (
     SLOT_ORDER_NUMBER,
+    SLOT_PROBLEM_CATEGORY,
     SLOT_ORDER_NUMBER_ATTEMPTS,
     SLOT_ORDER_TOTAL,
     UTTER_INVALID_ORDER_NUMBER,
     UTTER_ORDER_CANCELLED,
     UTTER_ORDER_DELIVERED,
     UTTER_ORDER_NOT_FOUND,
+    UTTER_ORDER_NOTED_FOR_PROBLEM,
     UTTER_ORDER_NUMBER_NOT_RESOLVED,
     UTTER_ORDER_PROCESSING,
     UTTER_ORDER_RETURNED,
     UTTER_ORDER_SHIPPED,
+    UTTER_ORDER_SHIPPED_OVERDUE,
 )
 
 # After this many unusable answers the form stops asking and a person is offered instead.
 MAX_INVALID_ATTEMPTS = 2
 # Echoing a whole paragraph back as "keine gültige Bestellnummer" reads like mockery; quote only the start.
 MAX_QUOTED_CHARS = 40
+# "Today" for an announced delivery date is the shop's calendar day, not the server's (UTC) one.
+SHOP_TIME_ZONE = "Europe/Berlin"
+# After "it arrived damaged / it is the wrong item" a bare order number belongs to that report: a shipping status
+# ("versandt, überfällig") would contradict what the customer just said.
+PROBLEMS_WITH_A_DELIVERED_PARCEL = ("damaged_item", "wrong_item")
+INTENT_INFORM = "inform"
+EVENT_PROBLEM_ORDER_NOTED = "problem_order_noted"
 
 STATUS_RESPONSES = {
     STATUS_PROCESSING: UTTER_ORDER_PROCESSING,
@@ -99,7 +111,17 @@ class ValidateOrderStatusForm(FormValidationAction):
         return {SLOT_ORDER_NUMBER: None, SLOT_ORDER_NUMBER_ATTEMPTS: attempts}
 
 
-def order_status_response(order: Order) -> tuple[str, dict[str, str]]:
+def shop_today() -> dt.date:
+    return dt.datetime.now(ZoneInfo(SHOP_TIME_ZONE)).date()
+
+
+def is_overdue(order: Order, today: dt.date) -> bool:
+    """Shipped, and the announced delivery day is over: the customer is told so, never just the old date."""
+    return (order.status == STATUS_SHIPPED and order.expected_delivery_date is not None
+            and order.expected_delivery_date < today)
+
+
+def order_status_response(order: Order, today: dt.date) -> tuple[str, dict[str, str]]:
     """The response name and its template values for one order."""
     values = {
         "order_number": order.order_number,
@@ -113,12 +135,19 @@ def order_status_response(order: Order) -> tuple[str, dict[str, str]]:
         "delivered_date": format_date_de(order.delivered_date),
         "returned_date": format_date_de(order.returned_date),
     }
-    return STATUS_RESPONSES[order.status], values
+    response = UTTER_ORDER_SHIPPED_OVERDUE if is_overdue(order, today) else STATUS_RESPONSES[order.status]
+    return response, values
+
+
+def _completes_a_problem_report(tracker: Tracker) -> bool:
+    latest_intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return latest_intent == INTENT_INFORM and tracker.get_slot(SLOT_PROBLEM_CATEGORY) in PROBLEMS_WITH_A_DELIVERED_PARCEL
 
 
 class ActionOrderStatus(Action):
-    def __init__(self, store: OrderStore | None = None) -> None:
+    def __init__(self, store: OrderStore | None = None, today: Callable[[], dt.date] = shop_today) -> None:
         self._store = store
+        self._today = today
 
     def name(self) -> str:
         return "action_order_status"
@@ -140,6 +169,12 @@ class ActionOrderStatus(Action):
             dispatcher.utter_message(response=UTTER_ORDER_NOT_FOUND, order_number=order_number)
             # Forgotten so that "Andere Nummer eingeben" asks again instead of repeating the same miss.
             return events + [SlotSet(SLOT_ORDER_NUMBER, None)]
-        response, values = order_status_response(order)
+        events += [SlotSet(SLOT_ORDER_NUMBER, order_number), SlotSet(SLOT_ORDER_TOTAL, order.total)]
+        if _completes_a_problem_report(tracker):
+            dispatcher.utter_message(json_message={"event": EVENT_PROBLEM_ORDER_NOTED, "order_number": order_number})
+            dispatcher.utter_message(response=UTTER_ORDER_NOTED_FOR_PROBLEM, order_number=order_number,
+                                     items=describe_items(order))
+            return events
+        response, values = order_status_response(order, self._today())
         dispatcher.utter_message(response=response, **values)
-        return events + [SlotSet(SLOT_ORDER_NUMBER, order_number), SlotSet(SLOT_ORDER_TOTAL, order.total)]
+        return events

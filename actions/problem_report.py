@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.responses import SLOT_PROBLEM_DESCRIPTION, UTTER_PROBLEM_RECORDED
+from actions.responses import SLOT_PROBLEM_CATEGORY, SLOT_PROBLEM_DESCRIPTION, UTTER_PROBLEM_RECORDED
 
 EVENT_PROBLEM_REPORTED = "problem_reported"
 DEFAULT_CATEGORY = "complaint"
@@ -44,4 +44,4 @@ class ActionRecordProblem(Action):
             json_message={"event": EVENT_PROBLEM_REPORTED, "category": category, "description": description}
         )
         dispatcher.utter_message(response=UTTER_PROBLEM_RECORDED[category])
-        return [SlotSet(SLOT_PROBLEM_DESCRIPTION, description or None)]
+        return [SlotSet(SLOT_PROBLEM_DESCRIPTION, description or None), SlotSet(SLOT_PROBLEM_CATEGORY, category)]

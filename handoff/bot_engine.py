@@ -12,6 +12,8 @@ from typing import Any, Protocol, runtime_checkable
 CUSTOM_EVENT_KEY = "event"
 EVENT_HANDOFF_REQUESTED = "handoff_requested"
 EVENT_PROBLEM_REPORTED = "problem_reported"
+# The order number given after a problem report: added to that report (ticket), not looked up as a status.
+EVENT_PROBLEM_ORDER_NOTED = "problem_order_noted"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,13 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, Mapping, NamedTuple
 
-from handoff.bot_engine import EVENT_HANDOFF_REQUESTED, EVENT_PROBLEM_REPORTED, BotReply, BotUnavailable
+from handoff.bot_engine import (
+    EVENT_HANDOFF_REQUESTED,
+    EVENT_PROBLEM_ORDER_NOTED,
+    EVENT_PROBLEM_REPORTED,
+    BotReply,
+    BotUnavailable,
+)
 from handoff.domain.events import SomeoneTyping, TicketCreated
 from handoff.domain.states import can_transition, routes_to_bot, Trigger
 from handoff.services import deescalation
@@ -28,6 +34,8 @@ log = logging.getLogger(__name__)
 
 MAX_COMMENT_LENGTH = 1000
 TICKET_PROBLEM_REPORT = "problem_report"
+ORDER_NOTE = " (Bestellnummer {order_number})"
+ORDER_NUMBER_MAX_CHARS = 32
 TICKET_OPEN = "open"
 BOT_UNAVAILABLE_TEXT = ("Ich kann gerade nicht zuverlässig antworten. Möchten Sie mit einer Person aus unserem Team "
                         "sprechen, oder uns Ihr Anliegen mit Ihrer E-Mail-Adresse hinterlassen?")
@@ -128,6 +136,8 @@ async def _store_bot_reply(
                 handoff = bot_message.custom
             elif event == EVENT_PROBLEM_REPORTED:
                 await _problem_report(uow, ctx, conversation_id, bot_message.custom or {})
+            elif event == EVENT_PROBLEM_ORDER_NOTED:
+                await _problem_order_noted(uow, conversation_id, bot_message.custom or {})
             elif event is None and (bot_message.text or bot_message.buttons):
                 text = bot_message.text
                 if watch and not acknowledged and text:
@@ -173,6 +183,13 @@ async def _answer_without_bot(
                                  payload={"buttons": [{"title": button.title, "payload": button.payload}],
                                           "offer": TICKET_FORM_OFFER})
     return list(uow.stored)
+
+
+async def _problem_order_noted(uow: UnitOfWork, conversation_id: str, custom: Mapping[str, Any]) -> None:
+    order_number = str(custom.get("order_number") or "")[:ORDER_NUMBER_MAX_CHARS]
+    if order_number:
+        await repo.add_to_latest_ticket(uow.conn, conversation_id, TICKET_PROBLEM_REPORT,
+                                        ORDER_NOTE.format(order_number=order_number))
 
 
 async def _problem_report(uow: UnitOfWork, ctx: ServiceContext, conversation_id: str, custom: Mapping[str, Any]) -> None:

@@ -191,6 +191,15 @@ async def insert_ticket(conn: AsyncConnection, values: dict[str, Any]) -> None:
     await conn.execute(_statement("insert_ticket"), values)
 
 
+async def add_to_latest_ticket(conn: AsyncConnection, conversation_id: str, kind: str, addition: str) -> bool:
+    """Append to the note of the conversation's newest ticket of this kind; False when it has none."""
+    newest = (select(tickets.c.id).where(tickets.c.conversation_id == conversation_id, tickets.c.kind == kind)
+              .order_by(tickets.c.created_at.desc()).limit(1).scalar_subquery())
+    result = await conn.execute(update(tickets).where(tickets.c.id == newest)
+                                .values(note=func.coalesce(tickets.c.note, "") + addition))
+    return result.rowcount > 0
+
+
 async def tickets_for(conn: AsyncConnection, conversation_id: str) -> Sequence[RowMapping]:
     result = await conn.execute(select(tickets).where(tickets.c.conversation_id == conversation_id)
                                 .order_by(tickets.c.created_at))

@@ -1,11 +1,13 @@
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from ruamel.yaml import YAML
 
 from actions.order_status import MAX_INVALID_ATTEMPTS, ActionOrderStatus, ValidateOrderStatusForm
-from actions.orders import STATUS_DELIVERED, Order, OrderItem, OrderStore, demo_order_store
+from actions.orders import STATUS_DELIVERED, STATUS_SHIPPED, Order, OrderItem, OrderStore, demo_order_store
 
 pytestmark = pytest.mark.unit
 
@@ -53,9 +55,13 @@ async def test_form_keeps_asking_while_attempts_remain(tracker_factory):
     assert slots == ["order_number"]
 
 
-async def _run_lookup(tracker, store=None):
+# Before every announced delivery date of the demo orders (all in November 2026).
+BEFORE_DELIVERY = dt.date(2026, 11, 1)
+
+
+async def _run_lookup(tracker, store=None, today=BEFORE_DELIVERY):
     dispatcher = CollectingDispatcher()
-    events = await ActionOrderStatus(store).run(dispatcher, tracker, DOMAIN)
+    events = await ActionOrderStatus(store, today=lambda: today).run(dispatcher, tracker, DOMAIN)
     return dispatcher.messages, events
 
 
@@ -67,6 +73,33 @@ async def test_shipped_order_reports_carrier_tracking_and_sets_the_total(tracker
     assert message["carrier"] == expected.carrier and message["tracking_id"] == expected.tracking_id
     assert SlotSet("order_total", expected.total) in events
     assert SlotSet("order_number_attempts", 0) in events
+
+
+def _shipped(expected: dt.date) -> OrderStore:
+    return OrderStore([Order("NW-111111", STATUS_SHIPPED, "DE", dt.date(2026, 11, 2), (OrderItem("Föhn", 1, 59.0),),
+                             59.0, carrier="DHL", tracking_id="0034", shipped_date=dt.date(2026, 11, 3),
+                             expected_delivery_date=expected)])
+
+
+async def test_a_shipment_past_its_announced_day_is_called_overdue_and_a_person_offered(tracker_factory):
+    tracker = tracker_factory(slots={"order_number": "NW-111111"})
+    messages, _ = await _run_lookup(tracker, _shipped(dt.date(2026, 11, 5)), today=dt.date(2026, 11, 6))
+    [message] = messages
+    assert message["response"] == "utter_order_shipped_overdue"
+    assert message["expected_date"] == "05.11.2026" and message["tracking_id"] == "0034"
+
+
+async def test_on_the_announced_day_a_shipment_is_not_overdue_yet(tracker_factory):
+    tracker = tracker_factory(slots={"order_number": "NW-111111"})
+    messages, _ = await _run_lookup(tracker, _shipped(dt.date(2026, 11, 5)), today=dt.date(2026, 11, 5))
+    assert messages[0]["response"] == "utter_order_shipped"
+
+
+def test_the_overdue_reply_offers_a_person():
+    domain = YAML(typ="safe").load((Path(__file__).resolve().parents[3] / "domain.yml").read_text(encoding="utf-8"))
+    [variation] = domain["responses"]["utter_order_shipped_overdue"]
+    assert "überfällig" in variation["text"]
+    assert {"title": "Ja, bitte nachforschen", "payload": "/request_human"} in variation["buttons"]
 
 
 async def test_every_status_has_its_own_reply(tracker_factory):
@@ -99,3 +132,22 @@ async def test_no_usable_number_offers_a_person(tracker_factory):
     messages, events = await _run_lookup(tracker_factory(slots={"order_number": None, "order_number_attempts": 2}))
     assert [m["response"] for m in messages] == ["utter_order_number_not_resolved"]
     assert SlotSet("order_number_attempts", 0) in events
+
+
+@pytest.mark.parametrize("category", ["damaged_item", "wrong_item"])
+async def test_a_bare_number_after_a_damage_or_wrong_item_report_is_noted_on_the_report(tracker_factory, category):
+    tracker = tracker_factory(slots={"order_number": "NW-482913", "problem_category": category}, text="NW-482913",
+                              intent="inform")
+    messages, events = await _run_lookup(tracker, today=dt.date(2026, 12, 2))
+    noted, reply = messages
+    assert noted["custom"] == {"event": "problem_order_noted", "order_number": "NW-482913"}
+    assert reply["response"] == "utter_order_noted_for_problem" and "Wasserkocher" in reply["items"]
+    assert SlotSet("order_number", "NW-482913") in events and SlotSet("order_total", 79.97) in events
+
+
+@pytest.mark.parametrize("category, intent", [("parcel_not_received", "inform"), ("damaged_item", "order_status")])
+async def test_a_missing_parcel_or_an_explicit_status_question_still_gets_the_status(tracker_factory, category, intent):
+    tracker = tracker_factory(slots={"order_number": "NW-482913", "problem_category": category}, text="NW-482913",
+                              intent=intent)
+    messages, _ = await _run_lookup(tracker, today=dt.date(2026, 12, 2))
+    assert [m["response"] for m in messages] == ["utter_order_shipped_overdue"]

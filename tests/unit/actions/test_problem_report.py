@@ -28,7 +28,7 @@ async def test_report_is_dispatched_as_ticket_event_and_confirmed(tracker_factor
     assert ticket["custom"] == {"event": "problem_reported", "category": intent, "description": text}
     assert ticket["text"] is None
     assert confirmation["response"] == response
-    assert events == [SlotSet("problem_description", text)]
+    assert events == [SlotSet("problem_description", text), SlotSet("problem_category", intent)]
 
 
 async def test_button_payload_is_not_taken_as_the_description(tracker_factory):

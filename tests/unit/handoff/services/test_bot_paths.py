@@ -1,7 +1,14 @@
 """What the service does with special bot replies: watch level, problem reports, the bot being down."""
 import pytest
 
-from handoff.bot_engine import CUSTOM_EVENT_KEY, EVENT_PROBLEM_REPORTED, BotMessage, BotReply, Button
+from handoff.bot_engine import (
+    CUSTOM_EVENT_KEY,
+    EVENT_PROBLEM_ORDER_NOTED,
+    EVENT_PROBLEM_REPORTED,
+    BotMessage,
+    BotReply,
+    Button,
+)
 from handoff.services import conversations, customer, deescalation
 
 pytestmark = pytest.mark.unit
@@ -75,6 +82,30 @@ async def test_problem_report_becomes_a_ticket_and_is_not_shown_as_text(ctx):
     assert [r.text for r in replies] == ["Danke, ich habe das Problem aufgenommen."]
     [ticket] = (await conversations.conversation_detail(ctx, conversation.id))["tickets"]
     assert (ticket["kind"], ticket["category"], ticket["note"]) == ("problem_report", "damaged", "Glas gesprungen")
+
+
+async def test_an_order_number_given_after_a_report_is_added_to_that_ticket(ctx):
+    report = BotReply(messages=(BotMessage(custom={CUSTOM_EVENT_KEY: EVENT_PROBLEM_REPORTED, "category": "damaged_item",
+                                                   "description": "Delle im Wasserkocher"}),))
+    noted = BotReply(messages=(BotMessage(custom={CUSTOM_EVENT_KEY: EVENT_PROBLEM_ORDER_NOTED,
+                                                  "order_number": "NW-482913"}),
+                               BotMessage(text="Danke, ich habe die Bestellnummer notiert.")))
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    ctx.bot = ScriptedBot(report)
+    await customer.customer_writes(ctx, conversation.id, "c1", "Der Wasserkocher hat eine Delle")
+    ctx.bot = ScriptedBot(noted)
+    _, _, replies = await customer.customer_writes(ctx, conversation.id, "c2", "NW-482913")
+    assert [r.text for r in replies] == ["Danke, ich habe die Bestellnummer notiert."]
+    [ticket] = (await conversations.conversation_detail(ctx, conversation.id))["tickets"]
+    assert ticket["note"] == "Delle im Wasserkocher (Bestellnummer NW-482913)"
+
+
+async def test_an_order_number_without_a_report_changes_no_ticket(ctx):
+    ctx.bot = ScriptedBot(BotReply(messages=(BotMessage(custom={CUSTOM_EVENT_KEY: EVENT_PROBLEM_ORDER_NOTED,
+                                                                "order_number": "NW-482913"}),)))
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    await customer.customer_writes(ctx, conversation.id, "c1", "NW-482913")
+    assert (await conversations.conversation_detail(ctx, conversation.id))["tickets"] == []
 
 
 async def test_bot_unavailable_is_honest_and_still_offers_a_way_out(ctx, bot):
