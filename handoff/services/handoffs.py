@@ -27,6 +27,11 @@ CLOSED_TEXT = ("Unser Team ist gerade nicht erreichbar – wir sind {opening} wi
                "Ihre E-Mail-Adresse und Ihr Anliegen, dann melden wir uns. Ich helfe Ihnen bis dahin auch gern weiter.")
 NOBODY_FREE_TEXT = ("Gerade ist leider niemand aus unserem Team erreichbar. Hinterlassen Sie uns gern Ihre E-Mail-Adresse "
                     "und Ihr Anliegen, dann melden wir uns so bald wie möglich. Ich helfe Ihnen bis dahin auch gern weiter.")
+# Asked again while the earlier request still waits as a ticket: the customer has read the long text once already.
+STILL_CLOSED_TEXT = "Auch das habe ich für unser Team festgehalten. Wir sind {opening} wieder für Sie da."
+STILL_NOBODY_FREE_TEXT = "Auch das habe ich für unser Team festgehalten. Gerade ist leider noch niemand frei."
+EMAIL_MISSING_TEXT = " Mit Ihrer E-Mail-Adresse können wir uns dann bei Ihnen melden."
+EMAIL_KNOWN_TEXT = " Wir melden uns unter der E-Mail-Adresse, die Sie uns gegeben haben."
 
 
 async def _wait_minutes(ctx: ServiceContext, conn: AsyncConnection, position: int, online: int) -> int | None:
@@ -69,10 +74,20 @@ async def request_handoff_in(
     queued_row = await load(uow, conversation["id"])
     await apply(uow, queued_row, Trigger.NO_AGENT_AVAILABLE, now, waiting_since=None)
     await repo.update_open_handoff(uow.conn, conversation["id"], ended_at=now, outcome=OUTCOME_TICKET)
-    text = CLOSED_TEXT.format(opening=hours.opening_phrase(now)) if not open_now else NOBODY_FREE_TEXT
+    text, payload = _unavailable_text(conversation, hours.opening_phrase(now), open_now)
     await append_message(uow, now, conversation["id"], message_type=ACTIVITY, sender_type=SYSTEM, text=text,
-                         payload={"offer": TICKET_FORM_OFFER})
+                         payload=payload)
     return Status.TICKET.value
+
+
+def _unavailable_text(conversation: Mapping[str, Any], opening: str, open_now: bool) -> tuple[str, dict[str, Any] | None]:
+    """What the customer reads when nobody can take over now; shorter when they already read it in this ticket."""
+    if conversation["status"] != Status.TICKET.value:
+        return (NOBODY_FREE_TEXT if open_now else CLOSED_TEXT.format(opening=opening)), {"offer": TICKET_FORM_OFFER}
+    text = STILL_NOBODY_FREE_TEXT if open_now else STILL_CLOSED_TEXT.format(opening=opening)
+    if conversation.get("customer_email"):
+        return text + EMAIL_KNOWN_TEXT, None
+    return text + EMAIL_MISSING_TEXT, {"offer": TICKET_FORM_OFFER}
 
 
 async def request_handoff(

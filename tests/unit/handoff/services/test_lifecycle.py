@@ -114,6 +114,22 @@ async def test_after_hours_handoff_becomes_ticket_with_honest_message(ctx, clock
     assert replies[0].text == "Antwort auf: Danke"
 
 
+async def test_asking_again_after_hours_gets_a_short_honest_note_not_the_whole_text_again(ctx, clock):
+    from tests.unit.handoff.conftest import CLOSED_TIME
+    clock.now = CLOSED_TIME
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    await customer.customer_writes(ctx, conversation.id, "c1", "Bitte einen Menschen")
+    _, _, replies = await customer.customer_writes(ctx, conversation.id, "c2", "Ich will einen Mitarbeiter")
+    notice = replies[-1]
+    assert notice.text.startswith("Auch das habe ich für unser Team festgehalten. Wir sind morgen ab 8:00 Uhr")
+    assert "E-Mail-Adresse können wir uns" in notice.text and notice.payload == {"offer": "ticket_form"}
+    await customer.leave_ticket(ctx, conversation.id, "kunde@example.de", "Bitte Rückruf")
+    _, _, replies = await customer.customer_writes(ctx, conversation.id, "c3", "Ich will einen Mitarbeiter")
+    assert replies[-1].text.endswith("Wir melden uns unter der E-Mail-Adresse, die Sie uns gegeben haben.")
+    assert replies[-1].payload is None   # no second form for an address we have
+    assert (await conversations.get_conversation(ctx, conversation.id)).status == "ticket"
+
+
 async def test_open_but_nobody_online_also_offers_ticket(ctx):
     conversation, _ = await conversations.start_conversation(ctx, "widget")
     status = await handoffs.request_handoff(ctx, conversation.id, [{"code": "tone"}], {})
