@@ -33,7 +33,7 @@ def test_customer_is_handed_to_an_agent_and_rates_the_help(new_page, api, agent_
     expect(pane.locator(".about")).to_contain_text("Worum es geht")
     expect(pane.locator(".transcript")).to_contain_text("Antwort auf: Wo ist meine Bestellung 12345?")
     # What the bot understood is there for the agent, discreetly: intent with confidence, tone.
-    expect(pane.locator(".transcript .msg--customer .msg-nlu").first).to_contain_text("Absicht: greet (90 %)")
+    expect(pane.locator(".transcript .msg--customer .msg-nlu").first).to_contain_text("Absicht: Begrüßung (90 %)")
     expect(pane.locator(".transcript .msg--customer .msg-nlu").first).to_contain_text("Ton: ruhig")
     console.claim(pane)
     # Named from the state frame's agent_name, before the agent has written anything.

@@ -9,6 +9,7 @@ export const REASONS = Object.freeze({
   legal_threat: "Rechtliche Drohung",
   data_protection: "Datenschutz",
   damage_value: "Hoher Schadenswert",
+  bot_unavailable: "Bot nicht erreichbar",
 });
 
 export const TONES = Object.freeze({ calm: "ruhig", frustrated: "verärgert", abusive: "ausfallend" });
@@ -27,20 +28,44 @@ export const SLOTS = Object.freeze({
   order_total: "Bestellwert",
   email: "E-Mail",
   product: "Produkt",
+  problem_description: "Gemeldetes Problem",
 });
 
+// Intent codes of domain.yml (the transcript's "Absicht"); the bot's own topic names (bot/escalation/summary.py)
+// agree, tests/unit/handoff/web/test_console_labels.py keeps them so.
 export const TOPICS = Object.freeze({
+  greet: "Begrüßung",
+  goodbye: "Verabschiedung",
+  thank: "Dank",
+  affirm: "Zustimmung",
+  deny: "Ablehnung",
+  bot_challenge: "Frage, ob Bot",
+  out_of_scope: "Außerhalb unseres Angebots",
   request_human: "Mensch gewünscht",
   order_status: "Bestellstatus",
-  damaged_item: "Beschädigte Ware",
-  complaint: "Beschwerde",
-  gdpr_request: "Datenschutzanfrage",
-  report_outage: "Störung",
+  delivery_info: "Versand und Lieferzeiten",
   return_item: "Rücksendung",
-  refund: "Erstattung",
-  delivery_time: "Lieferzeit",
-  shipping_costs: "Versandkosten",
-  payment: "Zahlung",
+  refund_status: "Erstattung",
+  exchange_item: "Umtausch",
+  payment_methods: "Zahlungsarten",
+  invoice_copy: "Rechnungskopie",
+  cancel_order: "Stornierung",
+  change_order: "Bestelländerung",
+  change_address: "Adressänderung",
+  damaged_item: "Beschädigte Ware",
+  parcel_not_received: "Paket nicht erhalten",
+  wrong_item: "Falsche oder unvollständige Lieferung",
+  warranty: "Garantie",
+  login_problem: "Anmeldeproblem",
+  gdpr_request: "Datenschutzanfrage (DSGVO)",
+  newsletter_unsubscribe: "Newsletter-Abmeldung",
+  voucher_problem: "Gutscheinproblem",
+  contact_info: "Kontaktdaten",
+  report_outage: "Störungsmeldung",
+  goodwill_request: "Kulanzanfrage",
+  complaint: "Beschwerde",
+  privacy_info: "Datenschutzinformationen",
+  inform: "Angabe (z. B. Bestellnummer)",
   nlu_fallback: "Nicht verstanden",
 });
 

@@ -1,7 +1,7 @@
 // One conversation's transcript for agents: bot part included, intent/confidence/tone discreet, notes set apart.
 
 import { formatTime, h } from "../widget/dom.js";
-import { TONES, label } from "./labels.js";
+import { TONES, TOPICS, label } from "./labels.js";
 
 const SENDER_NAMES = Object.freeze({ customer: "Kunde", bot: "Bot", system: "System" });
 
@@ -47,7 +47,7 @@ function understanding(message) {
   const parts = [];
   if (message.intent) {
     const confidence = typeof message.confidence === "number" ? ` (${Math.round(message.confidence * 100)} %)` : "";
-    parts.push(`Absicht: ${message.intent}${confidence}`);
+    parts.push(`Absicht: ${label(TOPICS, message.intent)}${confidence}`);
   }
   if (message.tone_label) {
     const score = typeof message.tone_score === "number" ? ` ${message.tone_score.toFixed(2)}` : "";
