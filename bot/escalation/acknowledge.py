@@ -15,7 +15,7 @@ from bot.escalation.names import CUE_REPEAT_CONTACT, CUE_WAITING_TIME
 # Word starts that show a variation speaks about the cue's cause. Word starts, not substrings:
 # "erwartet" must not count as being about waiting.
 CUE_WORD_STARTS: Mapping[str, tuple[str, ...]] = {
-    CUE_WAITING_TIME: ("wart", "lange", "länger", "dauer", "geduld"),
+    CUE_WAITING_TIME: ("wart", "lange", "länger", "dauer", "geduld", "zieht"),
     CUE_REPEAT_CONTACT: (
         "mehrmals", "mehrfach", "erneut", "schon wieder", "nochmal", "noch einmal", "wiederhol"
     ),

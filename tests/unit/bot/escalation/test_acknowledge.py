@@ -1,6 +1,8 @@
 """Choice of the de-escalation sentence: varied, deterministic, specific when the cues allow."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.escalation.acknowledge import choose_acknowledgement
@@ -72,3 +74,17 @@ def test_erwartet_is_not_about_waiting() -> None:
 
 def test_a_single_variation_is_used_even_if_it_was_the_previous_one() -> None:
     assert choose_acknowledgement([WAITING], "c1", 2, previous=WAITING) == WAITING
+
+
+def test_without_a_cue_no_sentence_presumes_what_happened() -> None:
+    """A frustrated "hallo??" got "Wenn die Lieferung sich so zieht …": the general sentences of the real domain
+    must fit any message, naming no delivery, order or story the customer never told."""
+    from pathlib import Path
+
+    from ruamel.yaml import YAML
+
+    domain = YAML(typ="safe").load((Path(__file__).resolve().parents[4] / "domain.yml").read_text(encoding="utf-8"))
+    variations = [v["text"] for v in domain["responses"]["utter_ack_frustration"]]
+    chosen = {choose_acknowledgement(variations, f"c{n}", turn) for n in range(40) for turn in range(3)}
+    presuming = re.compile(r"liefer|bestell|paket|zieht|wart|schilder|mehrmals|erwartet", re.IGNORECASE)
+    assert chosen and not [text for text in chosen if presuming.search(text)]
