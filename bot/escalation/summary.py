@@ -48,6 +48,7 @@ TOPIC_NAMES_DE: Mapping[str, str] = {
     "goodwill_request": "Kulanzanfrage",
     "complaint": "Beschwerde",
     "privacy_info": "Datenschutzinformationen",
+    "other_language": "Schreibt nicht auf Deutsch",
 }
 
 

@@ -65,6 +65,7 @@ export const TOPICS = Object.freeze({
   goodwill_request: "Kulanzanfrage",
   complaint: "Beschwerde",
   privacy_info: "Datenschutzinformationen",
+  other_language: "Schreibt nicht auf Deutsch",
   inform: "Angabe (z. B. Bestellnummer)",
   nlu_fallback: "Nicht verstanden",
 });
