@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from handoff import rasa_speedups
+from handoff import rasa_speedups, repeat_guard
 from handoff.bot_engine import BotMessage, BotReply, BotUnavailable, Button
 from handoff.bot_thread import BotThread, SameLoop
 from handoff.tracker_store import idle_evicting_tracker_store
@@ -121,8 +121,10 @@ def reply_from_tracker(outputs: list[dict[str, Any]], tracker: Any) -> BotReply:
     parse = tracker.latest_message.parse_data if tracker.latest_message else {}
     intent = parse.get("intent") or {}
     slots = {name: tracker.get_slot(name) for name in REPORTED_SLOTS if tracker.slots.get(name) is not None}
+    messages = repeat_guard.without_repetition(_bot_messages(outputs),
+                                               repeat_guard.previous_reply_texts(tracker.events), intent.get("name"))
     return BotReply(
-        messages=_bot_messages(outputs),
+        messages=messages,
         intent=intent.get("name"),
         confidence=float(intent["confidence"]) if intent.get("confidence") is not None else None,
         tone=parse.get("tone"),
