@@ -154,7 +154,11 @@ INCOMPETENCE_PATTERNS: tuple[str, ...] = (
     r"\bunfähig", r"\binkompetent", r"\bunzuverlässig", r"\bkatastroph", r"\bskandal", r"\bunmöglich",
     r"\bfrechheit", r"\bunverschämt", r"\bzumutung", r"\babzocke", r"\bbetrug\b", r"\bchaos", r"\bschlecht",
     r"\bwitz\b", r"\blachnummer", r"\bdesaster", r"\barmutszeugnis", r"\bschande", r"\bsauerei",
-    r"\bsaftladen", r"\bverein\b", r"\bladen\b", r"\bhaufen\b", r"\bam ende\b", r"\breicht\b", r"\bwütend",
+    r"\bsaftladen", r"\bverein\b",
+    # "Laden" is a shop ("Habt ihr einen Laden in Hamburg?") and "laden" is loading ("Die Seite will nicht laden"):
+    # only "was für ein / euer / dieser Laden" is the scornful one.
+    r"\b(was für ein|so ein|so einen|dieser|diesen|diesem|euer|eurem|euren|ihr|ihren|mist|drecks|scheiß)\s?laden\b",
+    r"\bsie noch alle\b", r"\bnoch alle tassen", r"\bhaufen\b", r"\bam ende\b", r"\breicht\b", r"\bwütend",
     r"\bsauer\b", r"\bverärgert", r"\benttäuscht", r"\bfassungslos", r"\bgeht gar nicht", r"\bverarscht",
 )
 

@@ -22,6 +22,10 @@ CLEAR_CASES = [
     ("Der Teekessel hat eine Delle, wahrscheinlich vom Transport. Was schlagen Sie vor?", "calm"),
     ("Leider ist die Lieferung nicht vollständig, der Deckel fehlt.", "calm"),
     ("Ich habe versehentlich Expressversand gewählt, kann man das rückgängig machen?", "calm"),
+    # "Laden" is a shop or loading; only the scornful "was für ein Laden" is a cue.
+    ("Habt ihr einen Laden in Hamburg?", "calm"),
+    ("Die Seite will nicht laden, ist das bei euch bekannt?", "calm"),
+    ("Habt ihr sie noch alle?", "frustrated"),
 ]
 
 
