@@ -189,6 +189,10 @@ class BotProcess:
             except LOST:
                 self._lost(connection)
                 return
+            except Exception:  # a garbled frame: this child cannot be trusted any more; the supervisor replaces it
+                logger.exception("unreadable message from bot process %s", self.pid)
+                self._lost(connection)
+                return
             self._deliver(message)
 
     def _deliver(self, message: tuple[int, bool, Any]) -> None:

@@ -53,10 +53,21 @@ class FakeBotEngine:
         return None
 
 
+def _refuse_to_unpickle() -> None:
+    raise ValueError("garbled on the way")
+
+
+class Garbled:
+    """Pickles fine in the bot process and cannot be read back in the web process: a garbled frame."""
+
+    def __reduce__(self):
+        return _refuse_to_unpickle, ()
+
+
 class ProcessFakeEngine(FakeBotEngine):
     """FakeBotEngine for the bot process tests (it runs in the child): slow, failing, swappable on request."""
 
-    SLOW, BROKEN = "bitte langsam", "bitte kaputt"
+    SLOW, BROKEN, GARBLED = "bitte langsam", "bitte kaputt", "bitte unlesbar"
     model_loaded = True
 
     def __init__(self, model_path: str) -> None:
@@ -74,6 +85,8 @@ class ProcessFakeEngine(FakeBotEngine):
             raise BotUnavailable("fake action failed")
         if text == "pid":
             return BotReply(messages=(BotMessage(text=str(os.getpid())),))
+        if text == self.GARBLED:
+            return Garbled()  # type: ignore[return-value]
         if text == "vergessen?":
             return BotReply(messages=(BotMessage(text=",".join(self.forgotten)),))
         return await super().reply(sender_id, text, metadata)

@@ -70,6 +70,18 @@ async def test_a_killed_bot_process_fails_waiting_callers_and_is_replaced(bot):
     assert (await bot.reply("c1", "Hallo")).messages[0].text == "Antwort auf: Hallo"
 
 
+async def test_an_unreadable_answer_fails_the_caller_and_the_bot_process_is_replaced(bot):
+    first_pid = bot.pid
+    with pytest.raises(BotUnavailable, match="stopped"):
+        await bot.reply("c1", ProcessFakeEngine.GARBLED)
+    for _ in range(150):
+        if bot.model_loaded and bot.pid != first_pid:
+            break
+        await asyncio.sleep(0.1)
+    assert bot.model_loaded and bot.pid != first_pid
+    assert (await bot.reply("c1", "Hallo")).messages[0].text == "Antwort auf: Hallo"
+
+
 async def test_swap_and_delete_tracker_reach_the_child(bot):
     assert await bot.swap_model(Path("model-b.tar.gz")) == "model-b.tar.gz"
     assert bot.model_id == "model-b.tar.gz"
