@@ -23,6 +23,15 @@ async def started(model: str = "model-a.tar.gz", timeout: float = 1.0) -> BotPro
     return await BotProcess(EngineSettings(Path(model), None, timeout), FAKE_FACTORY).start()
 
 
+async def answered_by_a_new_child(bot: BotProcess, first_pid: int) -> None:
+    for _ in range(150):
+        if bot.model_loaded and bot.pid != first_pid:
+            break
+        await asyncio.sleep(0.1)
+    assert bot.model_loaded and bot.pid != first_pid
+    assert (await bot.reply("c1", "Hallo")).messages[0].text == "Antwort auf: Hallo"
+
+
 @pytest.fixture
 async def bot():
     process = await started()
@@ -62,24 +71,14 @@ async def test_a_killed_bot_process_fails_waiting_callers_and_is_replaced(bot):
         await asyncio.wait_for(waiting, 2)
     with pytest.raises(BotUnavailable):
         await bot.reply("c1", "Hallo")   # honest at once while it restarts, no hanging
-    for _ in range(150):
-        if bot.model_loaded and bot.pid != first_pid:
-            break
-        await asyncio.sleep(0.1)
-    assert bot.model_loaded and bot.pid != first_pid
-    assert (await bot.reply("c1", "Hallo")).messages[0].text == "Antwort auf: Hallo"
+    await answered_by_a_new_child(bot, first_pid)
 
 
 async def test_an_unreadable_answer_fails_the_caller_and_the_bot_process_is_replaced(bot):
     first_pid = bot.pid
     with pytest.raises(BotUnavailable, match="stopped"):
         await bot.reply("c1", ProcessFakeEngine.GARBLED)
-    for _ in range(150):
-        if bot.model_loaded and bot.pid != first_pid:
-            break
-        await asyncio.sleep(0.1)
-    assert bot.model_loaded and bot.pid != first_pid
-    assert (await bot.reply("c1", "Hallo")).messages[0].text == "Antwort auf: Hallo"
+    await answered_by_a_new_child(bot, first_pid)
 
 
 async def test_swap_and_delete_tracker_reach_the_child(bot):
