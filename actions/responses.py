@@ -20,6 +20,7 @@ UTTER_ORDER_RETURNED = "utter_order_returned"
 UTTER_ORDER_NOTED_FOR_PROBLEM = "utter_order_noted_for_problem"
 
 UTTER_CLARIFY = "utter_clarify"
+UTTER_ANYTHING_ELSE = "utter_anything_else"
 UTTER_CLARIFY_NO_CANDIDATES = "utter_clarify_no_candidates"
 
 UTTER_PROBLEM_RECORDED = {

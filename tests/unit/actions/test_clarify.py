@@ -1,4 +1,5 @@
 import pytest
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionClarify, candidate_intents
@@ -26,7 +27,7 @@ def test_no_topic_in_the_ranking_gives_no_candidates():
 async def test_clarify_asks_one_question_with_topic_buttons_and_a_person(tracker_factory):
     dispatcher = CollectingDispatcher()
     tracker = tracker_factory(text="zurück oder tauschen", intent="nlu_fallback", intent_ranking=RANKING)
-    assert await ActionClarify().run(dispatcher, tracker, {}) == []
+    assert await ActionClarify().run(dispatcher, tracker, {}) == [FollowupAction("action_listen")]
     [message] = dispatcher.messages
     assert message["response"] == "utter_clarify"
     assert message["topics"] == "eine Rücksendung oder um einen Umtausch"
@@ -44,3 +45,11 @@ async def test_clarify_without_candidates_still_offers_a_person(tracker_factory)
     [message] = dispatcher.messages
     assert message["response"] == "utter_clarify_no_candidates"
     assert message["buttons"] == [{"title": "Mit einem Menschen sprechen", "payload": "/request_human"}]
+
+
+@pytest.mark.parametrize("intent", ["affirm", "deny"])
+async def test_a_clear_ok_or_no_out_of_context_gets_no_topic_riddle_and_the_bot_listens(tracker_factory, intent):
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_factory(text="ok", intent=intent, intent_ranking=[{"name": intent, "confidence": 1.0}] + RANKING)
+    assert await ActionClarify().run(dispatcher, tracker, {}) == [FollowupAction("action_listen")]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_anything_else"]
