@@ -108,7 +108,8 @@ def test_every_intent_has_a_rule_or_story(domain, dialogue_steps):
 
 
 def test_rules_and_stories_only_use_known_actions(domain, dialogue_steps):
-    known = set(domain["actions"]) | set(domain["responses"]) | set(domain["forms"]) | {"action_deactivate_loop", "action_listen"}
+    known = (set(domain["actions"]) | set(domain["responses"]) | set(domain["forms"])
+             | {"action_deactivate_loop", "action_listen"})
     used = {step["action"] for step in dialogue_steps if "action" in step}
     assert sorted(used - known) == []
 
