@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.order_numbers import normalise_order_number
+from actions.problem_report import EVENT_PROBLEM_ORDER_NOTED
 from actions.orders import (
     STATUS_CANCELLED,
     STATUS_DELIVERED,
@@ -51,7 +52,6 @@ SHOP_TIME_ZONE = "Europe/Berlin"
 # ("versandt, überfällig") would contradict what the customer just said.
 PROBLEMS_WITH_A_DELIVERED_PARCEL = ("damaged_item", "wrong_item")
 INTENT_INFORM = "inform"
-EVENT_PROBLEM_ORDER_NOTED = "problem_order_noted"
 
 STATUS_RESPONSES = {
     STATUS_PROCESSING: UTTER_ORDER_PROCESSING,

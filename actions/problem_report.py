@@ -10,6 +10,8 @@ from rasa_sdk.types import DomainDict
 from actions.responses import SLOT_PROBLEM_CATEGORY, SLOT_PROBLEM_DESCRIPTION, UTTER_PROBLEM_RECORDED
 
 EVENT_PROBLEM_REPORTED = "problem_reported"
+# An order number for the report just made (sent by action_order_status): added to its ticket.
+EVENT_PROBLEM_ORDER_NOTED = "problem_order_noted"
 DEFAULT_CATEGORY = "complaint"
 # Button clicks arrive as "/intent" payloads; they say nothing about the problem itself.
 PAYLOAD_PREFIX = "/"

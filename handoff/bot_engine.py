@@ -14,6 +14,8 @@ EVENT_HANDOFF_REQUESTED = "handoff_requested"
 EVENT_PROBLEM_REPORTED = "problem_reported"
 # The order number given after a problem report: added to that report (ticket), not looked up as a status.
 EVENT_PROBLEM_ORDER_NOTED = "problem_order_noted"
+# The payload of every "talk to a person" button (the request_human intent).
+HUMAN_REQUEST_PAYLOAD = "/request_human"
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,10 @@ class BotMessage:
     text: str | None = None
     buttons: tuple[Button, ...] = ()
     custom: dict[str, Any] | None = None
+
+    @property
+    def offers_a_person(self) -> bool:
+        return any(button.payload == HUMAN_REQUEST_PAYLOAD for button in self.buttons)
 
     @property
     def service_event(self) -> str | None:

@@ -43,7 +43,7 @@ REPLY_MARGIN_SECONDS = 2.0
 RESTART_DELAYS_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
 STOP_TIMEOUT_SECONDS = 10.0
 # The other end is gone: its process died or closed the socket.
-LOST = (asyncio.IncompleteReadError, ConnectionError, OSError)
+LOST = (asyncio.IncompleteReadError, OSError)  # OSError covers ConnectionError and bot_wire.WireError
 
 
 @dataclass(frozen=True)

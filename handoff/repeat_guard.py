@@ -13,12 +13,11 @@ from dataclasses import replace
 from typing import Any, Sequence
 
 from bot.escalation.names import CONVERSATIONAL_INTENTS
-from handoff.bot_engine import BotMessage, Button
+from handoff.bot_engine import HUMAN_REQUEST_PAYLOAD, BotMessage, Button
 
 USER_EVENT, BOT_EVENT = "user", "bot"
 REPEATED_PREFIX = "Wie eben geschrieben: "
 NOT_HELPING_TEXT = "Wenn Ihnen das nicht weiterhilft, kann sich eine Kollegin oder ein Kollege Ihr Anliegen genauer ansehen."
-HUMAN_REQUEST_PAYLOAD = "/request_human"
 PERSON_BUTTON = Button(title="Mit einem Menschen sprechen", payload=HUMAN_REQUEST_PAYLOAD)
 
 
@@ -47,6 +46,6 @@ def without_repetition(messages: tuple[BotMessage, ...], previous_texts: Sequenc
         if message.text and first:
             message, first = replace(message, text=REPEATED_PREFIX + message.text), False
         marked.append(message)
-    if not any(button.payload == HUMAN_REQUEST_PAYLOAD for message in messages for button in message.buttons):
+    if not any(message.offers_a_person for message in messages):
         marked.append(BotMessage(text=NOT_HELPING_TEXT, buttons=(PERSON_BUTTON,)))
     return tuple(marked)

@@ -15,6 +15,7 @@ from handoff.bot_engine import (
     EVENT_HANDOFF_REQUESTED,
     EVENT_PROBLEM_ORDER_NOTED,
     EVENT_PROBLEM_REPORTED,
+    HUMAN_REQUEST_PAYLOAD,
     BotReply,
     BotUnavailable,
 )
@@ -144,7 +145,7 @@ async def _store_bot_reply(
                     text, acknowledged = deescalation.prefix_acknowledgement(
                         text, ctx.bot, conversation_id, reply.escalation or {}), True
                 buttons = [{"title": b.title, "payload": b.payload} for b in bot_message.buttons]
-                offered = offered or any(b.payload == deescalation.HUMAN_REQUEST_PAYLOAD for b in bot_message.buttons)
+                offered = offered or bot_message.offers_a_person
                 await append_message(uow, now, conversation_id, message_type=OUTGOING, sender_type=BOT, text=text,
                                      payload={"buttons": buttons} if buttons else None)
         if handoff is not None:
@@ -171,7 +172,7 @@ async def _answer_without_bot(
     async with unit_of_work(ctx) as uow:
         await _finish(uow, message, now, claimed_at)
         conversation = await load(uow, conversation_id)
-        wants_person = (message.text or "").strip() == deescalation.HUMAN_REQUEST_PAYLOAD
+        wants_person = (message.text or "").strip() == HUMAN_REQUEST_PAYLOAD
         if wants_person and can_transition(conversation["status"], Trigger.HANDOFF_REQUESTED):
             summary = {"topics": [], "slots": {}, "last_customer_messages": [message.text]}
             await request_handoff_in(uow, ctx, conversation, [CUSTOMER_REQUEST_REASON, BOT_UNAVAILABLE_REASON],

@@ -5,7 +5,7 @@ import logging
 from typing import Any
 
 from bot.escalation.acknowledge import choose_acknowledgement
-from handoff.bot_engine import Button
+from handoff.bot_engine import HUMAN_REQUEST_PAYLOAD, Button
 
 log = logging.getLogger(__name__)
 
@@ -13,7 +13,6 @@ WATCH_LEVEL = "watch"
 ACKNOWLEDGEMENT_RESPONSE = "utter_ack_frustration"
 # Said only when the model has no utter_ack_frustration variations (e.g. the fake bot in tests).
 FALLBACK_ACKNOWLEDGEMENT = "Ich verstehe, dass das ärgerlich ist."
-HUMAN_REQUEST_PAYLOAD = "/request_human"
 OFFER_PERSON_TEXT = "Wenn Sie möchten, verbinde ich Sie gern mit einer Kollegin oder einem Kollegen."
 OFFER_PERSON_BUTTON = Button(title="Mit einer Person sprechen", payload=HUMAN_REQUEST_PAYLOAD)
 
