@@ -1,0 +1,24 @@
+"""bot context kept or restored across the tracker cap (issue 18)
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-04
+
+Types are frozen here, as in 0001: a later change of handoff/store/tables.py must not change what this revision did.
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+
+revision = '0009'
+down_revision = '0008'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
