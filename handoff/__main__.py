@@ -9,10 +9,10 @@ import os
 import sys
 from typing import Sequence
 
+from handoff.domain.vocabulary import ROLES
 from handoff.settings import Settings, SettingsError
 
 NEW_AGENT_PASSWORD_VARIABLE = "NEW_AGENT_PASSWORD"
-ROLES = ("agent", "trainer", "admin")
 
 logger = logging.getLogger("handoff")
 

@@ -11,6 +11,7 @@ from handoff.services.business_hours import get_business_hours, set_business_hou
 from handoff.services.context import ServiceContext
 from handoff.services.conversations import conversation_detail
 from handoff.services.errors import Conflict, NotFound, ValidationError
+from handoff.domain.vocabulary import MAX_CANNED_TEXT_CHARS, MAX_TITLE_CHARS
 from handoff.services.mapping import new_id
 from handoff.services.text_input import clean_text
 from handoff.services.unit_of_work import unit_of_work
@@ -23,8 +24,8 @@ __all__ = [
 ]
 
 SHORTCUT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,31}$")
-MAX_TITLE_LENGTH = 128
-MAX_CANNED_TEXT = 2000
+MAX_TITLE_LENGTH = MAX_TITLE_CHARS
+MAX_CANNED_TEXT = MAX_CANNED_TEXT_CHARS
 EXPORT_FORMAT_VERSION = 1
 
 

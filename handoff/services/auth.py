@@ -12,18 +12,17 @@ from sqlalchemy.exc import IntegrityError
 
 from handoff.bus.base import PRESENCE_STATUSES
 from handoff.services.context import ServiceContext
+from handoff.domain.vocabulary import MAX_DISPLAY_NAME_CHARS, ROLE_ADMIN, ROLES
 from handoff.services.errors import AuthenticationFailed, Conflict, NotFound, ValidationError
 from handoff.services.mapping import new_id
 from handoff.services.text_input import clean_email
 from handoff.services.views import AgentView, Login
 from handoff.store import accounts
 
-ROLES = ("agent", "trainer", "admin")
-ROLE_ADMIN = "admin"
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 MAX_CAPACITY = 20
-MAX_DISPLAY_NAME = 128
+MAX_DISPLAY_NAME = MAX_DISPLAY_NAME_CHARS
 TOKEN_BYTES = 32
 GENERATED_PASSWORD_BYTES = 18
 

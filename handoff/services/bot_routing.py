@@ -20,6 +20,7 @@ from handoff.bot_engine import (
     BotUnavailable,
 )
 from handoff.domain.events import SomeoneTyping, TicketCreated
+from handoff.domain.vocabulary import MAX_COMMENT_CHARS, MAX_ORDER_NUMBER_CHARS
 from handoff.domain.states import can_transition, routes_to_bot, Trigger
 from handoff.services import deescalation
 from handoff.services.context import ServiceContext
@@ -33,10 +34,10 @@ from handoff.store import repository as repo
 
 log = logging.getLogger(__name__)
 
-MAX_COMMENT_LENGTH = 1000
+MAX_COMMENT_LENGTH = MAX_COMMENT_CHARS
 TICKET_PROBLEM_REPORT = "problem_report"
 ORDER_NOTE = " (Bestellnummer {order_number})"
-ORDER_NUMBER_MAX_CHARS = 32
+ORDER_NUMBER_MAX_CHARS = MAX_ORDER_NUMBER_CHARS
 TICKET_OPEN = "open"
 BOT_UNAVAILABLE_TEXT = ("Ich kann gerade nicht zuverlässig antworten. Möchten Sie mit einer Person aus unserem Team "
                         "sprechen, oder uns Ihr Anliegen mit Ihrer E-Mail-Adresse hinterlassen?")

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handoff.bot_engine import BotEngine
 from handoff.bus.base import Bus, Presence
+from handoff.domain.vocabulary import MAX_MESSAGE_CHARS
 
-MAX_MESSAGE_LENGTH = 2000
+MAX_MESSAGE_LENGTH = MAX_MESSAGE_CHARS
 SESSION_LIFETIME = timedelta(hours=12)
 LOCKOUT_AFTER_FAILED_LOGINS = 5
 LOCKOUT_DURATION = timedelta(minutes=15)

@@ -7,6 +7,7 @@ from typing import Any, Mapping, NamedTuple
 
 from sqlalchemy.exc import IntegrityError
 
+from handoff.domain.vocabulary import MAX_CLIENT_ID_CHARS, MAX_COMMENT_CHARS, MAX_NOTE_CHARS
 from handoff.domain.events import CsatReceived, SomeoneTyping, TicketCreated
 from handoff.domain.states import Status, Trigger, can_transition, routes_to_bot
 from handoff.privacy.transcripts import text_to_store
@@ -27,8 +28,8 @@ from handoff.store import repository as repo
 
 log = logging.getLogger(__name__)
 
-MAX_CLIENT_ID_LENGTH = 64
-MAX_COMMENT_LENGTH = 1000
+MAX_CLIENT_ID_LENGTH = MAX_CLIENT_ID_CHARS
+MAX_COMMENT_LENGTH = MAX_COMMENT_CHARS
 RATING_RANGE = range(1, 6)
 TICKET_FOLLOW_UP = "follow_up"
 TICKET_CONFIRMATION = "Danke! Wir haben Ihr Anliegen aufgenommen und melden uns per E-Mail an {email}."
@@ -123,7 +124,7 @@ async def customer_typing(ctx: ServiceContext, conversation_id: str) -> None:
 async def leave_ticket(ctx: ServiceContext, conversation_id: str, email: str, note: str) -> TicketView:
     """A follow-up ticket; the conversation id is its transcript reference. queued → ticket per the table."""
     email = clean_email(email)
-    note = clean_text(note, ctx.config.max_message_length, field="note")
+    note = clean_text(note, MAX_NOTE_CHARS, field="note")
     now = ctx.now()
     ticket_id = new_id()
     async with unit_of_work(ctx) as uow:

@@ -6,6 +6,9 @@ from datetime import timezone
 from typing import Any, Mapping
 
 from handoff.domain.events import MessageStored
+from handoff.domain.vocabulary import (  # noqa: F401  (the message words, public names here)
+    ACTIVITY, AGENT, BOT, CUSTOMER, INCOMING, OUTGOING, SYSTEM,
+)
 from handoff.store import repository as repo
 from handoff.services.unit_of_work import UnitOfWork
 from handoff.services.views import ConversationView, MessageView
@@ -13,8 +16,6 @@ from handoff.services.views import ConversationView, MessageView
 BOT_DISPLAY_NAME = "Nordwind-Assistent"
 CONVERSATION_FIELDS = tuple(ConversationView.__dataclass_fields__)
 
-INCOMING, OUTGOING, ACTIVITY = "incoming", "outgoing", "activity"
-CUSTOMER, BOT, AGENT, SYSTEM = "customer", "bot", "agent", "system"
 
 
 def new_id() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from handoff.domain.vocabulary import MAX_EMAIL_CHARS
 from handoff.services.errors import ValidationError
 
 # Control characters (C0, DEL, C1) except newline; tabs become spaces first so indentation is not glued together.
@@ -14,7 +15,7 @@ BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 # Categories that draw nothing on their own (format characters such as zero-width spaces, separators).
 INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-MAX_EMAIL_LENGTH = 254
+MAX_EMAIL_LENGTH = MAX_EMAIL_CHARS
 
 
 def clean_text(text: str | None, max_length: int, field: str = "text") -> str:

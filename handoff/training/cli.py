@@ -23,7 +23,8 @@ from typing import Any, Sequence
 
 from handoff.training.annotate import ACTIONS, TONE_LABELS, Annotator
 from handoff.training.inbox import REASONS, InboxFilter
-from handoff.training.promotion import ROLE_ADMIN, Actor
+from handoff.domain.vocabulary import ROLE_ADMIN, ROLE_TRAINER
+from handoff.training.promotion import Actor
 from handoff.training.runtime import DONE, TRAINING, Trainer
 
 PROGRESS_INTERVAL_SECONDS = 2.0
@@ -117,10 +118,10 @@ async def run(arguments: argparse.Namespace, trainer: Trainer) -> int:
     elif command == "models":
         _print(await trainer.models())
     elif command == "promote":
-        actor = Actor(arguments.by, ROLE_ADMIN if arguments.admin else "trainer")
+        actor = Actor(arguments.by, ROLE_ADMIN if arguments.admin else ROLE_TRAINER)
         _print(await trainer.promote(arguments.model_id, actor, arguments.override_reason))
     elif command == "rollback":
-        _print(await trainer.rollback(Actor(arguments.by, "trainer")))
+        _print(await trainer.rollback(Actor(arguments.by, ROLE_TRAINER)))
     return 0
 
 

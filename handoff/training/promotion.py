@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from handoff.domain.vocabulary import ROLE_ADMIN
 from handoff.training import registry
 from handoff.training.evaluation import evaluate_model
 from handoff.training.gate import GateRules, compare
@@ -24,7 +25,6 @@ from handoff.training.project import Project
 
 logger = logging.getLogger(__name__)
 
-ROLE_ADMIN = "admin"
 
 
 class PromotionRefused(Exception):

@@ -9,6 +9,7 @@ from sanic.response import HTTPResponse, json
 
 from handoff.services import admin as admin_services
 from handoff.services import auth
+from handoff.domain.vocabulary import MAX_EMAIL_CHARS, ROLES
 from handoff.web.agent_auth import ADMIN_ROLES, ALL_ROLES, authenticate
 from handoff.web.context import app_context, services
 from handoff.web.errors import invalid
@@ -22,7 +23,7 @@ TAG = "admin"
 AUTH = (AGENT_SESSION, AGENT_BEARER)
 ERRORS = (400, 401, 403, 404, 409, 422)
 NAME_CHARS = 100
-EMAIL_CHARS = 254
+EMAIL_CHARS = MAX_EMAIL_CHARS
 PASSWORD_CHARS = 1024
 SHORTCUT_CHARS = 40
 TITLE_CHARS = 120
@@ -44,7 +45,7 @@ def admin_operation(summary: str, responses: dict, request: dict | None = None) 
 
 def _role(value: str | None) -> str | None:
     if value is not None and value not in ALL_ROLES:
-        raise invalid("role", "agent, trainer oder admin erwartet.")
+        raise invalid("role", f"Eine dieser Rollen erwartet: {', '.join(ROLES)}.")
     return value
 
 

@@ -15,6 +15,7 @@ from handoff.web.agent_auth import CHAT_ROLES, authenticate, clear_session_cooki
 from handoff.web.agent_socket import AgentSocket, refuse
 from handoff.web.context import app_context, services
 from handoff.web.errors import invalid
+from handoff.domain.vocabulary import MAX_EMAIL_CHARS, MAX_NOTE_CHARS
 from handoff.web.inputs import CLIENT_ID_MAX_CHARS, client_ip, json_object, optional_bool, optional_text, \
     required_text
 from handoff.web.openapi import AGENT_BEARER, AGENT_SESSION, ANY_OBJECT, BOOLEAN, INTEGER, NULLABLE_STRING, STRING, \
@@ -23,9 +24,9 @@ from handoff.web.openapi import AGENT_BEARER, AGENT_SESSION, ANY_OBJECT, BOOLEAN
 TAG = "agent"
 AUTH = (AGENT_SESSION, AGENT_BEARER)
 PRESENCE_SCHEMA = {"type": "string", "enum": list(PRESENCE_STATUSES)}
-EMAIL_CHARS = 254
+EMAIL_CHARS = MAX_EMAIL_CHARS
 PASSWORD_CHARS = 1024
-NOTE_CHARS = 4000
+NOTE_CHARS = MAX_NOTE_CHARS
 
 AGENT_SCHEMA = obj(("id", "email", "display_name", "role"), id=STRING, email=STRING, display_name=STRING,
                    role=STRING, active=BOOLEAN, capacity=INTEGER)

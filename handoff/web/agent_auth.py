@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from handoff.domain.vocabulary import ROLE_ADMIN, ROLE_AGENT, ROLE_SUPERVISOR, ROLE_TRAINER, ROLES  # noqa: F401
 from handoff.services import auth
 from handoff.services.views import AgentView
 from handoff.web.context import app_context, services
@@ -14,9 +15,10 @@ from handoff.web.inputs import bearer_token
 from handoff.web.security import check_csrf
 
 SESSION_COOKIE = "nw_session"
-ROLE_AGENT, ROLE_TRAINER, ROLE_ADMIN = "agent", "trainer", "admin"
-ALL_ROLES = frozenset({ROLE_AGENT, ROLE_TRAINER, ROLE_ADMIN})
-CHAT_ROLES = frozenset({ROLE_AGENT, ROLE_ADMIN})
+ALL_ROLES = frozenset(ROLES)
+# Supervisors are agents too: they chat and work tickets, and see more.
+CHAT_ROLES = frozenset({ROLE_AGENT, ROLE_SUPERVISOR, ROLE_ADMIN})
+SUPERVISOR_ROLES = frozenset({ROLE_SUPERVISOR, ROLE_ADMIN})
 ADMIN_ROLES = frozenset({ROLE_ADMIN})
 
 

@@ -5,9 +5,10 @@ from typing import Any, Mapping
 
 from sanic.request import Request
 
+from handoff.domain.vocabulary import MAX_CLIENT_ID_CHARS
 from handoff.web.errors import TOO_LARGE, ApiError, bad_request, invalid
 
-CLIENT_ID_MAX_CHARS = 100
+CLIENT_ID_MAX_CHARS = MAX_CLIENT_ID_CHARS
 BEARER_PREFIX = "bearer "
 
 

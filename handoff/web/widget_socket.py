@@ -22,6 +22,7 @@ from handoff.services.context import ServiceContext
 from handoff.services.errors import ServiceError
 from handoff.web.context import AppContext
 from handoff.web.errors import ApiError, describe
+from handoff.domain.vocabulary import CUSTOMER, MAX_COMMENT_CHARS, MAX_EMAIL_CHARS, MAX_NOTE_CHARS
 from handoff.web.inputs import CLIENT_ID_MAX_CHARS, client_ip, optional_text, required_int, required_text
 from handoff.web.widget_state import state_frame
 
@@ -30,10 +31,10 @@ logger = logging.getLogger(__name__)
 # Frame types (docs/architecture.md, "Widget protocol").
 MESSAGE, TYPING, TICKET, CSAT, PING = "message", "typing", "ticket", "csat", "ping"
 ACK, EVENT, STATE, ERROR, PONG = "ack", "event", "state", "error", "pong"
-SENDER_CUSTOMER = "customer"
-NOTE_CHARS = 2000
-EMAIL_CHARS = 254
-COMMENT_CHARS = 2000
+SENDER_CUSTOMER = CUSTOMER
+NOTE_CHARS = MAX_NOTE_CHARS
+EMAIL_CHARS = MAX_EMAIL_CHARS
+COMMENT_CHARS = MAX_COMMENT_CHARS
 # Typing notices are cosmetic; one per interval per socket is plenty for agents.
 TYPING_INTERVAL_SECONDS = 2.0
 JSON_ESCAPED_CHARS_PER_CHAR = 6

@@ -9,7 +9,7 @@ const PATHS = Object.freeze({
   hours: "/api/admin/business-hours",
   canned: "/api/admin/canned",
 });
-const ROLES = Object.freeze({ agent: "Agent", trainer: "Trainer", admin: "Admin" });
+const ROLES = Object.freeze({ agent: "Agent", trainer: "Trainer", supervisor: "Supervisor", admin: "Admin" });
 const WEEKDAYS = Object.freeze([
   ["mon", "Montag"], ["tue", "Dienstag"], ["wed", "Mittwoch"], ["thu", "Donnerstag"],
   ["fri", "Freitag"], ["sat", "Samstag"], ["sun", "Sonntag"],
