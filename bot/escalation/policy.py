@@ -19,11 +19,11 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import FileIOException
 
-from bot.escalation.assess import assess
+from bot.escalation.decision import assess
 from bot.escalation.assessment import Assessment
 from bot.escalation.config import EscalationConfig
 from bot.escalation.names import ACTION_HANDOFF, SLOT_ESCALATION
-from bot.escalation.turns import is_user_turn, turns_since_last_handoff
+from bot.escalation.from_tracker import is_user_turn, turns_since_last_handoff
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""One customer message as the escalation decision sees it (no Rasa types: turns.py converts)."""
+"""One customer message as the escalation decision sees it (no Rasa types: from_tracker.py converts)."""
 from __future__ import annotations
 
 from dataclasses import dataclass

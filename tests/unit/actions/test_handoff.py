@@ -9,9 +9,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionHandoff
-from bot.escalation.assess import assess
+from bot.escalation.decision import assess
 from bot.escalation.config import EscalationConfig
-from bot.escalation.turns import turns_since_last_handoff
+from bot.escalation.from_tracker import turns_since_last_handoff
 from tests.unit.bot.escalation.conversations import bot, domain, start, tracker, user
 
 pytestmark = pytest.mark.unit

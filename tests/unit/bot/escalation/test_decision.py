@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.escalation.assess import assess, consecutive_fallbacks, repeated_question, rolling_tone
+from bot.escalation.decision import assess, consecutive_fallbacks, repeated_question, rolling_tone
 from bot.escalation.assessment import (
     LEVEL_HANDOFF,
     LEVEL_NONE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.core.events import ActionExecuted, Restarted, SlotSet, UserUtteranceReverted
 
-from bot.escalation.turns import is_user_turn, turns_since_last_handoff
+from bot.escalation.from_tracker import is_user_turn, turns_since_last_handoff
 from tests.unit.bot.escalation.conversations import bot, start, tracker, user
 
 pytestmark = pytest.mark.unit
