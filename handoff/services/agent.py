@@ -18,7 +18,7 @@ from handoff.services.text_input import clean_text
 from handoff.services.transitions import apply, load
 from handoff.services.unit_of_work import UnitOfWork, unit_of_work
 from handoff.services.views import ConversationView, MessageView
-from handoff.store import accounts, repository as repo
+from handoff.store import accounts, csat_surveys, repository as repo
 
 OUTCOME_HANDED_BACK, OUTCOME_TRANSFERRED, OUTCOME_RESOLVED = "handed_back", "transferred", "resolved"
 CLAIMED_TEXT = "{name} aus unserem Team ist jetzt für Sie da."
@@ -145,6 +145,7 @@ async def resolve(ctx: ServiceContext, conversation_id: str, agent_id: str | Non
         await append_message(uow, now, conversation_id, message_type=ACTIVITY, sender_type=SYSTEM,
                              text=RESOLVED_TEXT, payload={"offer": "csat"})
         uow.record(CsatRequested(conversation_id))
+        await csat_surveys.record_survey_sent(uow.conn, conversation_id, now)   # response rate (docs/reports.md)
         row = await load(uow, conversation_id)
     return conversation_view(row)
 

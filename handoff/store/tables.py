@@ -215,3 +215,17 @@ models = Table(
     Column("override_reason", Text, nullable=True),
     Column("note", Text, nullable=True),
 )
+
+# --- Reports (revision 0007, issue 19): the CSAT survey as a fact, and the indexes the report queries need. ---
+
+# One row per conversation that was offered the rating (the first offer counts): the denominator of the response rate.
+csat_surveys = Table(
+    "csat_surveys", metadata,
+    Column("conversation_id", String(ID_LENGTH), ForeignKey("conversations.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("sent_at", UtcDateTime, nullable=False, index=True),
+)
+Index("ix_conversations_created_at", conversations.c.created_at)
+Index("ix_messages_sender_type_created_at", messages.c.sender_type, messages.c.created_at)
+Index("ix_handoffs_requested_at", handoffs.c.requested_at)
+Index("ix_csat_created_at", csat.c.created_at)

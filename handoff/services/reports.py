@@ -1,0 +1,166 @@
+"""Reports for supervisors and trainers: one period and the one before it, every figure as docs/reports.md defines.
+
+The store counts rows of the period; the definitions live in handoff/domain/reports.py. Reading only: one
+connection per period, nothing written, no events.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Sequence
+
+from handoff.domain import reports as definitions
+from handoff.domain.hours import BusinessHours
+from handoff.domain.reports import Period, duration_stats, rate
+from handoff.services.business_hours import load_business_hours
+from handoff.services.context import ServiceContext
+from handoff.services.errors import ValidationError
+from handoff.store import reports as store
+
+# Channels always listed (zero when unused); e-mail joins when a conversation of that channel exists.
+KNOWN_CHANNELS = ("widget", "rest", "socketio", "email")
+OUTCOME_TICKET, OUTCOME_RESOLVED, OUTCOME_HANDED_BACK = "ticket", "resolved", "handed_back"
+HANDLED_OUTCOMES = (OUTCOME_RESOLVED, OUTCOME_HANDED_BACK)
+SECTIONS = ("volume", "outcome", "handoff_reasons", "waiting", "frt_distribution", "csat")
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    kind: str | None = None
+    anchor: str | None = None
+    first: str | None = None
+    last: str | None = None
+    topic: str | None = None
+
+
+async def period_for(ctx: ServiceContext, request: ReportRequest) -> tuple[Period, BusinessHours]:
+    async with ctx.engine.connect() as conn:
+        hours = await load_business_hours(conn)
+    today: date = ctx.now().astimezone(hours.zone).date()
+    try:
+        period = definitions.parse_period(request.kind, request.anchor, request.first, request.last, today,
+                                          hours.time_zone)
+    except definitions.InvalidPeriod as error:
+        raise ValidationError(error.field, error.message) from None
+    return period, hours
+
+
+async def overview(ctx: ServiceContext, request: ReportRequest) -> dict[str, Any]:
+    """Every section but topics, for the period and (as `previous`) the period before it."""
+    period, hours = await period_for(ctx, request)
+    current = await _figures(ctx, period, hours)
+    previous = await _figures(ctx, period.previous(), hours)
+    return {"period": period.to_dict(), "previous_period": period.previous().to_dict(),
+            "business_hours": hours.to_dict(), **current,
+            "previous": _summary(previous),
+            "changes": _changes(_summary(current), _summary(previous))}
+
+
+async def _figures(ctx: ServiceContext, period: Period, hours: BusinessHours) -> dict[str, Any]:
+    start, end = period.start, period.end
+    async with ctx.engine.connect() as conn:   # reading only: no write lock, no events
+        by_channel = await store.conversations_by_channel(conn, start, end)
+        messages_by_channel = await store.customer_messages_by_channel(conn, start, end)
+        outcomes = await store.outcome_counts(conn, start, end)
+        handoff_rows = await store.handoffs_requested(conn, start, end)
+        ratings = await store.ratings_in(conn, start, end)
+        sent, answered = await store.surveys_in(conn, start, end)
+    return {"volume": _volume(by_channel, messages_by_channel),
+            "outcome": _outcome(outcomes, handoff_rows, hours),
+            "handoff_reasons": _reasons_over_time(handoff_rows, period),
+            "waiting": _waiting(handoff_rows, hours),
+            "frt_distribution": definitions.frt_distribution(
+                (row.first_agent_reply_at - row.requested_at).total_seconds()
+                for row in handoff_rows if row.first_agent_reply_at is not None),
+            "csat": definitions.csat_summary(ratings, sent, answered).to_dict()}
+
+
+def _volume(by_channel: dict[str, int], messages_by_channel: dict[str, int]) -> dict[str, Any]:
+    channels = [name for name in KNOWN_CHANNELS if name != "email" or name in by_channel]
+    channels += sorted(set(by_channel) - set(channels))
+    total = sum(by_channel.values())
+    return {"conversations": total, "customer_messages": sum(messages_by_channel.values()),
+            "channels": [{"channel": name, "conversations": by_channel.get(name, 0),
+                          "customer_messages": messages_by_channel.get(name, 0),
+                          "share": rate(by_channel.get(name, 0), total)} for name in channels]}
+
+
+def _outcome(counts: store.OutcomeCounts, rows: Sequence[store.HandoffRow], hours: BusinessHours) -> dict[str, Any]:
+    ticket_rows = [row for row in rows if row.outcome == OUTCOME_TICKET]
+    after_hours = sum(1 for row in ticket_rows if not hours.is_open(row.requested_at))
+    return {"conversations": counts.conversations, "bot_engaged": counts.bot_engaged,
+            "contained": counts.contained, "containment_rate": rate(counts.contained, counts.bot_engaged),
+            "handed_off": counts.handed_off, "handoff_rate": rate(counts.handed_off, counts.bot_engaged),
+            # Chatwoot's rate (every conversation in the denominator), shown for comparison only.
+            "handoff_rate_all_conversations": rate(counts.handed_off_any, counts.conversations),
+            "handoffs": len(rows), "after_hours_tickets": after_hours,
+            "no_agent_tickets": len(ticket_rows) - after_hours}
+
+
+def _reasons_over_time(rows: Sequence[store.HandoffRow], period: Period) -> dict[str, Any]:
+    labels = definitions.buckets(period)
+    series: dict[str, Counter[str]] = {}
+    totals: Counter[str] = Counter()
+    for row in rows:
+        bucket = definitions.bucket_of(row.requested_at, period)
+        for code in sorted({str(reason.get("code")) for reason in row.reasons if isinstance(reason, dict)}):
+            series.setdefault(code, Counter())[bucket] += 1
+            totals[code] += 1
+    reasons = sorted(totals, key=lambda code: (-totals[code], code))
+    return {"granularity": period.granularity, "buckets": labels,
+            "totals": [{"reason": code, "count": totals[code]} for code in reasons],
+            "series": [{"reason": code, "counts": [series[code][label] for label in labels]} for code in reasons]}
+
+
+def _waiting(rows: Sequence[store.HandoffRow], hours: BusinessHours) -> dict[str, Any]:
+    in_queue = [(row.requested_at, row.claimed_at) for row in rows if row.claimed_at is not None]
+    first_reply = [(row.requested_at, row.first_agent_reply_at) for row in rows
+                   if row.first_agent_reply_at is not None]
+    # Closed by a person who took it: an unclaimed, unanswered end is an abandoned wait, not a resolution.
+    resolution = [(row.requested_at, row.ended_at) for row in rows
+                  if row.ended_at is not None and row.outcome in HANDLED_OUTCOMES
+                  and (row.claimed_at is not None or row.first_agent_reply_at is not None)]
+    abandoned = sum(1 for row in rows if row.ended_at is not None and row.claimed_at is None
+                    and row.first_agent_reply_at is None and row.outcome != OUTCOME_TICKET)
+    # A handoff that became a ticket at once (closed, nobody online) never waited in the live queue.
+    reached_queue = sum(1 for row in rows if not (row.outcome == OUTCOME_TICKET and row.ended_at == row.requested_at))
+    return {"time_in_queue": duration_stats(in_queue, hours).to_dict(),
+            "first_response": duration_stats(first_reply, hours).to_dict(),
+            "resolution": duration_stats(resolution, hours).to_dict(),
+            "abandoned": abandoned, "queued": reached_queue, "abandoned_rate": rate(abandoned, reached_queue)}
+
+
+def _summary(figures: dict[str, Any]) -> dict[str, float | int | None]:
+    """The headline figures compared with the previous period."""
+    waiting = figures["waiting"]
+    return {"conversations": figures["volume"]["conversations"],
+            "customer_messages": figures["volume"]["customer_messages"],
+            "containment_rate": figures["outcome"]["containment_rate"],
+            "handoff_rate": figures["outcome"]["handoff_rate"],
+            "after_hours_tickets": figures["outcome"]["after_hours_tickets"],
+            "first_response_p50_seconds": waiting["first_response"]["p50_seconds"],
+            "first_response_p50_business_seconds": waiting["first_response"]["p50_business_seconds"],
+            "abandoned": waiting["abandoned"],
+            "csat_average": figures["csat"]["average"],
+            "satisfaction_score": figures["csat"]["satisfaction_score"],
+            "response_rate": figures["csat"]["response_rate"]}
+
+
+def _changes(current: dict[str, Any], previous: dict[str, Any]) -> dict[str, float | None]:
+    return {name: definitions.change(value, previous.get(name)) for name, value in current.items()}
+
+
+async def topics(ctx: ServiceContext, request: ReportRequest, known_intents: Sequence[str]) -> dict[str, Any]:
+    """Per intent: volume, not-understood rate, handoff rate, tone distribution (the trainers' part)."""
+    period, _hours = await period_for(ctx, request)
+    if request.topic is not None and request.topic not in set(known_intents) | {store.FALLBACK_INTENT}:
+        raise ValidationError("topic", f"Unbekanntes Thema: {request.topic}")
+    async with ctx.engine.connect() as conn:
+        rows = await store.topics(conn, period.start, period.end, request.topic)
+    return {"period": period.to_dict(), "topics": [{
+        "intent": row.intent, "messages": row.messages, "not_understood": row.not_understood,
+        "not_understood_rate": rate(row.not_understood, row.messages), "conversations": row.conversations,
+        "handed_off": row.handed_off, "handoff_rate": rate(row.handed_off, row.conversations),
+        "tones": row.tones} for row in rows]}
+
