@@ -229,3 +229,57 @@ Index("ix_conversations_created_at", conversations.c.created_at)
 Index("ix_messages_sender_type_created_at", messages.c.sender_type, messages.c.created_at)
 Index("ix_handoffs_requested_at", handoffs.c.requested_at)
 Index("ix_csat_created_at", csat.c.created_at)
+
+# --- Incidents and goodwill (revision 0005, issue 14). ---
+
+# Several customers reporting the same fault: one incident, its reports are problem-report tickets. Report counts and
+# first/latest report times are read from the members, never stored twice.
+incidents = Table(
+    "incidents", metadata,
+    _id(),
+    Column("category", String(64), nullable=False),                   # the bot's problem category
+    Column("title", String(200), nullable=False),                     # the words of the report that opened it
+    Column("status", String(16), nullable=False, index=True),         # open | closed
+    Column("owner_id", String(ID_LENGTH), ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("closed_at", UtcDateTime, nullable=True),
+    Column("closed_by", String(ID_LENGTH), ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("close_note", Text, nullable=True),                        # sent to the reporters' conversations
+)
+
+# A report belongs to at most one incident (the ticket is the key); deleting the ticket (retention, erasure) removes it.
+incident_reports = Table(
+    "incident_reports", metadata,
+    Column("ticket_id", String(ID_LENGTH), ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True),
+    Column("incident_id", String(ID_LENGTH), ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("added_at", UtcDateTime, nullable=False),
+    Column("similarity", Float, nullable=True),                        # to matched_ticket_id, 0..1
+    Column("matched_ticket_id", String(ID_LENGTH), nullable=True),
+    Column("shared_words", JSON, nullable=True),
+    Column("reason", String(500), nullable=False),                     # why it was grouped, German, for the console
+)
+
+# Goodwill granted (or requested above a limit) by an agent, money in integer cents. Deleting the conversation or
+# ticket keeps the grant without the link (accounting and reports), see docs/incidents-goodwill.md.
+goodwill_grants = Table(
+    "goodwill_grants", metadata,
+    _id(),
+    Column("kind", String(32), nullable=False),                       # voucher | partial_refund | free_return_shipping
+    Column("amount_cents", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", String(16), nullable=False, index=True),         # granted | requested | approved | declined
+    Column("conversation_id", String(ID_LENGTH), ForeignKey("conversations.id", ondelete="SET NULL"), nullable=True,
+           index=True),
+    Column("ticket_id", String(ID_LENGTH), ForeignKey("tickets.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("agent_id", String(ID_LENGTH), ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("agent_name", String(128), nullable=False),
+    Column("limit_reasons", JSON, nullable=True),                     # why it needed approval
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("decided_by", String(ID_LENGTH), ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("decided_by_name", String(128), nullable=True),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Column("decision_note", Text, nullable=True),
+)
+Index("ix_goodwill_grants_agent_id_created_at", goodwill_grants.c.agent_id, goodwill_grants.c.created_at)
