@@ -1,4 +1,4 @@
-"""`python -m handoff serve | migrate | purge | create-agent`: the one entry point of the service."""
+"""`python -m handoff serve | migrate | purge | create-agent | train | validate`: the one entry point of the service."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +10,11 @@ import sys
 from typing import Sequence
 
 from handoff.domain.vocabulary import ROLES
-from handoff.settings import Settings, SettingsError
+# Before SQLAlchemy is imported: Rasa's declarative models would otherwise print its 2.0 migration notice.
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+
+from handoff import logs  # noqa: E402 - after the environment above
+from handoff.settings import Settings, SettingsError  # noqa: E402
 
 NEW_AGENT_PASSWORD_VARIABLE = "NEW_AGENT_PASSWORD"
 
@@ -32,6 +36,9 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     create.add_argument("--name", required=True)
     create.add_argument("--role", choices=ROLES, default="agent")
     create.add_argument("--capacity", type=int, default=3)
+    from handoff.rasa_cli import add_commands
+
+    add_commands(commands)
     return parser.parse_args(argv)
 
 
@@ -44,7 +51,7 @@ def migrate(settings: Settings) -> None:
 async def _with_setup_context(settings: Settings, work):
     """A ServiceContext for set-up use cases (no bot needed: they never route a message)."""
     from handoff.bus.factory import create_bus, create_presence
-    from handoff.rasa_engine import UnavailableBotEngine
+    from handoff.engine.rasa.engine import UnavailableBotEngine
     from handoff.services.context import ServiceContext
     from handoff.store.engine import create_engine
     from handoff.web.app import service_config
@@ -62,15 +69,34 @@ async def _with_setup_context(settings: Settings, work):
         await engine.dispose()
 
 
-def ensure_admin(settings: Settings) -> None:
+def ensure_admin(settings: Settings) -> str | None:
+    """The generated password when the admin account was created just now (only its hash is stored)."""
     from handoff.services.auth import ensure_admin as ensure
 
-    generated = asyncio.run(_with_setup_context(
+    return asyncio.run(_with_setup_context(
         settings, lambda ctx: ensure(ctx, settings.admin_email, settings.admin_password)))
-    if generated:
-        # Shown once, on the very first start; only its hash is stored.
-        print(f"\n  Admin account created: {settings.admin_email}\n  Password (shown only now): {generated}\n",
-              flush=True)
+
+
+def banner(base: str, admin_email: str, new_password: str | None, password_from_environment: bool) -> str:
+    """What `make run` ends with: where to go, how to log in, how to stop."""
+    if new_password:
+        login = f"{admin_email}  password: {new_password}  (shown only now: note it down)"
+    elif password_from_environment:
+        login = f"{admin_email}  password: as set in ADMIN_PASSWORD"
+    else:
+        login = f"{admin_email}  password: as shown on the first start (python -m handoff create-agent adds agents)"
+    rule = "-" * 78
+    return "\n".join((
+        rule,
+        "  Nordwind support assistant is running",
+        f"  Demo shop with the chat widget: {base}/",
+        f"  Agent console:                  {base}/console/",
+        f"  Admin, trainer pages:           {base}/console/admin.html, {base}/trainer",
+        f"  API description:                {base}/openapi.json",
+        f"  Admin login:                    {login}",
+        "  Stop with Ctrl+C.",
+        rule,
+    ))
 
 
 def create_agent(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -106,14 +132,25 @@ def serve(settings: Settings, arguments: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     migrate(settings)
-    ensure_admin(settings)
+    new_password = ensure_admin(settings)
     base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
-    print(f"  Widget demo shop: {base}/\n  Agent console:    {base}/console/\n  API description:  {base}/openapi.json",
-          flush=True)
+    configure_logging(settings)   # again: importing Sanic put its own warning filters first
     app = create_app(settings)
-    app.run(host=host, port=port, workers=arguments.workers, access_log=settings.log_level == "DEBUG",
-            motd=False)
+    configure_logging(settings)   # and again: Sanic configured its own loggers in create_app
+    text = banner(base, settings.admin_email, new_password, settings.admin_password is not None)
+
+    async def show_banner(_app: object, _loop: object) -> None:
+        print(text, flush=True)
+
+    # When the server accepts connections (the bot is loaded by then); once, in the main process, with workers.
+    app.register_listener(show_banner, "after_server_start" if arguments.workers == 1 else "main_process_start")
+    app.run(host=host, port=port, workers=arguments.workers, access_log=settings.access_log, motd=False)
     return 0
+
+
+def configure_logging(settings: Settings) -> None:
+    logs.configure(settings.log_level, settings.log_format, verbose=logs.verbose_from(os.environ),
+                   access_log=settings.access_log)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,7 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level_number, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
+    if arguments.command in ("train", "validate"):
+        from handoff.rasa_cli import run
+
+        return run(arguments, logs.verbose_from(os.environ))
     if arguments.command == "migrate":
         migrate(settings)
         print(f"database migrated: {settings.database_url.split('@')[-1]}")

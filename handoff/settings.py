@@ -29,6 +29,7 @@ DEFAULT_REDIS_NAMESPACE = "nordwind"
 ADMIN_PASSWORD_MIN_CHARS = 12
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")   # json: one object per line (handoff/logs.py)
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off", "")
 
@@ -54,6 +55,9 @@ class Settings:
     max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS
     cookie_secure: bool = False
     log_level: str = DEFAULT_LOG_LEVEL
+    log_format: str = "text"
+    # One line per HTTP request (Sanic's access log): off by default, the product logs its own events.
+    access_log: bool = False
     bot_timeout_seconds: float = DEFAULT_BOT_TIMEOUT_SECONDS
     # Conversations whose Rasa context the bot keeps in memory (without a tracker store in endpoints.yml).
     bot_trackers_kept: int = DEFAULT_BOT_TRACKERS_KEPT
@@ -75,6 +79,7 @@ class Settings:
         _require(self.session_hours > 0, "SESSION_HOURS", "must be positive")
         _require(self.max_message_chars > 0, "MAX_MESSAGE_CHARS", "must be positive")
         _require(self.log_level in LOG_LEVELS, "LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}")
+        _require(self.log_format in LOG_FORMATS, "LOG_FORMAT", f"must be one of {', '.join(LOG_FORMATS)}")
         _require(self.bot_timeout_seconds > 0, "BOT_TIMEOUT_SECONDS", "must be positive")
         _require(self.bot_trackers_kept > 0, "BOT_TRACKERS_KEPT", "must be positive")
         _require(self.rate_limit_per_minute > 0, "RATE_LIMIT_PER_MINUTE", "must be positive")
@@ -99,6 +104,8 @@ class Settings:
             max_message_chars=_get(environ, "MAX_MESSAGE_CHARS", _parse_int, DEFAULT_MAX_MESSAGE_CHARS),
             cookie_secure=_get(environ, "COOKIE_SECURE", _parse_bool, False),
             log_level=_get(environ, "LOG_LEVEL", str.upper, DEFAULT_LOG_LEVEL),
+            log_format=_get(environ, "LOG_FORMAT", str.lower, "text"),
+            access_log=_get(environ, "ACCESS_LOG", _parse_bool, False),
             bot_timeout_seconds=_get(environ, "BOT_TIMEOUT_SECONDS", _parse_float, DEFAULT_BOT_TIMEOUT_SECONDS),
             bot_trackers_kept=_get(environ, "BOT_TRACKERS_KEPT", _parse_int, DEFAULT_BOT_TRACKERS_KEPT),
             rate_limit_per_minute=_get(environ, "RATE_LIMIT_PER_MINUTE", _parse_int,

@@ -6,6 +6,7 @@ from typing import Any, Iterable
 
 from handoff.bus.base import QUEUE_TOPIC, Bus, agent_topic, conversation_topic
 from handoff.domain import events as ev
+from handoff.services.event_log import log_event
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def envelopes(event: ev.DomainEvent) -> Outgoing:
 async def publish_events(bus: Bus, events: Iterable[ev.DomainEvent]) -> None:
     """Best effort: the transaction is committed already, a bus failure must not turn success into an error."""
     for event in events:
+        log_event(event)
         for topic, payload in envelopes(event):
             try:
                 await bus.publish(topic, payload)

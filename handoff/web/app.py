@@ -8,6 +8,7 @@ import logging
 from sanic import Sanic
 
 from handoff.bot_engine import BotEngine
+from handoff.logs import install_request_context
 from handoff.services.context import ServiceConfig, ServiceContext
 from handoff.settings import Settings
 from handoff.web import admin, agent, health, rest_channel, sanic_compat, socketio_channel, static, trainer, widget
@@ -62,7 +63,9 @@ def create_app(settings: Settings, bot_engine_factory: BotEngineFactory | None =
     app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES
     app.config.WEBSOCKET_MAX_SIZE = WEBSOCKET_MAX_BYTES
     app.config.FALLBACK_ERROR_FORMAT = "json"
-    app.config.ACCESS_LOG = settings.log_level == "DEBUG"
+    app.config.ACCESS_LOG = settings.access_log
+
+    install_request_context(app)
 
     install_security(app)
     install_handshake_check(app)
