@@ -123,6 +123,11 @@ def purge(settings: Settings) -> int:
 
 
 def serve(settings: Settings, arguments: argparse.Namespace) -> int:
+    # Before the app imports prometheus-client, which picks its value store once: several workers share one
+    # metrics directory (handoff/metrics/multiprocess.py).
+    from handoff.metrics.multiprocess import prepare
+
+    prepare(os.environ, arguments.workers)
     from handoff.web.app import create_app
 
     host = arguments.host or settings.host

@@ -27,6 +27,8 @@ DEFAULT_RETENTION_DAYS = 90
 DEFAULT_REDIS_NAMESPACE = "nordwind"
 # As the password rule of handoff/services/auth.py, so that a bad ADMIN_PASSWORD fails before start-up.
 ADMIN_PASSWORD_MIN_CHARS = 12
+# A bearer token for /metrics from other hosts: long enough not to be guessed.
+METRICS_TOKEN_MIN_CHARS = 16
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")   # json: one object per line (handoff/logs.py)
@@ -64,6 +66,8 @@ class Settings:
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
     retention_days: int = DEFAULT_RETENTION_DAYS
     redact_transcripts: bool = False
+    # /metrics answers loopback clients; with this token (Authorization: Bearer ...) any client.
+    metrics_token: str | None = None
 
     def __post_init__(self) -> None:
         _require(bool(self.database_url), "DATABASE_URL", "must not be empty")
@@ -84,6 +88,8 @@ class Settings:
         _require(self.bot_trackers_kept > 0, "BOT_TRACKERS_KEPT", "must be positive")
         _require(self.rate_limit_per_minute > 0, "RATE_LIMIT_PER_MINUTE", "must be positive")
         _require(self.retention_days > 0, "RETENTION_DAYS", "must be positive")
+        _require(self.metrics_token is None or len(self.metrics_token) >= METRICS_TOKEN_MIN_CHARS,
+                 "METRICS_TOKEN", f"must have at least {METRICS_TOKEN_MIN_CHARS} characters")
         _require(bool(re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", self.redis_namespace)), "REDIS_NAMESPACE",
                  "must be 1 to 64 letters, digits, '_', '.' or '-'")
 
@@ -112,6 +118,7 @@ class Settings:
                                        DEFAULT_RATE_LIMIT_PER_MINUTE),
             retention_days=_get(environ, "RETENTION_DAYS", _parse_int, DEFAULT_RETENTION_DAYS),
             redact_transcripts=_get(environ, "REDACT_TRANSCRIPTS", _parse_bool, False),
+            metrics_token=_get(environ, "METRICS_TOKEN", str, None),
         )
 
     @property
@@ -123,6 +130,8 @@ class Settings:
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
         if self.admin_password is not None:
             shown["admin_password"] = "***"
+        if self.metrics_token is not None:
+            shown["metrics_token"] = "***"
         return shown
 
 

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_CACHE = ROOT / "tests" / ".model"
 # Everything that changes what `rasa train` produces.
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "bot")
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "bot", "tests/tone_holdout.yml")  # the last: tone calibration split
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -51,7 +51,7 @@ def trained_model_path() -> Path:
 @pytest.fixture(scope="session")
 def rasa_agent(trained_model_path: Path):
     """A loaded Rasa Agent with in-process actions (load once: TensorFlow start-up costs ~half a minute)."""
-    from handoff.rasa_engine import _rasa_action_endpoint_class
+    from handoff.engine.rasa.engine import _rasa_action_endpoint_class
     from rasa.core.agent import Agent
 
     return Agent.load(str(trained_model_path), action_endpoint=_rasa_action_endpoint_class()())

@@ -2,6 +2,8 @@
 
 config.yml:  - name: bot.tone.component.ToneScorer
                training_data: data/tone
+               calm_nlu_data: data/nlu                  # NLU examples are calm tone examples (null: off)
+               calibration_data: tests/tone_holdout.yml  # held-out split for calibration (null: none)
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import ngrams
-from bot.tone import cues, data, lexicon, model, training, valence
+from bot.tone import calibration, cues, data, lexicon, model, nlu_calm, training, valence
 from bot.tone.data import ToneDataError, content_fingerprint
 from bot.tone.model import CALM_RESULT, ToneModel, ToneModelConfig
 from bot.tone.training import train_tone_model
@@ -31,8 +33,12 @@ logger = logging.getLogger(__name__)
 TONE = "tone"
 TRAINING_DATA_KEY = "training_data"
 DEFAULT_TRAINING_DATA = "data/tone"
+CALM_NLU_KEY = "calm_nlu_data"
+DEFAULT_CALM_NLU = "data/nlu"
+CALIBRATION_KEY = "calibration_data"
+DEFAULT_CALIBRATION = "tests/tone_holdout.yml"
 # Source files whose changes must retrain the component (Rasa only hashes this class's own source).
-_MODEL_SOURCES = (ngrams, cues, data, lexicon, model, training, valence)
+_MODEL_SOURCES = (ngrams, calibration, cues, data, lexicon, model, nlu_calm, training, valence)
 
 
 class ToneScorerError(RasaException):
@@ -48,6 +54,9 @@ class ToneScorer(GraphComponent):
         defaults = ToneModelConfig()
         return {
             TRAINING_DATA_KEY: DEFAULT_TRAINING_DATA,
+            CALM_NLU_KEY: DEFAULT_CALM_NLU,
+            CALIBRATION_KEY: DEFAULT_CALIBRATION,
+            "short_message_words": defaults.short_message_words,
             "char_ngram_min": defaults.char_ngram_min,
             "char_ngram_max": defaults.char_ngram_max,
             "word_ngram_max": defaults.word_ngram_max,
@@ -69,10 +78,13 @@ class ToneScorer(GraphComponent):
         """Retrain when the tone data files or the model code change, not only when the NLU data does."""
         merged = {**cls.get_default_config(), **config}
         digest = hashlib.sha256()
-        try:
-            digest.update(content_fingerprint(merged[TRAINING_DATA_KEY]).encode())
-        except ToneDataError:
-            digest.update(b"missing-tone-data")  # train() then fails with a clear message
+        for key in (TRAINING_DATA_KEY, CALM_NLU_KEY, CALIBRATION_KEY):
+            if merged.get(key) is None:
+                continue
+            try:
+                digest.update(content_fingerprint(merged[key]).encode())
+            except ToneDataError:
+                digest.update(f"missing {key}".encode())  # train() then fails with a clear message
         for module in _MODEL_SOURCES:
             digest.update(Path(module.__file__).read_bytes())
         return digest.hexdigest()
@@ -100,11 +112,16 @@ class ToneScorer(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Trains on the `tone:` files at `training_data` in the config; Rasa's NLU data is not used."""
+        """Trains on the `tone:` files at `training_data` plus the NLU files at `calm_nlu_data` (as calm), then
+        calibrates on `calibration_data` (a held-out split, never trained on)."""
         path = Path(self._config[TRAINING_DATA_KEY])
+        nlu = self._config.get(CALM_NLU_KEY)
+        held_out = self._config.get(CALIBRATION_KEY)
         try:
-            self._tone_model, examples = train_tone_model(path, ToneModelConfig.from_mapping(self._config))
-        except ToneDataError as error:
+            self._tone_model, examples = train_tone_model(
+                path, ToneModelConfig.from_mapping(self._config), nlu_path=nlu, calibration_path=held_out
+            )
+        except (ToneDataError, ValueError) as error:
             raise ToneScorerError(f"Cannot train the tone scorer: {error}") from error
         logger.info("Trained the tone scorer on %d examples from %s.", len(examples), path)
         with self._model_storage.write_to(self._resource) as directory:

@@ -30,12 +30,24 @@ SARCASM = "sarcasm"
 DEMAND = "demand"
 INCOMPETENCE = "incompetence"
 ANGRY_EMOJI = "angry_emoji"
+REPEATED_FAILURE = "repeated_failure"  # "immer noch nicht", "schon probiert, ohne Erfolg", "wieder nicht"
+DISAPPOINTMENT = "disappointment"  # "enttäuscht", "schade", "hilft mir nicht weiter"
+POSITIVE = "positive"  # thanks, praise, relief: "Hat funktioniert, danke!!"
 
 CUE_NAMES: tuple[str, ...] = (
     CAPS, EXCLAMATIONS, QUESTION_MARKS, REPEATED_LETTERS, INSULT, PROFANITY, MILD_PROFANITY, THREAT,
     LEGAL_THREAT, CANCEL_THREAT, PUBLIC_THREAT, REPEAT_CONTACT, WAITING_TIME, SARCASM, DEMAND, INCOMPETENCE,
-    ANGRY_EMOJI,
+    ANGRY_EMOJI, REPEATED_FAILURE, DISAPPOINTMENT, POSITIVE,
 )
+# Cues that by themselves show that the customer is annoyed, disappointed or angry: evidence enough for an
+# acknowledgement (bot/escalation/acknowledge.py) and for a short message to keep its score. The others
+# (caps, "!!", "?!", sarcasm, demand, waiting, repeat contact) also occur in calm or happy messages.
+EXPLICIT_FRUSTRATION_CUES: frozenset[str] = frozenset(
+    {INSULT, PROFANITY, MILD_PROFANITY, THREAT, LEGAL_THREAT, CANCEL_THREAT, PUBLIC_THREAT, INCOMPETENCE,
+     ANGRY_EMOJI, REPEATED_FAILURE, DISAPPOINTMENT}
+)
+# Typographic cues only intensify what the words say ("!!" after thanks is joy, after a complaint anger).
+INTENSIFIERS: frozenset[str] = frozenset({CAPS, EXCLAMATIONS, QUESTION_MARKS, REPEATED_LETTERS})
 
 MIN_SHOUTED_WORD_LENGTH = 4
 MIN_SHOUTED_WORDS = 2
@@ -103,6 +115,9 @@ def _lexicons() -> _Lexicons:
             SARCASM: compile_all(lexicon.SARCASM_PATTERNS),
             DEMAND: compile_all(lexicon.DEMAND_PATTERNS),
             INCOMPETENCE: compile_all(lexicon.INCOMPETENCE_PATTERNS),
+            REPEATED_FAILURE: compile_all(lexicon.REPEATED_FAILURE_PATTERNS),
+            DISAPPOINTMENT: compile_all(lexicon.DISAPPOINTMENT_PATTERNS),
+            POSITIVE: compile_all(lexicon.POSITIVE_PATTERNS),
         },
     )
 
@@ -167,13 +182,24 @@ def _insulting_adjective(words: list[str], lex: _Lexicons) -> bool:
     return False
 
 
-def typographic_features(text: str) -> dict[str, float]:
-    """Graded typographic signals for the model, each squashed into 0..1."""
+def is_happy(fired: Iterable[str]) -> bool:
+    """Thanks, praise or relief and nothing that shows annoyance: "!!" and caps then intensify the joy."""
+    fired = set(fired)
+    return POSITIVE in fired and not fired & (EXPLICIT_FRUSTRATION_CUES | {SARCASM})
+
+
+def typographic_features(text: str, fired: Iterable[str] | None = None) -> dict[str, float]:
+    """Graded typographic signals for the model, each squashed into 0..1.
+
+    In a happy message (`is_happy`) the exclamation and capital-letter signals are zero: "DANKE!!" is
+    intensified thanks, not shouting.
+    """
     letters = [c for c in text if c.isalpha()]
     upper_share = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+    happy = is_happy(detect_cues(text) if fired is None else fired)
     return {
-        "upper_share": upper_share if len(letters) >= MIN_LETTERS_FOR_SHARE else 0.0,
-        "exclamation_count": min(text.count("!"), 5) / 5,
+        "upper_share": 0.0 if happy or len(letters) < MIN_LETTERS_FOR_SHARE else upper_share,
+        "exclamation_count": 0.0 if happy else min(text.count("!"), 5) / 5,
         "question_count": min(text.count("?"), 5) / 5,
         "length": min(len(text), 400) / 400,
     }

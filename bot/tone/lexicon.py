@@ -18,7 +18,7 @@ INSULT_STEMS: tuple[str, ...] = (
     "spacko", "spast", "penner", "honk", "dödel", "depp", "knalltüte", "flachpfeife", "lackaffe", "mistkerl",
     "mistst", "drecksau", "sau ", "schwein ", "schweine ", "drecksschwein", "mistschwein", "saftsack", "schlampe",
     "fotze", "evolutionsbremse", "hackfresse", "heuchler", "hetzer", "parasit", "kriminelle", "ratten ", "lusche",
-    "nichtsnutz", "taugenichts", "nulpe", "clown", "kasper", "affen ", "vollaffe", "loser", "looser",
+    "nichtsnutz", "taugenichts", "nulpe", "clown", "kasper", "affen ", "vollaffe", "loser ", "looser ",
     "schnorrer", "lump ", "lumpen ", "pack ", "bande ", "mafia", "vollkoffer", "hackfressen", "faschist", "nazi",
     "gesocks", "pöbel", "verräter", "schwätzer", "gelaber", "ganove", "gangster", "hohlbirne", "hirni", "proleten",
     "sauhaufen", "pfuscher", "nichtskönner", "faulpelz", "schnarchnase", "brut ", "gelump", "gezücht",
@@ -93,9 +93,11 @@ LEGAL_PATTERNS: tuple[str, ...] = (
 
 CANCEL_PATTERNS: tuple[str, ...] = (
     r"\bnie wieder\b", r"\bnie mehr\b", r"\bniemals wieder\b", r"\bkunde gewesen", r"\bkunden gewesen",
-    r"\bwoanders\b", r"\bkonkurrenz", r"\bzum letzten mal\b", r"\bdas letzte mal\b", r"\bletzte bestellung",
-    r"\bbei amazon\b", r"\bbei otto\b", r"\bkündige", r"\bverzichte (gerne )?auf euch", r"\bohne mich\b",
-    r"\bkonto (sofort )?(löschen|schließen|kündigen)", r"\bnimmer\b",
+    # "woanders" only as shopping elsewhere ("Ich wohne jetzt woanders" is a new address); "kündigen" and
+    # "Konto löschen" are everyday requests (newsletter, GDPR), not threats: the learned model reads those.
+    r"\b(bestell|kauf|einkauf)\w* .{0,25}\bwoanders\b", r"\bwoanders (bestellen|kaufen|einkaufen)",
+    r"\bkonkurrenz", r"\bzum letzten mal\b", r"\bdas letzte mal\b", r"\bletzte bestellung",
+    r"\bbei amazon\b", r"\bbei otto\b", r"\bverzichte (gerne )?auf euch", r"\bohne mich\b",
 )
 
 # Going public is a threat only as an announcement ("das poste ich auf Facebook"); a platform's name is not.
@@ -141,7 +143,7 @@ SARCASM_PATTERNS: tuple[str, ...] = (
     r"\bweiter so\b", r"\bsehr witzig", r"\bwie witzig", r"\blustig\b", r"\bhumor\b", r"\bläuft bei euch",
     r"\bgroß geschrieben", r"[\"„“”'‚‘]+ ?(kunden)?service ?[\"„“”'‘’]+", r"\bwahnsinnig (toll|kompetent|schnell)",
     r"\bwie (schön|toll|nett) ?(,|!|dass)", r"\bwirklich (toll|super|klasse)", r"\bchapeau", r"\bapplaus",
-    r"\bhut ab\b", r"\bspitze\b", r"\bwow\b", r"\bganz ehrlich\b", r"\bechte? glanzleistung", r"\bmeisterleistung",
+    r"\bhut ab\b", r"\bganz ehrlich\b", r"\bechte? glanzleistung", r"\bmeisterleistung",
 )
 
 DEMAND_PATTERNS: tuple[str, ...] = (
@@ -153,13 +155,14 @@ DEMAND_PATTERNS: tuple[str, ...] = (
 INCOMPETENCE_PATTERNS: tuple[str, ...] = (
     r"\bunfähig", r"\binkompetent", r"\bunzuverlässig", r"\bkatastroph", r"\bskandal", r"\bunmöglich",
     r"\bfrechheit", r"\bunverschämt", r"\bzumutung", r"\babzocke", r"\bbetrug\b", r"\bchaos", r"\bschlecht",
-    r"\bwitz\b", r"\blachnummer", r"\bdesaster", r"\barmutszeugnis", r"\bschande", r"\bsauerei",
+    r"\b(ein|so ein|der reinste|schlechter|echter|kompletter|absoluter) witz\b", r"\bwitzlos", r"\blachnummer",
+    r"\blächerlich", r"\bnutzlos", r"\bunzumutbar", r"\binakzeptabel", r"\bunprofessionell", r"\bdesaster", r"\barmutszeugnis", r"\bschande", r"\bsauerei",
     r"\bsaftladen", r"\bverein\b",
     # "Laden" is a shop ("Habt ihr einen Laden in Hamburg?") and "laden" is loading ("Die Seite will nicht laden"):
     # only "was für ein / euer / dieser Laden" is the scornful one.
     r"\b(was für ein|so ein|so einen|dieser|diesen|diesem|euer|eurem|euren|ihr|ihren|mist|drecks|scheiß)\s?laden\b",
-    r"\bsie noch alle\b", r"\bnoch alle tassen", r"\bhaufen\b", r"\bam ende\b", r"\breicht\b", r"\bwütend",
-    r"\bsauer\b", r"\bverärgert", r"\benttäuscht", r"\bfassungslos", r"\bgeht gar nicht", r"\bverarscht",
+    r"\bsie noch alle\b", r"\bnoch alle tassen", r"\bhaufen\b", r"\b(es|jetzt|mir) reicht\b", r"\breicht('?s| es)? (jetzt|endgültig|mir)\b(?! schon)", r"\bwütend",
+    r"\bsauer\b", r"\bverärgert", r"\benttäuscht", r"\bfassungslos", r"\bgeht (ja )?gar nicht\b(?! (an|aus|auf|zu|mehr|rein|raus|ab|los|durch|weg))", r"\bverarscht",
 )
 
 ANGRY_EMOJI: tuple[str, ...] = ("😡", "🤬", "😤", "💩", "🖕", "👎", "😠", "🙄", "😒", "🤮", "🤡")
@@ -217,4 +220,48 @@ VALENCE_PRAISE: tuple[str, ...] = (
 VALENCE_REASSURANCE: tuple[str, ...] = (
     r"\bkein problem", r"\bnicht schlimm", r"\balles gut", r"\bpasst\b", r"\bmacht nichts", r"\bkeine eile",
     r"\berledigt", r"\bkeine sorge", r"\bnicht dringend", r"\bzum glück", r"\bwieder\b.{0,20}\bfunktioniert\b",
+)
+
+# --- issue 17: disappointment, repeated failure, relief ------------------------------------------------
+# Repeated failure: the problem persists after the customer or we tried something. Negative valence; it
+# feeds the escalation build-up and earns an acknowledgement, it is never an insult.
+REPEATED_FAILURE_PATTERNS: tuple[str, ...] = (
+    r"\bimmer ?noch (nicht|nichts|nix|kein|net|ned|nich|der|die|das|dasselbe|derselbe|dieselbe|gleich)",
+    r"\bimmernoch\b", r"\bnoch immer (nicht|nichts|nix|kein)", r"\bnach wie vor (nicht|nichts|nix|kein|der|die|das)",
+    r"\bweiterhin (nicht|nichts|kein|kaputt|defekt)", r"\b(schon|bereits|doch schon) (alles )?(probiert|versucht|ausprobiert|gemacht|getan)",
+    r"\b(hab|habe|hatte)s?( ich)? (doch |schon |bereits |alles |das )+(probiert|versucht|ausprobiert|gemacht)",
+    r"\bohne erfolg", r"\berfolglos", r"\bwieder (nicht|nichts|nix|kein|keine|net|ned|nich|nur)\b",
+    r"\b(schon|und|mal|leider) wieder (kaputt|defekt|falsch|beschädigt|storniert|das gleiche|dasselbe|der gleiche|die gleiche)",
+    r"\b(das|der|die|den)(selbe|gleiche)n? (problem|fehler|fehlermeldung|meldung|stand)",
+    r"\bgleiche(s|n)? (problem|fehler|spiel|theater)\b", r"\bbringt (leider )?(nichts|nix)\b",
+    r"\bhat (auch |leider |wieder |leider auch |aber )?(nicht|nichts|nix) (geholfen|gebracht|funktioniert|geklappt)",
+    r"\btrotzdem (nicht|kein|nichts|nix)\b", r"\bzum (zweiten|dritten|vierten|fünften|wiederholten) mal",
+    r"\b(nichts|nix) (hat )?(geholfen|gebracht|funktioniert)", r"\bkeine (der|dieser) (lösungen|tipps)",
+    r"\bauch (beim|nach dem) (zweiten|dritten|neustart|umtausch)", r"\bfunktioniert nach wie vor",
+    r"\b(geht|klappt|funktioniert)( es)? (leider )?(immer noch|immernoch|wieder) (nicht|net|ned|nich)",
+)
+# Disappointment and being let down, said without insult.
+DISAPPOINTMENT_PATTERNS: tuple[str, ...] = (
+    r"\benttäusch", r"\bschade\b", r"\bfrustrier", r"\bärgerlich", r"\bärgert mich", r"\bregt mich auf",
+    r"\bnicht (in ordnung|okay|ok|fair)\b", r"\b(hilft|bringt) mir (leider |so |das |überhaupt |gar )?(nicht|nichts|nix|null)\b",
+    r"\bkeine (lust|geduld|nerven) mehr", r"\b(verliere|verlier) (\w+ )?(die )?(lust|geduld)", r"\bseufz",
+    r"\bmenno", r"\blatein am ende", r"\bnicht (meine|die) frage", r"\b(hab|habe) ich nicht gefragt",
+    r"\b(verstehst|verstehen) (du|sie) (mich )?(einfach |leider |wohl )?nicht\b", r"\bmehr erwartet",
+    r"\bhatte mich .{0,25}gefreut", r"\b(viel )?zu lange\b", r"\bverappelt", r"\bveräppelt", r"\bfaxen dicke",
+    r"\bnase (gestrichen )?voll", r"\bschnauze voll", r"\bunzufrieden", r"\bnicht zufrieden",
+    r"\bnicht weiter\b", r"\bnicht (zu )?fassen", r"\bdarf (doch )?nicht wahr sein",
+)
+# Relief, thanks and praise: keeps a happy "Hat funktioniert, danke!!" from reading as angry ("!!" then
+# intensifies the joy). Negated and sarcastic forms are left to the model (the sarcasm cue fires beside it).
+POSITIVE_PATTERNS: tuple[str, ...] = (
+    r"\bdanke", r"\bdank (dir|euch|ihnen)\b", r"\bbesten dank", r"\bvielen dank", r"\bmerci\b", r"\bthx\b",
+    r"\bdanggsch", r"\bsuper\b", r"\bperfekt", r"\btoll\b", r"\bklasse\b", r"\bprima\b", r"\bspitze",
+    r"\bgenial", r"\bwunderbar", r"\bwunderschön", r"\bfantastisch", r"\bhammer\b", r"\bmega\b", r"\btop\b",
+    r"\btipptopp", r"\bbestens\b", r"\bfreu", r"\bbegeistert", r"(?<!un)zufrieden\b", r"\berleichter",
+    r"\bzum glück", r"\bgott sei dank", r"\bpuh\b", r"\bjuhu", r"\bjuchu", r"\byay\b", r"\byippie", r"\bhurra",
+    r"\bgeschafft\b", r"\bhat'?s? (?!nicht|nie|leider)(\w+ )?(geklappt|funktioniert|geholfen)\b",
+    r"\b(geht|klappt|funktioniert|läuft)( es| alles)? (jetzt )?wieder\b(?! nicht| nich| net| ned)",
+    r"\bwieder da\b", r"\berledigt\b", r"\bgelöst\b", r"\bhilfreich", r"\bnett\b", r"\blieb\b", r"\bcool\b",
+    r"\bnice\b", r"\bgut zu wissen", r"\bschöne[nrs]? (tag|abend|wochenende|sonntag|feierabend|feiertage)",
+    r"\bfrohe", r"👍", r"😊", r"🙂", r"😄", r"😀", r"😍", r"🎉", r"☺", r"❤", r"🥰", r"😁",
 )

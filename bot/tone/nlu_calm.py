@@ -21,8 +21,9 @@ import yaml
 
 from bot.tone.data import CALM, ToneDataError, ToneExample, tone_data_files
 
-# Intents whose examples are not calm by design; a new intent for insults or anger belongs here too.
-EXCLUDED_INTENTS: frozenset[str] = frozenset({"complaint", "insult", "abuse", "frustration"})
+# Intents whose examples are not calm by design (complaints, insults, "hat nicht geholfen"); a new intent for
+# anger or disappointment belongs here too.
+EXCLUDED_INTENTS: frozenset[str] = frozenset({"complaint", "insult", "abuse", "frustration", "not_helped"})
 
 # [text](entity), [text](entity:value), [text]{"entity": ...}
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")

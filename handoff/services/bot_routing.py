@@ -23,6 +23,7 @@ from handoff.domain.events import SomeoneTyping, TicketCreated
 from handoff.domain.vocabulary import MAX_COMMENT_CHARS, MAX_ORDER_NUMBER_CHARS
 from handoff.domain.states import can_transition, routes_to_bot, Trigger
 from handoff.services import deescalation
+from handoff.metrics import record
 from handoff.services.context import ServiceContext
 from handoff.services.handoffs import TICKET_FORM_OFFER, request_handoff_in
 from handoff.services.mapping import BOT, OUTGOING, append_message, new_id
@@ -98,7 +99,8 @@ async def route_customer_message(
     await publish_events(ctx.bus, [SomeoneTyping(conversation_id, sender_type=BOT)])
     try:
         try:
-            reply = await ctx.bot.reply(conversation_id, message.text or "", {"channel": claim.channel})
+            with record.bot_turn():
+                reply = await ctx.bot.reply(conversation_id, message.text or "", {"channel": claim.channel})
         except BotUnavailable as error:
             ctx.failures[FAILURE_BOT_UNAVAILABLE] += 1
             log.warning("bot unavailable for %s: %s", conversation_id, error)

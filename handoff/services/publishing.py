@@ -6,6 +6,7 @@ from typing import Any, Iterable
 
 from handoff.bus.base import QUEUE_TOPIC, Bus, agent_topic, conversation_topic
 from handoff.domain import events as ev
+from handoff.metrics import record
 from handoff.services.event_log import log_event
 
 log = logging.getLogger(__name__)
@@ -64,3 +65,4 @@ async def publish_events(bus: Bus, events: Iterable[ev.DomainEvent]) -> None:
                 await bus.publish(topic, payload)
             except Exception:  # noqa: BLE001 - any bus failure is logged, the data is safe in the database
                 log.exception("publishing %s on %s failed", type(event).__name__, topic)
+                record.bus_publish_failed()

@@ -14,6 +14,7 @@ async def load(uow: UnitOfWork, conversation_id: str) -> Mapping[str, Any]:
     row = await repo.get_conversation(uow.conn, conversation_id)
     if row is None:
         raise NotFound("Gespräch nicht gefunden.")
+    uow.channels[conversation_id] = row["channel"]   # messages are counted by channel (handoff/metrics)
     return row
 
 

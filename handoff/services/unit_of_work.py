@@ -8,6 +8,7 @@ from typing import Any, AsyncIterator
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from handoff.domain.events import DomainEvent
+from handoff.metrics import record as metrics
 from handoff.services.context import ServiceContext
 from handoff.services.views import MessageView
 from handoff.services.publishing import publish_events
@@ -18,6 +19,7 @@ class UnitOfWork:
     conn: AsyncConnection
     events: list[DomainEvent] = field(default_factory=list)
     stored: list[MessageView] = field(default_factory=list)   # messages written in this transaction, in order
+    channels: dict[str, str] = field(default_factory=dict)      # conversation id -> channel, for the metrics
 
     def record(self, event: DomainEvent) -> None:
         self.events.append(event)
@@ -41,3 +43,4 @@ async def unit_of_work(ctx: ServiceContext) -> AsyncIterator[UnitOfWork]:
         yield uow
     # Only reached when the transaction committed; an exception above skips publishing.
     await publish_events(ctx.bus, uow.events)
+    metrics.committed(uow.events, uow.stored, uow.channels)

@@ -19,6 +19,7 @@ from handoff.services import agent as agent_services
 from handoff.services import auth, conversations
 from handoff.services.errors import AuthenticationFailed, ServiceError
 from handoff.services.views import AgentView
+from handoff.metrics import record
 from handoff.web.context import AppContext
 from handoff.web.errors import ApiError, describe, forbidden
 from handoff.web.inputs import required_text
@@ -61,6 +62,10 @@ class AgentSocket:
         await self.ws.send(json.dumps(frame, ensure_ascii=False, default=str))
 
     async def run(self) -> None:
+        with record.connection(record.AGENT_WEBSOCKET):
+            await self._run()
+
+    async def _run(self) -> None:
         if not same_origin(self.request):
             await refuse(self.ws, forbidden("Fremde Herkunft (Origin) abgelehnt."))
             return

@@ -18,6 +18,7 @@ from socketio import AsyncServer
 from handoff.bus.base import conversation_topic
 from handoff.services import conversations, customer
 from handoff.services.errors import ServiceError
+from handoff.metrics import record
 from handoff.web.context import AppContext
 from handoff.web.errors import ApiError, describe
 from handoff.web.openapi import INTEGER, STRING, TEXT_MEDIA, Operation
@@ -70,9 +71,11 @@ class SocketIoChannel:
         return self.app.ctx
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+        record.connection_opened(record.SOCKETIO)
         return True
 
     async def disconnect(self, sid: str, *_reason: Any) -> None:
+        record.connection_closed(record.SOCKETIO)
         session_id = self.session_of_sid.pop(sid, None)
         room = self.rooms.get(session_id) if session_id else None
         if room is None:

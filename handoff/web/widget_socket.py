@@ -20,6 +20,7 @@ from handoff.domain.states import routes_to_bot
 from handoff.services import conversations, customer
 from handoff.services.context import ServiceContext
 from handoff.services.errors import ServiceError
+from handoff.metrics import record
 from handoff.web.context import AppContext
 from handoff.web.errors import ApiError, describe
 from handoff.domain.vocabulary import CUSTOMER, MAX_COMMENT_CHARS, MAX_EMAIL_CHARS, MAX_NOTE_CHARS
@@ -104,6 +105,10 @@ class WidgetSocket:
         await self.send(await state_frame(self.services, self.conversation_id, self.status))
 
     async def run(self, after: int) -> None:
+        with record.connection(record.WIDGET_WEBSOCKET):
+            await self._run(after)
+
+    async def _run(self, after: int) -> None:
         async with self.services.bus.subscribe(conversation_topic(self.conversation_id)) as events:
             # Subscribed before the replay: an event committed in between arrives twice at worst, never not at all.
             for message in await conversations.transcript(self.services, self.conversation_id, after_seq=after):

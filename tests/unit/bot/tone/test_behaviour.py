@@ -54,3 +54,46 @@ def test_holdout_shares_no_message_with_training_data() -> None:
     holdout = {e.text.casefold() for e in load_tone_examples(HOLDOUT)}
     training = {e.text.casefold() for e in load_tone_examples(ROOT / "data" / "tone")}
     assert holdout.isdisjoint(training)
+
+
+# Issue 17: the calm kinds that used to read as angry, and plain disappointment, from tests/tone/ (held out).
+NEW_HOLDOUT = ROOT / "tests" / "tone"
+CALM_KINDS = ["danke danke danke!!!", "Yay!!", "supi", "petra.kunz@gmx.de", "NW-2026-118833",
+              "Akzeptiert ihr Mastercard?", "bist du ein mensch?", "und per paypal?",
+              "die waschmaschine zeigt fehler E21 an", "Schönes Wochenende euch!"]
+DISAPPOINTED = ["funktioniert wieder nicht", "das hab ich alles schon probiert, ohne erfolg", "Bringt leider nichts."]
+
+
+@pytest.fixture(scope="module")
+def calibrated_model() -> ToneModel:
+    model, _ = train_tone_model(ROOT / "data" / "tone", nlu_path=ROOT / "data" / "nlu", calibration_path=HOLDOUT)
+    return model
+
+
+def test_new_holdout_shares_no_message_with_any_training_data() -> None:
+    from bot.tone.nlu_calm import load_nlu_calm
+
+    def key(text: str) -> str:
+        return text.casefold().strip(" .!?")
+
+    held_out = {key(e.text) for e in load_tone_examples(NEW_HOLDOUT)}
+    trained = {key(e.text) for e in load_tone_examples(ROOT / "data" / "tone")}
+    trained |= {key(e.text) for e in load_nlu_calm(ROOT / "data" / "nlu")}
+    calibration = {key(e.text) for e in load_tone_examples(HOLDOUT)}
+    assert held_out.isdisjoint(trained)
+    assert held_out.isdisjoint(calibration)
+
+
+@pytest.mark.parametrize("text", CALM_KINDS)
+def test_calm_kinds_stay_calm(calibrated_model: ToneModel, text: str) -> None:
+    assert text in {e.text for e in load_tone_examples(NEW_HOLDOUT) if e.label == "calm"}
+    assert calibrated_model.predict(text).label == "calm"
+
+
+@pytest.mark.parametrize("text", DISAPPOINTED)
+def test_plain_disappointment_is_frustrated_with_negative_valence_not_abusive(
+    calibrated_model: ToneModel, text: str
+) -> None:
+    result = calibrated_model.predict(text)
+    assert result.label == "frustrated"
+    assert calibrated_model.is_negative(result)

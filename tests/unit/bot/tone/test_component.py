@@ -57,7 +57,8 @@ def context() -> ExecutionContext:
 
 
 def config_for(tone_dir: Path) -> dict:
-    return {"training_data": str(tone_dir), "min_df": 1}
+    # The tiny data set alone: no NLU examples as calm, no calibration split (each has its own test below).
+    return {"training_data": str(tone_dir), "min_df": 1, "calm_nlu_data": None, "calibration_data": None}
 
 
 def test_trained_component_sets_tone_on_every_message(
@@ -73,13 +74,69 @@ def test_trained_component_sets_tone_on_every_message(
 
     for message in messages:
         tone = message.get(TONE)
-        assert set(tone) == {"score", "label", "cues", "negative"}
+        assert set(tone) == {"score", "label", "cues", "negative", "positive"}
         assert 0.0 <= tone["score"] <= 1.0
         assert 0.0 <= tone["negative"] <= 1.0
         assert TONE in message.as_dict(only_output_properties=True)
     assert messages[0].get(TONE)["label"] == "abusive"
     assert {"caps", "exclamations", "insult"} <= set(messages[0].get(TONE)["cues"])
-    assert messages[2].get(TONE) == {"score": 0.0, "label": "calm", "cues": [], "negative": 0.0}
+    assert messages[2].get(TONE) == {"score": 0.0, "label": "calm", "cues": [], "negative": 0.0, "positive": False}
+
+
+NLU_DATA = """version: "3.1"
+nlu:
+- intent: thank
+  examples: |
+    - Perfekt, danke!!
+    - Vielen Dank
+- intent: order_status
+  examples: |
+    - Wo ist Bestellung [NW-482913](order_number)?
+- intent: complaint
+  examples: |
+    - Das ist eine Frechheit
+"""
+CALIBRATION_DATA = """version: "3.1"
+tone:
+- label: calm
+  examples: |
+    - Kommt das Paket morgen?
+    - Danke schön
+    - Der Mixer ist kaputt angekommen.
+- label: frustrated
+  examples: |
+    - Seit drei Wochen warte ich!!!
+    - Zum vierten Mal, wo bleibt mein Geld?
+- label: abusive
+  examples: |
+    - Ihr Vollidioten!
+"""
+
+
+def test_nlu_examples_train_as_calm_and_the_calibration_split_sets_the_threshold(
+    tone_dir: Path, tmp_path: Path, storage: LocalModelStorage, context: ExecutionContext
+) -> None:
+    (tmp_path / "nlu.yml").write_text(NLU_DATA, encoding="utf-8")
+    (tmp_path / "calibration.yml").write_text(CALIBRATION_DATA, encoding="utf-8")
+    config = {**config_for(tone_dir), "calm_nlu_data": str(tmp_path / "nlu.yml"),
+              "calibration_data": str(tmp_path / "calibration.yml")}
+    resource = Resource("train_tone_full")
+    ToneScorer.create(config, storage, resource, context).train(TrainingData())
+    loaded = ToneScorer.load(config, storage, resource, context)
+    model = loaded._tone_model
+    assert model is not None
+    assert model.calibration.slope != 1.0 or model.calibration.offset != 0.0
+    [thanks] = loaded.process([Message({TEXT: "Perfekt, danke!!"})])
+    assert thanks.get(TONE)["label"] == "calm"
+    assert thanks.get(TONE)["positive"] is True
+
+
+def test_a_missing_calibration_split_fails_clearly(
+    tone_dir: Path, tmp_path: Path, storage: LocalModelStorage, context: ExecutionContext
+) -> None:
+    config = {**config_for(tone_dir), "calibration_data": str(tmp_path / "nowhere.yml")}
+    with pytest.raises(ToneScorerError, match="nowhere"):
+        ToneScorer.create(config, storage, Resource("t"), context).train(TrainingData())
 
 
 def test_training_without_tone_data_fails_clearly(
