@@ -164,3 +164,9 @@ async def topics(ctx: ServiceContext, request: ReportRequest, known_intents: Seq
         "handed_off": row.handed_off, "handoff_rate": rate(row.handed_off, row.conversations),
         "tones": row.tones} for row in rows]}
 
+
+
+async def intents_seen(ctx: ServiceContext) -> list[str]:
+    """Intents stored on customer messages: what a topic may be when the trainer's domain is not loaded yet."""
+    async with ctx.engine.connect() as conn:
+        return await store.intents_seen(conn)
