@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
+    JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text,
     UniqueConstraint, Index,
 )
 from sqlalchemy.types import TypeDecorator
@@ -283,3 +283,89 @@ goodwill_grants = Table(
     Column("decision_note", Text, nullable=True),
 )
 Index("ix_goodwill_grants_agent_id_created_at", goodwill_grants.c.agent_id, goodwill_grants.c.created_at)
+
+# --- E-mail (revision 0006, issue 16): the outbox, its attempts, Message-IDs and reply tokens for threading, raw
+# inbound mails (for export and retention), undeliverable addresses. Every row is personal data: deleting a ticket
+# or conversation deletes them (ON DELETE CASCADE, and explicitly in handoff/store/mail.py for SQLite).
+
+# One mail to send, written in the transaction of the answer (or ticket) it belongs to. `raw` is the composed
+# MIME message, so every retry sends the same bytes with the same Message-ID (the receiver's duplicate key).
+mail_outbox = Table(
+    "mail_outbox", metadata,
+    _id(),
+    Column("ticket_id", String(ID_LENGTH), ForeignKey("tickets.id", ondelete="CASCADE"), nullable=True, index=True),
+    _conversation_fk(nullable=True),
+    Column("article_id", String(ID_LENGTH), nullable=True),           # the ticket article this mail sends
+    Column("purpose", String(16), nullable=False),                     # answer | acknowledgement | transcript
+    Column("to_address", String(320), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("message_id", String(255), nullable=False, unique=True),
+    Column("raw", Text, nullable=False),
+    Column("status", String(16), nullable=False, index=True),         # pending | sending | sent | failed | undeliverable
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime, nullable=False, index=True),
+    Column("claim_id", String(ID_LENGTH), nullable=True),              # the attempt holding the lease
+    Column("claimed_at", UtcDateTime, nullable=True),
+    Column("last_error", String(500), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Column("failed_at", UtcDateTime, nullable=True),
+)
+
+# Every delivery attempt, keyed by its idempotency key: an attempt without `finished_at` is one a crash cut short
+# (possibly after the server's 250): the one window in which a mail may go out twice (docs/email.md).
+mail_attempts = Table(
+    "mail_attempts", metadata,
+    _id(),
+    Column("outbox_id", String(ID_LENGTH), ForeignKey("mail_outbox.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime, nullable=True),
+    Column("outcome", String(16), nullable=True),                      # sent | retry | permanent | interrupted
+    Column("smtp_code", Integer, nullable=True),
+    Column("error", String(500), nullable=True),
+)
+
+# Message-IDs of a ticket's mails, ours and the customer's: In-Reply-To / References thread against them.
+mail_message_ids = Table(
+    "mail_message_ids", metadata,
+    Column("message_id", String(255), primary_key=True),
+    Column("ticket_id", String(ID_LENGTH), ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("direction", String(8), nullable=False),                    # in | out
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# The reply token of plus-addressing (support+<token>@…): random, bound to exactly one ticket.
+mail_reply_tokens = Table(
+    "mail_reply_tokens", metadata,
+    Column("token", String(64), primary_key=True),
+    Column("ticket_id", String(ID_LENGTH), ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False,
+           unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Each inbound mail as received, kept for export; `digest` (SHA-256 of the bytes) makes a redelivery a no-op.
+mail_raw = Table(
+    "mail_raw", metadata,
+    _id(),
+    Column("ticket_id", String(ID_LENGTH), ForeignKey("tickets.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("message_id", String(255), nullable=True, index=True),
+    Column("source", String(8), nullable=False),                       # smtp | imap
+    Column("sender", String(320), nullable=True, index=True),
+    Column("kind", String(16), nullable=False),                        # person | auto_reply | bounce | bulk | own
+    Column("outcome", String(32), nullable=False),                     # threaded | new_ticket | follow_up | ignored ...
+    Column("size", Integer, nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False, index=True),
+)
+
+# Addresses a permanent bounce (5.x.x) proved undeliverable: the outbox stops sending to them, agents see it.
+mail_undeliverable = Table(
+    "mail_undeliverable", metadata,
+    Column("address", String(320), primary_key=True),                  # lower case
+    Column("status", String(16), nullable=False),                      # the DSN status, e.g. 5.1.1
+    Column("diagnostic", String(500), nullable=True),
+    Column("ticket_id", String(ID_LENGTH), ForeignKey("tickets.id", ondelete="SET NULL"), nullable=True),
+    Column("bounced_at", UtcDateTime, nullable=False),
+)
