@@ -12,6 +12,23 @@ from typing import Mapping, Sequence
 
 from bot.escalation.names import CUE_REPEAT_CONTACT, CUE_WAITING_TIME
 
+CUE_REPEATED_FAILURE = "repeated_failure"
+CUE_DISAPPOINTMENT = "disappointment"
+CUE_POSITIVE = "positive"
+# Cues (bot/tone/cues.py EXPLICIT_FRUSTRATION_CUES) that show annoyance by themselves; the typographic ones,
+# sarcasm, waiting and repeat contact also occur in calm or happy messages.
+EXPLICIT_CUES = frozenset({
+    "insult", "profanity", "mild_profanity", "threat", "legal_threat", "cancel_threat", "public_threat",
+    "incompetence", "angry_emoji", CUE_REPEATED_FAILURE, CUE_DISAPPOINTMENT,
+})
+# A calibrated tone score this high is frustration without any cue (on the tone calibration split, the label
+# threshold; docs/tone.md).
+CONFIDENT_SCORE = 0.8
+# At most one acknowledgement in this many customer messages: the same empathy every turn reads as a script.
+MIN_TURNS_BETWEEN = 3
+# Intents that never get one: questions about the bot, thanks, greetings, goodbyes, plain yes/no.
+NEVER_FOR_INTENTS = frozenset({"bot_challenge", "thank", "thanks", "greet", "goodbye", "affirm"})
+
 # Word starts that show a variation speaks about the cue's cause. Word starts, not substrings:
 # "erwartet" must not count as being about waiting.
 CUE_WORD_STARTS: Mapping[str, tuple[str, ...]] = {
@@ -19,7 +36,33 @@ CUE_WORD_STARTS: Mapping[str, tuple[str, ...]] = {
     CUE_REPEAT_CONTACT: (
         "mehrmals", "mehrfach", "erneut", "schon wieder", "nochmal", "noch einmal", "wiederhol"
     ),
+    CUE_REPEATED_FAILURE: ("immer noch", "weiterhin", "nicht geholfen", "nicht geklappt"),
+    CUE_DISAPPOINTMENT: ("enttäusch",),
 }
+
+
+def should_acknowledge(
+    cues: Sequence[str],
+    score: float,
+    intent: str | None = None,
+    turn_number: int = 0,
+    last_acknowledged_turn: int | None = None,
+) -> bool:
+    """Whether this customer message earns a de-escalation sentence at all (issue 17).
+
+    Only when the message itself shows frustration (an explicit cue, or a confident score), never for thanks,
+    praise or relief (the `positive` cue without an explicit one), never for questions about the bot,
+    greetings, goodbyes, and at most once in MIN_TURNS_BETWEEN customer messages.
+    """
+    fired = set(cues)
+    explicit = bool(fired & EXPLICIT_CUES)
+    if intent in NEVER_FOR_INTENTS and not explicit:
+        return False
+    if CUE_POSITIVE in fired and not explicit:
+        return False
+    if last_acknowledged_turn is not None and turn_number - last_acknowledged_turn < MIN_TURNS_BETWEEN:
+        return False
+    return explicit or score >= CONFIDENT_SCORE
 
 
 def choose_acknowledgement(

@@ -88,3 +88,48 @@ def test_without_a_cue_no_sentence_presumes_what_happened() -> None:
     chosen = {choose_acknowledgement(variations, f"c{n}", turn) for n in range(40) for turn in range(3)}
     presuming = re.compile(r"liefer|bestell|paket|zieht|wart|schilder|mehrmals|erwartet", re.IGNORECASE)
     assert chosen and not [text for text in chosen if presuming.search(text)]
+
+
+# --- when to acknowledge at all (issue 17) -------------------------------------------------------------------
+from bot.escalation.acknowledge import CONFIDENT_SCORE, MIN_TURNS_BETWEEN, should_acknowledge  # noqa: E402
+
+
+def test_an_explicit_cue_or_a_confident_score_earns_an_acknowledgement() -> None:
+    assert should_acknowledge(["repeated_failure"], 0.5)
+    assert should_acknowledge(["insult"], 0.3)
+    assert should_acknowledge([], CONFIDENT_SCORE)
+
+
+def test_a_watch_level_alone_is_not_enough() -> None:
+    assert not should_acknowledge([], CONFIDENT_SCORE - 0.1)
+    assert not should_acknowledge(["exclamations", "question_marks"], 0.6)
+
+
+def test_never_for_thanks_relief_or_questions_about_the_bot() -> None:
+    assert not should_acknowledge(["positive", "exclamations"], 0.9)
+    assert not should_acknowledge([], 0.95, intent="bot_challenge")
+    for intent in ("thank", "greet", "goodbye"):
+        assert not should_acknowledge([], 0.95, intent=intent)
+
+
+def test_at_most_once_every_few_turns() -> None:
+    assert not should_acknowledge(["disappointment"], 0.9, turn_number=4, last_acknowledged_turn=3)
+    assert should_acknowledge(["disappointment"], 0.9, turn_number=3 + MIN_TURNS_BETWEEN, last_acknowledged_turn=3)
+
+
+def test_no_domain_variation_claims_a_cause_the_customer_did_not_name() -> None:
+    """Every variation either fits any frustrated message or names the cause of a cue that must have fired."""
+    from pathlib import Path
+
+    from ruamel.yaml import YAML
+
+    from bot.escalation.acknowledge import CUE_WORD_STARTS
+
+    domain = YAML(typ="safe").load((Path(__file__).resolve().parents[4] / "domain.yml").read_text(encoding="utf-8"))
+    variations = [v["text"] for v in domain["responses"]["utter_ack_frustration"]]
+    claims = re.compile(r"recht\b|so sollte|trotz des|mehrmals|schon länger|an ihrer stelle|liefer|paket", re.I)
+    assert not [text for text in variations if claims.search(text)]
+    for cue in CUE_WORD_STARTS:
+        # a calm message carries no cue: only cue-free general variations may be said, and only after a cue
+        chosen = {choose_acknowledgement(variations, f"c{n}", turn, cues=[cue]) for n in range(20) for turn in range(3)}
+        assert chosen
