@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Callable, Mapping, TypeVar
 
 from handoff.store.urls import DatabaseUrlError, async_database_url
@@ -42,6 +42,138 @@ class SettingsError(ValueError):
     """A configuration value is missing or malformed; the message names the variable."""
 
 
+# --- E-mail (issue 16, docs/email.md): without SMTP_HOST nothing is sent and mails wait in the outbox. ---
+SMTP_SECURITIES = ("starttls", "ssl", "none")
+SMTP_DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+IMAP_DEFAULT_PORTS = {"starttls": 143, "ssl": 993, "none": 143}
+DEFAULT_MAIL_FROM = "Nordwind Kundenservice <support@nordwind.local>"
+_MAIL_ADDRESS = re.compile(r"^[^@\s<>\"]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$|^[^@\s<>\"]{1,64}@localhost$"
+                           r"|^[^@\s<>\"]{1,64}@[A-Za-z0-9-]{1,63}\.local$")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """SMTP_* (sending), MAIL_* (addresses, limits, retries), SMTP_INTAKE_* (receiver), IMAP_* (polling)."""
+    smtp_host: str | None = None
+    smtp_port: int | None = None            # default by security: 587 starttls, 465 ssl, 25 none
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_security: str = "starttls"
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = DEFAULT_MAIL_FROM      # "Name <address>" or an address
+    reply_domain: str | None = None         # support+<token>@<domain>; default: the domain of MAIL_FROM
+    max_attempts: int = 8                   # then the ticket gets an internal note and is reopened
+    retry_seconds: float = 30.0             # first back-off; doubles per attempt, at most one hour
+    max_mail_bytes: int = 25 * 1024 * 1024  # larger inbound mails are refused by the receiver
+    max_attachment_bytes: int = 10 * 1024 * 1024
+    intake_port: int | None = None          # the in-service SMTP receiver; off unless set
+    intake_host: str = "127.0.0.1"
+    imap_host: str | None = None
+    imap_port: int | None = None
+    imap_username: str | None = None
+    imap_password: str | None = field(default=None, repr=False)
+    imap_security: str = "ssl"
+    imap_folder: str = "INBOX"
+    imap_poll_seconds: float = 60.0
+
+    def __post_init__(self) -> None:
+        _require(self.smtp_security in SMTP_SECURITIES, "SMTP_SECURITY", f"must be one of {', '.join(SMTP_SECURITIES)}")
+        _require(self.imap_security in SMTP_SECURITIES, "IMAP_SECURITY", f"must be one of {', '.join(SMTP_SECURITIES)}")
+        for variable, port in (("SMTP_PORT", self.smtp_port), ("SMTP_INTAKE_PORT", self.intake_port),
+                               ("IMAP_PORT", self.imap_port)):
+            _require(port is None or 1 <= port <= 65535, variable, "must be between 1 and 65535")
+        _require((self.smtp_username is None) == (self.smtp_password is None), "SMTP_USERNAME",
+                 "and SMTP_PASSWORD must be set together")
+        _require(self.smtp_username is None or self.smtp_host is not None, "SMTP_HOST",
+                 "must be set when SMTP_USERNAME is")
+        _require(self.imap_host is None or (self.imap_username is not None and self.imap_password is not None),
+                 "IMAP_USERNAME", "and IMAP_PASSWORD must be set when IMAP_HOST is")
+        _require(_MAIL_ADDRESS.match(self.from_address) is not None and "\n" not in self.mail_from
+                 and "\r" not in self.mail_from, "MAIL_FROM", "must be an e-mail address, e.g. "
+                 "'Nordwind Kundenservice <support@example.de>'")
+        _require(re.fullmatch(r"[A-Za-z0-9.-]{1,253}", self.reply_domain_or_default) is not None,
+                 "MAIL_REPLY_DOMAIN", "must be a domain name, e.g. example.de")
+        _require(self.max_attempts >= 1, "MAIL_MAX_ATTEMPTS", "must be at least 1")
+        _require(self.retry_seconds > 0, "MAIL_RETRY_SECONDS", "must be positive")
+        _require(self.smtp_timeout_seconds > 0, "SMTP_TIMEOUT_SECONDS", "must be positive")
+        _require(self.max_mail_bytes >= 10_000, "MAIL_MAX_BYTES", "must be at least 10000")
+        _require(0 < self.max_attachment_bytes <= self.max_mail_bytes, "MAIL_ATTACHMENT_MAX_BYTES",
+                 "must be positive and at most MAIL_MAX_BYTES")
+        _require(self.imap_poll_seconds > 0, "IMAP_POLL_SECONDS", "must be positive")
+        _require(bool(self.imap_folder) and not any(ch in self.imap_folder for ch in "\r\n\""), "IMAP_FOLDER",
+                 "must be a folder name without quotes or line breaks")
+
+    @property
+    def sending_enabled(self) -> bool:
+        return self.smtp_host is not None
+
+    @property
+    def from_name(self) -> str:
+        return self.mail_from.split("<", 1)[0].strip().strip('"') if "<" in self.mail_from else ""
+
+    @property
+    def from_address(self) -> str:
+        if "<" in self.mail_from:
+            return self.mail_from.split("<", 1)[1].rstrip().rstrip(">").strip()
+        return self.mail_from.strip()
+
+    @property
+    def mailbox(self) -> str:
+        """The local part that plus-addressing extends: support → support+<token>."""
+        return self.from_address.split("@", 1)[0].split("+", 1)[0]
+
+    @property
+    def reply_domain_or_default(self) -> str:
+        return (self.reply_domain or self.from_address.rpartition("@")[2]).lower()
+
+    @property
+    def smtp_port_or_default(self) -> int:
+        return self.smtp_port or SMTP_DEFAULT_PORTS[self.smtp_security]
+
+    @property
+    def imap_port_or_default(self) -> int:
+        return self.imap_port or IMAP_DEFAULT_PORTS[self.imap_security]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> "MailSettings":
+        return cls(
+            smtp_host=_get(environ, "SMTP_HOST", str, None),
+            smtp_port=_get(environ, "SMTP_PORT", _parse_int, None),
+            smtp_username=_get(environ, "SMTP_USERNAME", str, None),
+            smtp_password=_secret(environ, "SMTP_PASSWORD"),
+            smtp_security=_get(environ, "SMTP_SECURITY", str.lower, "starttls"),
+            smtp_timeout_seconds=_get(environ, "SMTP_TIMEOUT_SECONDS", _parse_float, 30.0),
+            mail_from=_get(environ, "MAIL_FROM", str, DEFAULT_MAIL_FROM),
+            reply_domain=_get(environ, "MAIL_REPLY_DOMAIN", str, None),
+            max_attempts=_get(environ, "MAIL_MAX_ATTEMPTS", _parse_int, 8),
+            retry_seconds=_get(environ, "MAIL_RETRY_SECONDS", _parse_float, 30.0),
+            max_mail_bytes=_get(environ, "MAIL_MAX_BYTES", _parse_int, 25 * 1024 * 1024),
+            max_attachment_bytes=_get(environ, "MAIL_ATTACHMENT_MAX_BYTES", _parse_int, 10 * 1024 * 1024),
+            intake_port=_get(environ, "SMTP_INTAKE_PORT", _parse_int, None),
+            intake_host=_get(environ, "SMTP_INTAKE_HOST", str, "127.0.0.1"),
+            imap_host=_get(environ, "IMAP_HOST", str, None),
+            imap_port=_get(environ, "IMAP_PORT", _parse_int, None),
+            imap_username=_get(environ, "IMAP_USERNAME", str, None),
+            imap_password=_secret(environ, "IMAP_PASSWORD"),
+            imap_security=_get(environ, "IMAP_SECURITY", str.lower, "ssl"),
+            imap_folder=_get(environ, "IMAP_FOLDER", str, "INBOX"),
+            imap_poll_seconds=_get(environ, "IMAP_POLL_SECONDS", _parse_float, 60.0),
+        )
+
+    def redacted(self) -> dict[str, object]:
+        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name in ("smtp_password", "imap_password"):
+            if shown[name] is not None:
+                shown[name] = "***"
+        return shown
+
+
+def _secret(environ: Mapping[str, str], variable: str) -> str | None:
+    """A password as given (spaces are allowed in passwords), never echoed in an error."""
+    raw = environ.get(variable)
+    return raw if raw else None
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -68,6 +200,7 @@ class Settings:
     redact_transcripts: bool = False
     # /metrics answers loopback clients; with this token (Authorization: Bearer ...) any client.
     metrics_token: str | None = None
+    mail: MailSettings = field(default_factory=MailSettings)
 
     def __post_init__(self) -> None:
         _require(bool(self.database_url), "DATABASE_URL", "must not be empty")
@@ -119,6 +252,7 @@ class Settings:
             retention_days=_get(environ, "RETENTION_DAYS", _parse_int, DEFAULT_RETENTION_DAYS),
             redact_transcripts=_get(environ, "REDACT_TRANSCRIPTS", _parse_bool, False),
             metrics_token=_get(environ, "METRICS_TOKEN", str, None),
+            mail=MailSettings.from_env(environ),
         )
 
     @property
@@ -130,6 +264,7 @@ class Settings:
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
         if self.admin_password is not None:
             shown["admin_password"] = "***"
+        shown["mail"] = self.mail.redacted()
         if self.metrics_token is not None:
             shown["metrics_token"] = "***"
         return shown
