@@ -22,6 +22,21 @@ METHOD = """\
   `abusive` (name-calling aimed at people or the company, coarse profanity such as "Scheiße"/"Arsch"/"fick",
   threats against people). Trainers' rule of thumb: criticism ("unfähig", "Saftladen", "Frechheit") is
   `frustrated`; calling names ("Idioten", "Betrüger", "Stümper") or coarse words make it `abusive`.
+- **Issue 17 (calm customers read as angry).** Every NLU example of `data/nlu` trains as `calm` (`bot/tone/nlu_calm.py`;
+  intents `complaint`, `insult`, `not_helped` excluded, a text labelled in data/tone keeps that label), plus
+  hand-written calm messages of the kinds that used to be misread (`calm_social_short.yml`,
+  `calm_questions_faults.yml`: happy exclamations, thanks and closings, one-word answers, IDs and addresses
+  alone, plain and elliptical questions, questions about the bot, neutral fault reports with typos and dialect)
+  and plain disappointment / repeated failure as `frustrated` with calm look-alikes (`disappointment.yml`).
+  New cues `repeated_failure`, `disappointment` (explicit, negative valence) and `positive` (thanks, praise,
+  relief). "!!" and capitals count only when the message is not happy (`cues.is_happy`), and runs of marks
+  are one mark in the n-grams. A message of fewer than 4 words (numbers, codes and addresses do not count)
+  is pulled towards the label distribution of short training messages, an ID alone entirely, unless an
+  explicit cue fired. **Calibration:** Platt scaling of the raw score, and the label threshold (the lowest
+  whose calm false-alarm rate is at most 2%), both fitted on `tests/tone_holdout.yml`, which is never trained
+  on; the test figures come from `tests/tone/` (written before any tuning, in a different register).
+- **Lexicons tried.** textblob-de, pyspellchecker and wordfreq were not added: no time was left to measure
+  them against this model in this round (see the Limits); SentiWS-derived lexicons are not allowed.
 - **Data.** `data/tone/*.yml` (top-level key `tone:`, so Rasa's NLU importer ignores them), hand-written
   German support-chat messages, including mild annoyance, resignation and sarcasm (`mild_annoyance.yml`,
   `frustrated`: it puts a conversation on watch, it does not hand off) with sincere look-alikes (`calm`).
@@ -70,7 +85,11 @@ METHOD = """\
   third of the negative rows contain none of the lexicon's words (news on crime, politics, construction).
 - **GermEval 2018** reaches its target only narrowly: much of OFFENSE there is political or group-directed
   abuse without classic insult words, which this model reads as `frustrated` (anger without name-calling).
-- **Held-out set.** After the first training run the held-out errors were read once; two general words seen
+- **Calibration split.** `tests/tone_holdout.yml` was read in earlier rounds; its figures above are optimistic
+  because calibration and threshold were fitted there. The held-out test files `tests/tone/` were written
+  before tuning; after the first run, general cue words were fixed once ("kostenloser" hit the insult
+  stem "loser"), which touches a held-out message, so those figures are slightly optimistic too.
+- **Held-out set (earlier rounds).** After the first training run the held-out errors were read once; two general words seen
   there ("doof", "beschissen") were later added to the lexicon, so the held-out figures are slightly
   optimistic. Frustration without any cue ("Nach dieser Erfahrung bin ich raus") is the most common miss.
 """
