@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import logging
 import os
+import re
 import sys
 import warnings
 from contextvars import ContextVar
@@ -23,7 +24,7 @@ TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 TEXT_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 # Loggers that speak at INFO about their own machinery (model loading, SQL dialect, worker start): WARNING and above
 # unless VERBOSE=1. The product's own loggers (handoff.*, bot.*, actions.*) keep the configured level.
-NOISY_LOGGERS = ("rasa", "tensorflow", "absl", "h5py", "matplotlib", "alembic", "sanic.root", "sanic.error",
+NOISY_LOGGERS = ("rasa", "rasa_sdk", "tensorflow", "absl", "h5py", "matplotlib", "alembic", "sanic.root", "sanic.error",
                  "asyncio", "urllib3", "apscheduler", "numexpr", "aiogram", "PIL", "filelock", "socketio",
                  "engineio")
 SANIC_LOGGERS = ("sanic.root", "sanic.error", "sanic.access", "sanic.server", "sanic.websockets")
@@ -129,20 +130,59 @@ def configure(level: str | int = "INFO", log_format: str = "text", *, verbose: b
         logging.getLogger(name).setLevel(logging.NOTSET if verbose else max(logging.WARNING, root.level))
 
 
+def configure_child(level: str | int, process: str) -> None:
+    """For a child process (the bot): the parent's format and verbosity, from the environment it inherited."""
+    try:
+        log_format = log_format_from(os.environ)
+    except LogSettingsError:
+        log_format = "text"   # the parent has refused to start with it already
+    configure(level, log_format, verbose=verbose_from(os.environ), process=process)
+
+
+# Third-party warnings nobody running this project can act on: deprecations inside libraries, and Rasa's notices
+# that do not apply to this project (see quiet_warnings).
+QUIET_CATEGORIES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning)
+QUIET_MESSAGES = [
+    # Our config classifies intents with bot/intent (no DIET): the entity examples feed RegexEntityExtractor's
+    # patterns and the order-number slot, which Rasa's generic check does not know.
+    "You have defined training data consisting of entity examples",
+    # Rasa warns for every slot whose mappings it reads (its own CLI lists it as expected and hides it).
+    "Slot auto-fill has been removed in 3.0",
+    "is missing a unique value for the 'assistant_id' mandatory key",
+]
+_quiet_messages: list[str] = []
+_original_showwarning = warnings.showwarning
+
+
+def is_quiet(message: Warning | str, category: type[Warning]) -> bool:
+    text = str(message)
+    return issubclass(category, QUIET_CATEGORIES) or any(part in text for part in _quiet_messages)
+
+
+def _show_unless_quiet(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    if not is_quiet(message, category):
+        _original_showwarning(message, category, *args, **kwargs)
+
+
 def quiet_warnings(verbose: bool) -> None:
-    """Python warnings that tell a newcomer nothing they can act on; VERBOSE=1 keeps them all."""
+    """Python warnings that tell a newcomer nothing they can act on; VERBOSE=1 keeps them all.
+
+    Libraries put their own filters in front when imported (Rasa and Sanic add 'once' for DeprecationWarning), so
+    the rules are applied where warnings are shown, not only as filters."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     if verbose:
         return
-    for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
+    if not _quiet_messages:
+        _quiet_messages.extend(QUIET_MESSAGES)
+        _quiet_messages.extend(f"The utterance '{name}' is not used in any story or rule."
+                               for name in sorted(responses_sent_from_code()))
+    for category in QUIET_CATEGORIES:
         warnings.filterwarnings("ignore", category=category)
-    # Our config classifies intents with bot/intent (no DIET): the entity examples feed RegexEntityExtractor's
-    # patterns and the order-number slot, which Rasa's generic check does not know.
-    warnings.filterwarnings("ignore", message="You have defined training data consisting of entity examples")
-    for name in responses_sent_from_code():
-        warnings.filterwarnings("ignore", message=rf"The utterance '{name}' is not used in any story or rule\.")
+    for text in _quiet_messages:
+        warnings.filterwarnings("ignore", message=re.escape(text))
+    warnings.showwarning = _show_unless_quiet
 
 
 def responses_sent_from_code(root: Path = REPO_ROOT, packages: Iterable[str] = RESPONSE_SENDING_CODE) -> set[str]:

@@ -140,7 +140,8 @@ def train(out: str = DEFAULT_OUT, name: str = DEFAULT_MODEL_NAME, verbose: bool 
 
 def unexpected_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
     """Rasa's validation warnings (UserWarning) that the project's filters do not explain."""
-    return [str(item.message) for item in caught if issubclass(item.category, UserWarning)]
+    return [str(item.message) for item in caught
+            if issubclass(item.category, UserWarning) and not logs.is_quiet(item.message, item.category)]
 
 
 def validate(verbose: bool = False) -> int:
