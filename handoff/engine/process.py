@@ -27,7 +27,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from handoff import bot_wire
+from handoff import bot_wire, logs
 from handoff.bot_engine import BotReply, BotUnavailable
 from handoff.rasa_engine import EngineSettings
 
@@ -120,7 +120,7 @@ async def _serve(sock: socket.socket, factory_path: str, settings: EngineSetting
 def child_main(descriptor: int) -> None:
     sock = socket.socket(fileno=descriptor)
     factory_path, settings, log_level = bot_wire.receive_blocking(sock)
-    logging.basicConfig(level=log_level, format="%(asctime)s %(levelname)s %(name)s [bot]: %(message)s")
+    logs.configure_child(log_level, process="bot")
     try:
         asyncio.run(_serve(sock, factory_path, settings))
     except Exception as error:  # start-up failed before the report: say why, then end
