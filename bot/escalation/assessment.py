@@ -16,6 +16,7 @@ REASON_REPEATED_QUESTION = "repeated_question"
 REASON_LEGAL_THREAT = "legal_threat"
 REASON_DATA_PROTECTION = "data_protection"
 REASON_DAMAGE_VALUE = "damage_value"
+REASON_NOT_HELPED = "not_helped"
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class Assessment:
     # Not-understood messages in the window, and how many of them came last in a row.
     fallbacks: int = 0
     consecutive_fallbacks: int = 0
+    # Not-understood messages in a row that hand off (config), so that action_clarify can hand off at the last one.
+    fallback_limit: int = 0
     # Customer messages in the window (since the last handoff).
     turns: int = 0
     # Tone cues of the latest message, so the acknowledgement can be specific.
@@ -60,6 +63,7 @@ class Assessment:
             "rolling_tone": round(self.rolling_tone, 3),
             "fallbacks": self.fallbacks,
             "consecutive_fallbacks": self.consecutive_fallbacks,
+            "fallback_limit": self.fallback_limit,
             "turns": self.turns,
             "cues": list(self.cues),
             "summary_de": self.summary_de,

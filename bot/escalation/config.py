@@ -20,8 +20,10 @@ class EscalationConfig:
     tone_decay: float = 0.6
     # Tone alone hands off only after this many customer messages: one outburst gets an acknowledgement first.
     tone_min_turns: int = 2
-    # This many not-understood messages in a row hand off.
-    max_consecutive_fallbacks: int = 2
+    # This many not-understood messages in a row hand off (fallbacks, clarifying questions, out of scope).
+    max_consecutive_fallbacks: int = 3
+    # This many messages saying the answer did not help ("geht immer noch nicht") hand off.
+    max_not_helped: int = 2
     # Character-trigram similarity (0..1) from which a message counts as the same question asked again.
     repeat_text_similarity: float = 0.8
     # Shorter normalised messages ("ja", "ok?") are never compared as repeated questions.
@@ -62,7 +64,7 @@ class EscalationConfig:
             "tone_watch_threshold",
             f"must be below tone_handoff_threshold ({self.tone_handoff_threshold})",
         )
-        for name in ("tone_min_turns", "max_consecutive_fallbacks"):
+        for name in ("tone_min_turns", "max_consecutive_fallbacks", "max_not_helped"):
             _require(getattr(self, name) >= 1, name, "must be at least 1")
         _require(self.repeat_min_chars >= 0, "repeat_min_chars", "must not be negative")
         _require(self.damage_value_threshold >= 0, "damage_value_threshold", "must not be negative")

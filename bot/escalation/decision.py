@@ -1,7 +1,8 @@
 """Decides, from the customer messages since the last handoff, whether a person should take over."""
 from __future__ import annotations
 
-from typing import Sequence
+import re
+from typing import Any, Mapping, Sequence
 
 from bot.escalation import wording_de
 from bot.escalation.assessment import (
@@ -14,19 +15,25 @@ from bot.escalation.assessment import (
     REASON_DATA_PROTECTION,
     REASON_FALLBACKS,
     REASON_LEGAL_THREAT,
+    REASON_NOT_HELPED,
     REASON_REPEATED_QUESTION,
     REASON_TONE,
     Assessment,
     Reason,
 )
 from bot.escalation.config import EscalationConfig
+from bot.dialogue.followup import is_elliptical_follow_up, signals_answer_did_not_help
 from bot.escalation.names import (
+    CLOSING_INTENTS,
     CONVERSATIONAL_INTENTS,
     CUE_LEGAL_THREAT,
     INTENTS_WITH_A_LOSS,
     INTENT_GDPR_REQUEST,
+    INTENT_INSULT,
+    INTENT_NOT_HELPED,
     INTENT_REQUEST_HUMAN,
     TONE_LABEL_ABUSIVE,
+    TONE_LABEL_CALM,
     TONE_LABEL_FRUSTRATED,
 )
 from bot.escalation.similarity import normalise, similarity
@@ -50,30 +57,52 @@ def assess(turns: Sequence[Turn], config: EscalationConfig) -> Assessment:
             _legal_threat(latest),
             _data_protection(latest),
             _damage_value(turns, config),
-            _tone(rolling, len(turns), config),
+            _tone(rolling, latest, len(turns), config),
             _fallbacks(consecutive, config),
             repeated_question(turns, config),
+            _not_helped(turns, config),
         )
         if reason is not None
     ]
     if reasons:
         level = LEVEL_HANDOFF
-    elif _tone_rising(latest, rolling, config):
+    elif _shows_frustration(latest, config) or _says_not_helped(turns):
         level = LEVEL_WATCH
     else:
         level = LEVEL_NONE
 
-    mood = wording_de.mood(rolling, latest.tone_label == TONE_LABEL_ABUSIVE, config)
+    mood = wording_de.mood(rolling, _is_insult(latest), config)
+    summary = wording_de.summary_line(mood, rolling, len(turns), fallbacks, reasons)
+    summary += "".join(f"; {NOT_HELPED_SUMMARY}" for reason in reasons if reason.code == REASON_NOT_HELPED)
     return Assessment(
         level=level,
         reasons=tuple(reasons),
         rolling_tone=rolling,
         fallbacks=fallbacks,
         consecutive_fallbacks=consecutive,
+        fallback_limit=config.max_consecutive_fallbacks,
         turns=len(turns),
         cues=latest.tone_cues,
-        summary_de=wording_de.summary_line(mood, rolling, len(turns), fallbacks, reasons),
+        summary_de=summary,
     )
+
+
+NOT_HELPED_SUMMARY = "Antworten halfen nicht"
+
+
+def handed_off_for_fallbacks(escalation: Mapping[str, Any] | None, consecutive: int) -> dict[str, Any]:
+    """The `escalation` slot value once action_clarify finds the latest message the `consecutive`-th not
+    understood in a row (the policy assessed it before the bot's answer showed it was not understood)."""
+    current = dict(escalation or {})
+    fallbacks = int(current.get("fallbacks") or 0) + 1
+    reasons = [reason for reason in current.get("reasons") or [] if reason.get("code") != REASON_FALLBACKS]
+    reasons.append(_fallbacks(consecutive, EscalationConfig(max_consecutive_fallbacks=1)).as_dict())
+    summary = str(current.get("summary_de") or "")
+    line = f"{fallbacks}x nicht verstanden"
+    summary = re.sub(r"\d+x nicht verstanden", line, summary) if "nicht verstanden" in summary else (
+        f"{summary}; {line}" if summary else line)
+    return {**current, "level": LEVEL_HANDOFF, "reasons": reasons, "fallbacks": fallbacks,
+            "consecutive_fallbacks": consecutive, "summary_de": summary}
 
 
 def rolling_tone(turns: Sequence[Turn], decay: float) -> float:
@@ -99,14 +128,25 @@ def consecutive_fallbacks(turns: Sequence[Turn]) -> int:
 
 
 def repeated_question(turns: Sequence[Turn], config: EscalationConfig) -> Reason | None:
-    """The customer asks again what the bot already answered: the answer did not help.
+    """The customer asks again what the bot already answered, and shows that the answer did not help.
 
-    Either nearly the same text as an earlier answered message, or the same (non-conversational) intent
-    right after its answer while the tone grew sharper — rephrasing in anger, not a follow-up.
+    The same need: nearly the same text as an earlier answered message, or the same (non-conversational)
+    intent as the previous, answered message. Together with a sign that the answer did not help: the message
+    says so ("immer noch", "hab ich doch gefragt"), or its tone is frustrated or grew sharper. A calm question
+    on the same topic is a follow-up, and an elliptical one ("Und wie teuer ist das?") always is.
     """
     if len(turns) < 2:
         return None
     latest, previous = turns[-1], turns[-2]
+    said_so = _says_not_helped(turns)
+    if is_elliptical_follow_up(latest.text) and not said_so:
+        return None
+    rise = latest.tone_score - previous.tone_score
+    sharper = latest.tone_score >= config.tone_watch_threshold and (
+        rise >= config.repeat_tone_rise or latest.tone_label != TONE_LABEL_CALM
+    )
+    if not (said_so or sharper):
+        return None
     if len(normalise(latest.text)) >= config.repeat_min_chars:
         for position, earlier in enumerate(turns[:-1], start=1):
             score = similarity(latest.text, earlier.text)
@@ -119,9 +159,9 @@ def repeated_question(turns: Sequence[Turn], config: EscalationConfig) -> Reason
         and latest.intent not in CONVERSATIONAL_INTENTS
         and not previous.fell_back
     )
-    rise = latest.tone_score - previous.tone_score
-    if same_question and rise >= config.repeat_tone_rise and latest.tone_score >= config.tone_watch_threshold:
-        detail = wording_de.repeated_intent_detail(latest.intent)
+    if same_question:
+        detail = (f"Anliegen '{latest.intent}' erneut: die Antwort hat nicht geholfen" if said_so
+                  else wording_de.repeated_intent_detail(latest.intent))
         return Reason(REASON_REPEATED_QUESTION, latest.intent, detail)
     return None
 
@@ -133,10 +173,35 @@ def _customer_request(latest: Turn) -> Reason | None:
     return Reason(REASON_CUSTOMER_REQUEST, confidence, wording_de.DETAIL_CUSTOMER_REQUEST)
 
 
+def _is_insult(latest: Turn) -> bool:
+    return latest.tone_label == TONE_LABEL_ABUSIVE or latest.intent == INTENT_INSULT
+
+
 def _abusive(latest: Turn) -> Reason | None:
-    if latest.tone_label != TONE_LABEL_ABUSIVE:
+    """An insult, whichever of the two saw it: the tone scorer (label `abusive`) or the NLU (intent `insult`)."""
+    if not _is_insult(latest):
         return None
     return Reason(REASON_ABUSIVE, round(latest.tone_score, 3), wording_de.DETAIL_ABUSIVE)
+
+
+def _says_not_helped(turns: Sequence[Turn]) -> bool:
+    """The latest message, after an answer, says the answer did not help."""
+    return len(turns) >= 2 and _not_helped_message(turns[-1])
+
+
+def _not_helped_message(turn: Turn) -> bool:
+    return turn.intent == INTENT_NOT_HELPED or signals_answer_did_not_help(turn.text)
+
+
+def _not_helped(turns: Sequence[Turn], config: EscalationConfig) -> Reason | None:
+    """Repeated failure builds up: the answers did not help `max_not_helped` times (the first message of a
+    window has no answer before it to judge). Disappointment, not an insult: it needs more than one message."""
+    if not _says_not_helped(turns):
+        return None
+    count = sum(1 for turn in turns[1:] if _not_helped_message(turn))
+    if count < config.max_not_helped:
+        return None
+    return Reason(REASON_NOT_HELPED, count, f"Kunde schreibt {count}x, dass die Antwort nicht geholfen hat")
 
 
 def _legal_threat(latest: Turn) -> Reason | None:
@@ -167,9 +232,11 @@ def _damage_value(turns: Sequence[Turn], config: EscalationConfig) -> Reason | N
     )
 
 
-def _tone(rolling: float, turn_count: int, config: EscalationConfig) -> Reason | None:
+def _tone(rolling: float, latest: Turn, turn_count: int, config: EscalationConfig) -> Reason | None:
     if turn_count < config.tone_min_turns or rolling < config.tone_handoff_threshold:
         return None
+    if latest.intent in CLOSING_INTENTS and not _shows_frustration(latest, config):
+        return None  # "Danke, jetzt klappt es" after an earlier outburst ends the conversation well
     return Reason(REASON_TONE, round(rolling, 3), wording_de.tone_detail(rolling, turn_count))
 
 
@@ -179,9 +246,9 @@ def _fallbacks(consecutive: int, config: EscalationConfig) -> Reason | None:
     return Reason(REASON_FALLBACKS, consecutive, wording_de.fallbacks_detail(consecutive))
 
 
-def _tone_rising(latest: Turn, rolling: float, config: EscalationConfig) -> bool:
-    return (
-        rolling >= config.tone_watch_threshold
-        or latest.tone_score >= config.tone_watch_threshold
-        or latest.tone_label == TONE_LABEL_FRUSTRATED
-    )
+def _shows_frustration(latest: Turn, config: EscalationConfig) -> bool:
+    """The latest message itself shows frustration: the rolling tone of earlier messages alone does not put a
+    calm message on "watch", and thanks, goodbyes, greetings and questions about the bot never are."""
+    if latest.intent in CLOSING_INTENTS and latest.tone_label == TONE_LABEL_CALM:
+        return False
+    return latest.tone_score >= config.tone_watch_threshold or latest.tone_label == TONE_LABEL_FRUSTRATED

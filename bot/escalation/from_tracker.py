@@ -18,8 +18,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.escalation.amount import parse_amount
 from bot.escalation.names import (
     ACTION_HANDOFF,
-    FALLBACK_ACTIONS,
-    INTENT_NLU_FALLBACK,
+    CLOSING_INTENTS,
+    NOT_UNDERSTOOD_ACTIONS,
+    NOT_UNDERSTOOD_INTENTS,
     SLOT_AMOUNT,
     SLOT_ORDER_TOTAL,
     TONE_KEY,
@@ -110,8 +111,17 @@ def turn_from_message(message: UserUttered, slots: dict[str, Any], bot_action: s
         tone_cues=tuple(str(cue) for cue in tone.get("cues") or ()),
         amount=amount,
         order_total=parse_amount(slots.get(SLOT_ORDER_TOTAL)),
-        fell_back=intent_name == INTENT_NLU_FALLBACK or bot_action in FALLBACK_ACTIONS,
+        fell_back=not_understood(intent_name, bot_action),
     )
+
+
+def not_understood(intent: str | None, bot_action: str | None) -> bool:
+    """The NLU found nothing it knows (or only a topic the assistant does not cover), or the bot answered with a
+    clarifying question or "I cannot help with that". An "ok" or "nein" the core fallback answered is not a
+    misunderstanding: the clarify action just says the bot is there when needed."""
+    if intent in NOT_UNDERSTOOD_INTENTS:
+        return True
+    return bot_action in NOT_UNDERSTOOD_ACTIONS and intent not in CLOSING_INTENTS and intent != "deny"
 
 
 def _score(value: Any) -> float:

@@ -27,8 +27,9 @@ from bot.escalation.from_tracker import is_user_turn, turns_since_last_handoff
 
 logger = logging.getLogger(__name__)
 
-# Above RulePolicy: a person requested, an insult or a GDPR request must win over any rule or story.
-ESCALATION_POLICY_PRIORITY = RULE_POLICY_PRIORITY + 1
+# Above RulePolicy and the ContextPolicy (RULE_POLICY_PRIORITY + 1): a person requested, an insult or a GDPR request
+# must win over any rule, story or follow-up in context.
+ESCALATION_POLICY_PRIORITY = RULE_POLICY_PRIORITY + 2
 CONFIG_FILE = "escalation_config.json"
 
 

@@ -53,3 +53,32 @@ async def test_a_clear_ok_or_no_out_of_context_gets_no_topic_riddle_and_the_bot_
     tracker = tracker_factory(text="ok", intent=intent, intent_ranking=[{"name": intent, "confidence": 1.0}] + RANKING)
     assert await ActionClarify().run(dispatcher, tracker, {}) == [FollowupAction("action_listen")]
     assert [m["response"] for m in dispatcher.messages] == ["utter_anything_else"]
+
+
+def escalation(consecutive: int, limit: int = 3) -> dict:
+    return {"level": "none", "reasons": [], "rolling_tone": 0.2, "fallbacks": consecutive,
+            "consecutive_fallbacks": consecutive, "fallback_limit": limit, "turns": 3, "cues": [],
+            "summary_de": "ruhig 0.20 über 3 Nachrichten" + (f"; {consecutive}x nicht verstanden" if consecutive else "")}
+
+
+async def test_the_last_allowed_misunderstanding_goes_to_a_person_instead_of_another_question(tracker_factory):
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_factory(text="blablub", intent="order_status", intent_ranking=RANKING,
+                              slots={"escalation": escalation(2)})
+
+    events = await ActionClarify().run(dispatcher, tracker, {})
+
+    assert dispatcher.messages == []
+    assert events[-1] == FollowupAction("action_handoff")
+    slot = events[0]["value"]
+    assert slot["level"] == "handoff" and [r["code"] for r in slot["reasons"]] == ["fallbacks"]
+    assert slot["consecutive_fallbacks"] == 3 and "3x nicht verstanden" in slot["summary_de"]
+
+
+async def test_a_fallback_the_policy_already_counted_is_not_counted_twice(tracker_factory):
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_factory(text="blablub", intent="nlu_fallback", intent_ranking=RANKING,
+                              slots={"escalation": escalation(2)})
+
+    assert await ActionClarify().run(dispatcher, tracker, {}) == [FollowupAction("action_listen")]
+    assert dispatcher.messages[0]["response"] == "utter_clarify"

@@ -13,15 +13,16 @@ def test_empty_params_give_the_documented_defaults() -> None:
 
     assert config == EscalationConfig()
     assert config.tone_handoff_threshold == 0.7
-    assert config.max_consecutive_fallbacks == 2
+    assert config.max_consecutive_fallbacks == 3
+    assert config.max_not_helped == 2
     assert config.damage_value_threshold == 200.0
 
 
 def test_known_params_override_and_numbers_are_coerced() -> None:
-    config = EscalationConfig.from_dict({"damage_value_threshold": 150, "max_consecutive_fallbacks": 3.0})
+    config = EscalationConfig.from_dict({"damage_value_threshold": 150, "max_consecutive_fallbacks": 4.0})
 
     assert config.damage_value_threshold == 150.0 and isinstance(config.damage_value_threshold, float)
-    assert config.max_consecutive_fallbacks == 3 and isinstance(config.max_consecutive_fallbacks, int)
+    assert config.max_consecutive_fallbacks == 4 and isinstance(config.max_consecutive_fallbacks, int)
 
 
 def test_round_trip_through_as_dict() -> None:

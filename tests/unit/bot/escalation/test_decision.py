@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.escalation.decision import assess, consecutive_fallbacks, repeated_question, rolling_tone
+from bot.escalation.decision import (
+    assess,
+    consecutive_fallbacks,
+    handed_off_for_fallbacks,
+    repeated_question,
+    rolling_tone,
+)
 from bot.escalation.assessment import (
     LEVEL_HANDOFF,
     LEVEL_NONE,
@@ -14,6 +20,7 @@ from bot.escalation.assessment import (
     REASON_DATA_PROTECTION,
     REASON_FALLBACKS,
     REASON_LEGAL_THREAT,
+    REASON_NOT_HELPED,
     REASON_REPEATED_QUESTION,
     REASON_TONE,
 )
@@ -121,35 +128,125 @@ def test_one_outburst_is_watched_before_tone_alone_hands_off() -> None:
     assert assess(outburst, EscalationConfig(tone_min_turns=1)).level == LEVEL_HANDOFF
 
 
-def test_two_fallbacks_in_a_row_hand_off_but_not_two_apart() -> None:
+def test_three_fallbacks_in_a_row_hand_off_but_not_three_apart() -> None:
     apart = [
         say("asdf ghjk", "nlu_fallback", fell_back=True),
         say("Wo ist meine Bestellung?", "order_status"),
         say("qwertz", "nlu_fallback", fell_back=True),
+        say("blubb", "out_of_scope", fell_back=True),
     ]
-    in_a_row = apart + [say("blubb blubb", "nlu_fallback", fell_back=True)]
+    in_a_row = apart + [say("hä was", "nlu_fallback", fell_back=True)]
 
     assert assess(apart, DEFAULT).level == LEVEL_NONE
     assessment = assess(in_a_row, DEFAULT)
     assert assessment.reason_codes == (REASON_FALLBACKS,)
-    assert (assessment.fallbacks, assessment.consecutive_fallbacks) == (3, 2)
-    assert "3x nicht verstanden" in assessment.summary_de
-    assert consecutive_fallbacks(in_a_row) == 2
+    assert (assessment.fallbacks, assessment.consecutive_fallbacks) == (4, 3)
+    assert "4x nicht verstanden" in assessment.summary_de
+    assert consecutive_fallbacks(in_a_row) == 3
+    assert assess(in_a_row[:-1], EscalationConfig(max_consecutive_fallbacks=2)).reason_codes == (REASON_FALLBACKS,)
 
 
-def test_the_same_question_again_after_an_answer_hands_off() -> None:
+def test_the_fallback_limit_is_in_the_slot_for_the_clarify_action() -> None:
+    assessment = assess([say("asdf", "nlu_fallback", fell_back=True)], EscalationConfig(max_consecutive_fallbacks=4))
+
+    assert assessment.as_dict()["fallback_limit"] == 4
+    assert assessment.as_dict()["consecutive_fallbacks"] == 1
+
+
+def test_handed_off_for_fallbacks_completes_the_slot_with_the_reason() -> None:
+    slot = assess([say("asdf", "nlu_fallback", fell_back=True), say("qwertz", "greet")], DEFAULT).as_dict()
+
+    handed = handed_off_for_fallbacks(slot, 3)
+
+    assert handed["level"] == LEVEL_HANDOFF
+    assert [reason["code"] for reason in handed["reasons"]] == [REASON_FALLBACKS]
+    assert handed["consecutive_fallbacks"] == 3 and handed["fallbacks"] == 2
+    assert handed["summary_de"].endswith("2x nicht verstanden")
+    assert handed_off_for_fallbacks(None, 3)["summary_de"] == "1x nicht verstanden"
+
+
+def test_the_same_question_again_calmly_is_not_a_repeated_question() -> None:
     conversation = [
         say("Wann kommt meine Bestellung NW-123456 an?", "order_status"),
         say("ok", "affirm"),
         say("wann kommt meine bestellung nw 123456 an", "order_status"),
     ]
 
+    assert assess(conversation, DEFAULT).level == LEVEL_NONE
+
+
+def test_the_same_question_again_saying_the_answer_did_not_help_hands_off() -> None:
+    conversation = [
+        say("Wann kommt meine Bestellung NW-123456 an?", "order_status"),
+        say("Das beantwortet meine Frage nicht: wann kommt meine Bestellung NW-123456 an", "order_status"),
+    ]
+
     assessment = assess(conversation, DEFAULT)
 
     assert assessment.level == LEVEL_HANDOFF
     assert assessment.reason_codes == (REASON_REPEATED_QUESTION,)
-    assert assessment.reasons[0].value == pytest.approx(1.0)
-    assert "Nachricht 1" in assessment.reasons[0].detail
+    assert "nicht geholfen" in assessment.reasons[0].detail
+
+
+def test_the_same_question_again_in_a_sharper_tone_hands_off() -> None:
+    conversation = [
+        say("Wann kommt meine Bestellung NW-123456 an?", "order_status", 0.2),
+        say("WANN kommt meine Bestellung NW-123456 an???", "order_status", 0.75, "frustrated"),
+    ]
+
+    assert assess(conversation, DEFAULT).reason_codes[-1] == REASON_REPEATED_QUESTION
+
+
+@pytest.mark.parametrize("follow_up", ["Und wie teuer ist das?", "und nach Italien?", "Ok, und mit PayPal?",
+                                       "Was ist mit der Schweiz?"])
+def test_an_elliptical_follow_up_is_never_a_repeated_question(follow_up: str) -> None:
+    conversation = [say("Was kostet der Versand nach Österreich?", "delivery_info", 0.3),
+                    say(follow_up, "delivery_info", 0.55, "frustrated")]
+
+    assert repeated_question(conversation, DEFAULT) is None
+
+
+def test_an_insult_the_nlu_recognised_hands_off_whatever_the_tone_label() -> None:
+    assessment = assess([say("Ihr habt doch null Ahnung", "insult", 0.6, "frustrated")], DEFAULT)
+
+    assert assessment.reason_codes == (REASON_ABUSIVE,)
+    assert assessment.summary_de.startswith("beleidigend")
+
+
+def test_answers_that_did_not_help_twice_hand_off_once_is_watched() -> None:
+    conversation = [
+        say("Ich kann mich nicht einloggen", "login_problem", 0.3),
+        say("Geht leider immer noch nicht", "not_helped", 0.3),
+        say("Hab ich schon probiert, ohne Erfolg", "login_problem", 0.3),
+    ]
+
+    assert levels(conversation) == [LEVEL_NONE, LEVEL_WATCH, LEVEL_HANDOFF]
+    assessment = assess(conversation, DEFAULT)
+    assert REASON_NOT_HELPED in assessment.reason_codes
+    assert "Antworten halfen nicht" in assessment.summary_de
+
+
+def test_disappointment_in_the_first_message_has_no_answer_to_judge() -> None:
+    assert assess([say("Mein Drucker geht immer noch nicht", "complaint", 0.3)], DEFAULT).level == LEVEL_NONE
+
+
+def test_a_calm_closing_after_anger_is_neither_watched_nor_handed_off_by_tone() -> None:
+    conversation = [
+        say("Das ist doch unglaublich, seit Wochen nichts!!", "order_status", 0.9, "frustrated"),
+        say("Wo bleibt das verdammte Paket", "order_status", 0.85, "frustrated"),
+        say("Ok, jetzt ist es da. Danke!", "thank", 0.3),
+    ]
+
+    assert levels(conversation)[-1] == LEVEL_NONE
+
+
+def test_a_calm_message_after_anger_is_not_watched() -> None:
+    conversation = [
+        say("Das ist eine Frechheit!!", "complaint", 0.8, "frustrated"),
+        say("Wie lange dauert der Versand nach Österreich?", "delivery_info", 0.2),
+    ]
+
+    assert levels(conversation) == [LEVEL_WATCH, LEVEL_NONE]
 
 
 def test_a_related_follow_up_is_not_a_repeated_question() -> None:
@@ -162,7 +259,7 @@ def test_a_related_follow_up_is_not_a_repeated_question() -> None:
     assert repeated_question(conversation, DEFAULT) is None
 
 
-def test_same_intent_right_after_its_answer_with_rising_tone_is_a_repeated_question() -> None:
+def test_same_intent_right_after_its_answer_saying_it_did_not_help_is_a_repeated_question() -> None:
     calm_follow_up = [
         say("Wo ist mein Paket?", "order_status", 0.2),
         say("Und wann genau kommt es?", "order_status", 0.25),

@@ -12,6 +12,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet
 
+from bot.dialogue.policy import CONTEXT_POLICY_PRIORITY
 from bot.escalation.config import EscalationConfigError
 from bot.escalation.policy import ESCALATION_POLICY_PRIORITY, EscalationPolicy
 from tests.unit.bot.escalation.conversations import DOMAIN_YAML, bot, domain, start, tracker, user
@@ -35,8 +36,8 @@ def escalation_slot(prediction) -> dict | None:
     return values[-1] if values else None
 
 
-def test_priority_is_unique_and_above_rule_policy() -> None:
-    assert ESCALATION_POLICY_PRIORITY > RulePolicy.get_default_config()["priority"]
+def test_priority_is_unique_and_above_rule_policy_and_context_policy() -> None:
+    assert ESCALATION_POLICY_PRIORITY > CONTEXT_POLICY_PRIORITY > RulePolicy.get_default_config()["priority"]
     assert EscalationPolicy.get_default_config()["priority"] == ESCALATION_POLICY_PRIORITY
 
 

@@ -1,0 +1,67 @@
+"""Which answer an elliptical follow-up asks for: the decision of the ContextPolicy, without Rasa types.
+
+"Was kostet der Versand?" → answer; "und nach Italien?" → the shipping answer again, now for Italy. The
+follow-up has no topic of its own, so the NLU's guess for it (often `nlu_fallback`, `out_of_scope` or
+`inform`) must not decide; the topic just answered does, or the detail the follow-up names (a country is
+about shipping, a payment method about paying).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from bot.dialogue.followup import is_elliptical_follow_up
+from bot.dialogue.vocabulary import find_country, find_payment_method
+
+TOPIC_DELIVERY = "delivery_info"
+TOPIC_PAYMENT = "payment_methods"
+# Intents that are never a follow-up to be answered in context: they have their own path (a person, an
+# insult, the customer closing or greeting, the honest bot answer).
+OWN_PATH_INTENTS = frozenset({
+    "request_human", "gdpr_request", "insult", "other_language", "thank", "goodbye", "greet", "bot_challenge",
+    "not_helped",
+})
+# What the NLU says when it finds no topic in a follow-up: these never stand for a topic of their own.
+_WEAK_INTENTS = frozenset({"nlu_fallback", "out_of_scope", "inform", "affirm", "deny"})
+# Intents that are no topic to come back to.
+NOT_TOPICS = OWN_PATH_INTENTS | _WEAK_INTENTS
+# A different topic named this confidently is a topic switch, not a follow-up ("Und kann ich das umtauschen?").
+TOPIC_SWITCH_CONFIDENCE = 0.8
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    intent: str | None
+    confidence: float
+    has_order_number: bool = False
+
+
+def follow_up_topic(message: Message, answered_topic: str | None, answers: Mapping[str, str]) -> str | None:
+    """The topic whose answer this message wants, or None when the normal rules should answer it.
+
+    `answered_topic`: the topic the bot answered right before this message (None when it did not answer one).
+    `answers`: topic → answer action of the topics that can be answered again in context.
+    """
+    if not is_elliptical_follow_up(message.text) or message.intent in OWN_PATH_INTENTS:
+        return None
+    if message.has_order_number:
+        return None  # an order number is looked up by the order rules, whatever came before
+    named = _topic_of_named_detail(message.text)
+    topic = named or answered_topic
+    if topic is None or topic not in answers:
+        return None
+    if message.intent == topic:
+        return None  # the rules answer it already, with the same context-aware action
+    switches = message.intent not in _WEAK_INTENTS and message.confidence >= TOPIC_SWITCH_CONFIDENCE
+    if named is None and switches:
+        return None
+    return topic
+
+
+def _topic_of_named_detail(text: str) -> str | None:
+    if find_country(text) is not None:
+        return TOPIC_DELIVERY
+    if find_payment_method(text) is not None:
+        return TOPIC_PAYMENT
+    return None

@@ -1,0 +1,45 @@
+"""follow_up_topic: which answer an elliptical follow-up asks for."""
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.context import Message, follow_up_topic
+
+pytestmark = pytest.mark.unit
+
+ANSWERS = {"delivery_info": "action_delivery_info", "payment_methods": "action_payment_methods",
+           "return_item": "utter_return_item", "refund_status": "utter_refund_status"}
+
+
+def topic(text: str, intent: str | None, answered: str | None, confidence: float = 0.5, **extra) -> str | None:
+    return follow_up_topic(Message(text, intent, confidence, **extra), answered, ANSWERS)
+
+
+def test_a_generic_follow_up_keeps_the_topic_just_answered() -> None:
+    assert topic("Und wie teuer ist das?", "nlu_fallback", "return_item") == "return_item"
+    assert topic("Und wie lange dauert das?", "delivery_info", "refund_status", 0.53) == "refund_status"
+
+
+def test_a_named_detail_decides_the_topic() -> None:
+    assert topic("und nach Italien?", "out_of_scope", "payment_methods", 0.98) == "delivery_info"
+    assert topic("Was ist mit PayPal?", "inform", "delivery_info") == "payment_methods"
+
+
+def test_the_rules_answer_when_the_nlu_already_found_the_topic() -> None:
+    assert topic("und nach Italien?", "delivery_info", "delivery_info", 0.9) is None
+
+
+def test_a_confident_new_topic_is_a_topic_switch() -> None:
+    assert topic("Und wie kann ich etwas umtauschen?", "exchange_item", "delivery_info", 0.95) is None
+
+
+def test_own_paths_and_order_numbers_are_never_taken_over() -> None:
+    assert topic("Und jetzt einen Menschen bitte", "request_human", "delivery_info") is None
+    assert topic("und NW-731055?", "inform", "delivery_info", has_order_number=True) is None
+    assert topic("Und danke!", "thank", "delivery_info") is None
+
+
+def test_no_follow_up_without_an_answer_before_or_without_ellipsis() -> None:
+    assert topic("Und wie teuer ist das?", "nlu_fallback", None) is None
+    assert topic("Wie teuer ist eine Rücksendung?", "nlu_fallback", "return_item") is None
+    assert topic("Und wie teuer ist das?", "nlu_fallback", "order_status") is None
