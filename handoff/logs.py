@@ -77,12 +77,14 @@ def _json_formatter() -> logging.Formatter:
             "event": getattr(record, "event", None) or str(record.msg),
             "request_id": getattr(record, "request_id", None),
             "conversation_id": getattr(record, "conversation_id", None),
-            "message": redact(record.getMessage()),
+            # ProcessorFormatter has formatted the message into "event" (and emptied the record's args).
+            "message": redact(str(event_dict.get("event", ""))),
         }
         for key in getattr(record, "fields", None) or {}:
             line[key] = record.fields[key]
-        if record.exc_info:
-            line["exception"] = redact(logging.Formatter().formatException(record.exc_info))
+        exc_info = event_dict.get("exc_info")   # ProcessorFormatter moves it here from the record
+        if exc_info:
+            line["exception"] = redact(logging.Formatter().formatException(exc_info))
         return line
 
     return structlog.stdlib.ProcessorFormatter(
@@ -103,10 +105,10 @@ class TextFormatter(logging.Formatter):
 
 
 def configure(level: str | int = "INFO", log_format: str = "text", *, verbose: bool = False,
-              access_log: bool = False, process: str | None = None) -> None:
+              access_log: bool = False, process: str | None = None, stream: Any = None) -> None:
     """One handler on the root logger (stderr) for the product and every library; call it again to reconfigure."""
     quiet_warnings(verbose)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream or sys.stderr)
     if log_format == "json":
         handler.setFormatter(_json_formatter())
     else:
