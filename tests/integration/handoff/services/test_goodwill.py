@@ -1,0 +1,169 @@
+"""Goodwill within set limits, exactly, on SQLite and PostgreSQL: at the limit, one cent above, the monthly total,
+concurrent grants that together exceed a limit, requests and decisions, bad input and permissions."""
+import asyncio
+
+import pytest
+
+from handoff.services import conversations, goodwill, handoffs
+from handoff.services import agent as agent_side
+from handoff.services.errors import Conflict, Forbidden, NotFound, ValidationError
+from tests.integration.handoff.conftest import BACKENDS
+from tests.integration.handoff.services.c2_fixtures import bot_texts, insert_person, start_clean
+
+pytestmark = pytest.mark.integration
+BOTH = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+LIMITS = {"voucher": {"per_case_cents": 2_000, "per_agent_month_cents": 5_000},
+          "partial_refund": {"per_case_cents": 3_000, "per_agent_month_cents": 30_000}}
+REASON = "Paket zwei Wochen verspätet, Kundin wartet auf Geschenk"
+
+
+@pytest.fixture(autouse=True)
+async def clean(ctx):
+    await start_clean(ctx)
+    await goodwill.set_limits(ctx, LIMITS)
+
+
+async def own_conversation(ctx, agent_id: str) -> str:
+    """A conversation the agent has claimed (their case)."""
+    await ctx.presence.heartbeat(agent_id, "online")
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    await handoffs.request_handoff(ctx, conversation.id, [], {})
+    await agent_side.claim(ctx, conversation.id, agent_id)
+    return conversation.id
+
+
+async def voucher(ctx, agent_id, conversation_id, cents):
+    return await goodwill.grant(ctx, agent_id, kind="voucher", amount_cents=cents, reason=REASON,
+                                conversation_id=conversation_id)
+
+
+@BOTH
+async def test_at_the_limit_is_granted_and_one_cent_above_is_a_request(ctx):
+    agent = await insert_person(ctx, "agent", "Jana")
+    case = await own_conversation(ctx, agent)
+    at_limit = await voucher(ctx, agent, case, 2_000)
+    assert at_limit["status"] == "granted" and at_limit["amount_label"] == "20,00 €"
+    assert (await bot_texts(ctx, case))[-1].startswith("Als Entgegenkommen erhalten Sie von uns einen Gutschein "
+                                                       "über 20,00 €.")
+    one_cent = await voucher(ctx, agent, case, 1)
+    assert one_cent["status"] == "requested"
+    assert "über dem Limit pro Fall von 20,00 € (in diesem Fall bisher 20,00 €)" in one_cent["limit_reasons"][0]
+    other_case = await own_conversation(ctx, agent)
+    above = await voucher(ctx, agent, other_case, 2_001)
+    assert above["status"] == "requested"
+    texts = await bot_texts(ctx, other_case)
+    assert not any("Gutschein über" in text for text in texts)   # the customer is told only once it is theirs
+    detail = await conversations.conversation_detail(ctx, other_case)
+    assert "zur Freigabe" in detail["notes"][-1]["text"]
+    # Other kinds have their own limits.
+    refund = await goodwill.grant(ctx, agent, kind="partial_refund", amount_cents=3_000, reason=REASON,
+                                  conversation_id=other_case)
+    assert refund["status"] == "granted"
+
+
+@BOTH
+async def test_the_monthly_total_per_agent(ctx):
+    agent = await insert_person(ctx, "agent")
+    colleague = await insert_person(ctx, "agent")
+    granted = [await voucher(ctx, agent, await own_conversation(ctx, agent), 2_000) for _ in range(2)]
+    assert [g["status"] for g in granted] == ["granted", "granted"]
+    exactly = await voucher(ctx, agent, await own_conversation(ctx, agent), 1_000)   # 50,00 € reached exactly
+    assert exactly["status"] == "granted"
+    over = await voucher(ctx, agent, await own_conversation(ctx, agent), 1)
+    assert over["status"] == "requested" and "Monatslimit von 50,00 € (diesen Monat bisher 50,00 €)" in \
+        over["limit_reasons"][0]
+    assert (await voucher(ctx, colleague, await own_conversation(ctx, colleague), 2_000))["status"] == "granted"
+    allowance = {k["kind"]: k for k in (await goodwill.allowance(ctx, agent))["kinds"]}
+    assert allowance["voucher"]["used_cents"] == 5_000 and allowance["voucher"]["left_cents"] == 0
+    # A new calendar month (in Berlin) starts a new allowance.
+    ctx.clock.advance(days=20)
+    assert (await voucher(ctx, agent, await own_conversation(ctx, agent), 2_000))["status"] == "granted"
+
+
+@BOTH
+async def test_concurrent_grants_on_one_case_never_exceed_its_limit(ctx):
+    agent = await insert_person(ctx, "agent")
+    case = await own_conversation(ctx, agent)
+    results = await asyncio.gather(*(voucher(ctx, agent, case, 500) for _ in range(10)))
+    statuses = sorted(r["status"] for r in results)
+    assert statuses.count("granted") == 4 and statuses.count("requested") == 6   # 4 x 5,00 € = 20,00 €
+
+
+@BOTH
+async def test_concurrent_grants_by_one_agent_never_exceed_the_monthly_limit(ctx):
+    agent = await insert_person(ctx, "agent")
+    cases = [await own_conversation(ctx, agent) for _ in range(8)]
+    results = await asyncio.gather(*(voucher(ctx, agent, case, 1_500) for case in cases))
+    granted = [r for r in results if r["status"] == "granted"]
+    assert len(granted) == 3                                                     # 45,00 € of 50,00 €
+    assert sum(r["amount_cents"] for r in granted) <= LIMITS["voucher"]["per_agent_month_cents"]
+
+
+@BOTH
+async def test_a_supervisor_approves_or_declines_a_request(ctx):
+    agent = await insert_person(ctx, "agent", "Jana")
+    supervisor = await insert_person(ctx, "supervisor", "Sabine")
+    case = await own_conversation(ctx, agent)
+    request = await voucher(ctx, agent, case, 5_000)
+    assert request["status"] == "requested"
+    with pytest.raises(Forbidden):
+        await goodwill.decide(ctx, request["id"], agent, approve=True)            # not her own request
+    pending = (await goodwill.list_grants(ctx, supervisor, status="requested"))["grants"]
+    assert [g["id"] for g in pending] == [request["id"]]
+    approved = await goodwill.decide(ctx, request["id"], supervisor, approve=True, note="Stammkundin")
+    assert approved["status"] == "approved" and approved["decided_by_name"] == "Sabine"
+    assert "Gutschein über 50,00 €" in (await bot_texts(ctx, case))[-1]
+    with pytest.raises(Conflict):
+        await goodwill.decide(ctx, request["id"], supervisor, approve=False)      # decided once
+    # An approved request was the supervisor's decision: the agent's own allowance is untouched.
+    assert (await voucher(ctx, agent, await own_conversation(ctx, agent), 2_000))["status"] == "granted"
+    second = await voucher(ctx, agent, case, 9_000)
+    declined = await goodwill.decide(ctx, second["id"], supervisor, approve=False, note="Zu hoch")
+    assert declined["status"] == "declined"
+    assert "Gutschein über 90,00 €" not in " ".join(await bot_texts(ctx, case))
+    assert "abgelehnt: Zu hoch" in (await conversations.conversation_detail(ctx, case))["notes"][-1]["text"]
+
+
+@BOTH
+async def test_bad_input_changes_nothing(ctx):
+    agent = await insert_person(ctx, "agent")
+    colleague = await insert_person(ctx, "agent")
+    trainer = await insert_person(ctx, "trainer")
+    admin = await insert_person(ctx, "admin")
+    case = await own_conversation(ctx, agent)
+    bad = [
+        dict(kind="voucher", amount_cents=-100, reason=REASON, conversation_id=case),
+        dict(kind="voucher", amount_cents=0, reason=REASON, conversation_id=case),
+        dict(kind="voucher", amount_cents=12.5, reason=REASON, conversation_id=case),   # never floats
+        dict(kind="voucher", amount_cents="1250", reason=REASON, conversation_id=case),
+        dict(kind="voucher", amount_cents=1_000_001, reason=REASON, conversation_id=case),
+        dict(kind="bargeld", amount_cents=100, reason=REASON, conversation_id=case),
+        dict(kind="voucher", amount_cents=100, reason="", conversation_id=case),
+        dict(kind="voucher", amount_cents=100, reason="x" * 1001, conversation_id=case),
+        dict(kind="voucher", amount_cents=100, reason=REASON),
+    ]
+    for arguments in bad:
+        with pytest.raises(ValidationError):
+            await goodwill.grant(ctx, agent, **arguments)
+    with pytest.raises(NotFound):
+        await goodwill.grant(ctx, agent, kind="voucher", amount_cents=100, reason=REASON, conversation_id="nope")
+    with pytest.raises(NotFound):
+        await goodwill.grant(ctx, agent, kind="voucher", amount_cents=100, reason=REASON, ticket_id="nope")
+    with pytest.raises(Forbidden):   # someone else's case
+        await goodwill.grant(ctx, colleague, kind="voucher", amount_cents=100, reason=REASON, conversation_id=case)
+    with pytest.raises(Forbidden):   # trainers do not grant goodwill
+        await goodwill.grant(ctx, trainer, kind="voucher", amount_cents=100, reason=REASON, conversation_id=case)
+    with pytest.raises(NotFound):
+        await goodwill.decide(ctx, "nope", admin, approve=True)
+    for limits in ({"voucher": {"per_case_cents": -1, "per_agent_month_cents": 100}},
+                   {"voucher": {"per_case_cents": 500, "per_agent_month_cents": 100}},
+                   {"voucher": {"per_case_cents": 5.5, "per_agent_month_cents": 100}},
+                   {"gold": {"per_case_cents": 1, "per_agent_month_cents": 1}}, ["voucher"]):
+        with pytest.raises(ValidationError):
+            await goodwill.set_limits(ctx, limits)
+    assert (await goodwill.get_limits(ctx)).for_kind("voucher").per_case_cents == 2_000
+    assert (await goodwill.list_grants(ctx, admin))["grants"] == []
+    assert await bot_texts(ctx, case) == [t for t in await bot_texts(ctx, case) if "Gutschein" not in t]
+    # An admin may grant on any case (and above the limits it is still a request, decided by another person).
+    assert (await goodwill.grant(ctx, admin, kind="voucher", amount_cents=100, reason=REASON,
+                                 conversation_id=case))["status"] == "granted"
