@@ -81,3 +81,18 @@ class SomeoneTyping(DomainEvent):
 @dataclass(frozen=True)
 class ConversationDeleted(DomainEvent):
     pass
+
+
+# --- Incidents and goodwill (issue 14): for agents only, on the `tickets` topic. conversation_id is "" there. ---
+
+@dataclass(frozen=True)
+class IncidentChanged(DomainEvent):
+    incident_id: str = ""
+    change: str = ""                      # opened | report | assigned | closed
+
+
+@dataclass(frozen=True)
+class GoodwillChanged(DomainEvent):
+    grant_id: str = ""
+    status: str = ""                      # granted | requested | approved | declined
+    agent_id: str | None = None           # who granted or asked

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 from sqlalchemy.exc import IntegrityError
 
 from handoff.domain.events import ConversationDeleted
+from handoff.services import goodwill
 from handoff.services.business_hours import get_business_hours, set_business_hours
 from handoff.services.context import ServiceContext
 from handoff.services.conversations import conversation_detail
@@ -89,7 +90,10 @@ async def delete_canned_reply(ctx: ServiceContext, reply_id: str) -> None:
 async def export_conversation(ctx: ServiceContext, conversation_id: str) -> dict[str, Any]:
     """Everything stored about one conversation (data subject access request), incl. private notes."""
     detail = await conversation_detail(ctx, conversation_id)
-    return {"format_version": EXPORT_FORMAT_VERSION, "exported_at": ctx.now().isoformat(), **detail}
+    async with ctx.engine.connect() as conn:   # goodwill granted in it or on its tickets (issue 14)
+        grants = await goodwill.grants_for_export(conn, conversation_id)
+    return {"format_version": EXPORT_FORMAT_VERSION, "exported_at": ctx.now().isoformat(), **detail,
+            "goodwill": grants}
 
 
 async def delete_conversation(ctx: ServiceContext, conversation_id: str) -> None:

@@ -24,6 +24,7 @@ from handoff.domain.vocabulary import MAX_COMMENT_CHARS, MAX_ORDER_NUMBER_CHARS
 from handoff.domain.states import can_transition, routes_to_bot, Trigger
 from handoff.services import deescalation
 from handoff.metrics import record
+from handoff.services import incidents
 from handoff.services.context import ServiceContext
 from handoff.services.handoffs import TICKET_FORM_OFFER, request_handoff_in
 from handoff.services.mapping import BOT, OUTGOING, append_message, new_id
@@ -151,6 +152,8 @@ async def _store_bot_reply(
                 offered = offered or bot_message.offers_a_person
                 await append_message(uow, now, conversation_id, message_type=OUTGOING, sender_type=BOT, text=text,
                                      payload={"buttons": buttons} if buttons else None)
+        # Issue 14: group this reply's problem reports into incidents; a known fault is said so, a person offered.
+        offered = await incidents.group_new_reports_in(uow, ctx, conversation_id) or offered
         if handoff is not None:
             conversation = await load(uow, conversation_id)
             if can_transition(conversation["status"], Trigger.HANDOFF_REQUESTED):

@@ -27,6 +27,8 @@ SIGNIFICANT: dict[type, tuple[str, ...]] = {
     ev.TicketChanged: ("ticket_id", "number", "status", "change"),
     ev.TicketReminderDue: ("ticket_id", "number"),
     ev.ConversationDeleted: (),
+    ev.IncidentChanged: ("incident_id", "change"),
+    ev.GoodwillChanged: ("grant_id", "status", "agent_id"),
 }
 PLAIN_VALUE = (str, int, float, bool, type(None))
 

@@ -13,6 +13,7 @@ from handoff.services.context import ServiceConfig, ServiceContext
 from handoff.settings import Settings
 from handoff.web import admin, agent, health, rest_channel, sanic_compat, socketio_channel, static, trainer, widget
 from handoff.web import metrics as metrics_web, reports as reports_web
+from handoff.web import goodwill as goodwill_web, incidents as incidents_web
 from handoff.web.context import AppContext, BotEngineFactory
 from handoff.web.errors import JsonErrorHandler
 from handoff.web.openapi import openapi_blueprint
@@ -73,6 +74,7 @@ def create_app(settings: Settings, bot_engine_factory: BotEngineFactory | None =
     for blueprint in (
         health.blueprint(), widget.blueprint(), rest_channel.blueprint(), agent.blueprint(),
         admin.blueprint(), trainer.blueprint(), reports_web.blueprint(), reports_web.page_blueprint(),
+        incidents_web.blueprint(), goodwill_web.blueprint(),
         metrics_web.blueprint(), openapi_blueprint(), static.blueprint(),
     ):
         app.blueprint(blueprint)
