@@ -92,8 +92,8 @@ def run(
 def _holdout_valence(
     model: ToneModel, holdout: Sequence[ToneExample], results: Sequence[ToneResult]
 ) -> metrics.Evaluation | None:
-    """Valence where the held-out file gives it: what the score adds to the tone label."""
-    pairs = [(e.valence, r) for e, r in zip(holdout, results) if e.valence_given or e.label != CALM]
+    """Valence where the held-out files give it (`valence:` blocks): what the score adds to the tone label."""
+    pairs = [(e.valence, r) for e, r in zip(holdout, results) if e.valence_given]
     if len({valence for valence, _ in pairs}) < 2:
         return None
     return metrics.evaluate(
