@@ -1,33 +1,41 @@
-"""The review inbox: customer messages worth a trainer's look, ranked, with why each one is there.
+"""The review inbox (the Prüfliste): customer messages worth a trainer's look, why, and grouped by wording.
 
 Reasons: the bot fell back (`nlu_fallback`), low intent confidence, the conversation ended in a handoff (the
 agent's replies are the hint what it was about), the tone scorer marked it, the customer rated it badly.
-Texts leave this module redacted: a trainer needs the wording, not the person.
+The same failure comes again and again in nearly the same words: `review_groups` puts identical and
+near-identical messages into one row with a count and when they were first and last seen, most frequent first,
+so a trainer fixes the most frequent failure first and one annotation can label the whole group.
+Texts leave this module redacted: a trainer needs the wording, not the person. The SQL is handoff/store/inbox.py.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
+from difflib import SequenceMatcher
 from typing import Any, Sequence
 
-from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from handoff.domain.redaction import redact
-from handoff.store.tables import annotations, csat, handoffs, messages
+from handoff.store import inbox as store
+from handoff.store.inbox import CALM_LABEL, FALLBACK_INTENT, LOW_CONFIDENCE_BELOW, NEGATIVE_RATING_AT_MOST
 
 FALLBACK, LOW_CONFIDENCE, HANDOFF = "fallback", "low_confidence", "handoff"
 TONE, NEGATIVE_CSAT = "tone", "negative_csat"
 REASONS = (FALLBACK, LOW_CONFIDENCE, HANDOFF, TONE, NEGATIVE_CSAT)
 # How much each reason says about a misunderstanding: a fallback is certain, a bad rating likely, ...
 REASON_WEIGHTS = {FALLBACK: 5.0, NEGATIVE_CSAT: 4.0, HANDOFF: 3.0, TONE: 2.0, LOW_CONFIDENCE: 1.0}
-FALLBACK_INTENT = "nlu_fallback"
-LOW_CONFIDENCE_BELOW = 0.6
-NEGATIVE_RATING_AT_MOST = 2
-CALM_LABEL = "calm"
 HINT_REPLIES = 3
 DEFAULT_LIMIT = 100
-SCAN_LIMIT = 2000
+SCAN_LIMIT = store.SCAN_LIMIT
+# Near-identical: after folding, at least this similar (difflib ratio) to the group's first wording.
+NEAR_IDENTICAL_AT_LEAST = 0.85
+# Pairwise comparison is quadratic: only the most frequent wordings are merged by similarity.
+MERGE_CANDIDATES = 300
+MEMBERS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,37 @@ class InboxItem:
                 "csat_rating": self.csat_rating, "agent_hints": self.agent_hints}
 
 
+@dataclass
+class InboxGroup:
+    """Identical and near-identical messages: one row, one annotation for all of them."""
+
+    key: str
+    items: list[InboxItem]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def score(self) -> float:
+        return max(item.score for item in self.items)
+
+    def to_dict(self) -> dict[str, Any]:
+        newest = max(self.items, key=lambda item: item.created_at)
+        reasons = [reason for reason in REASONS if any(reason in item.reasons for item in self.items)]
+        intents = Counter(item.intent for item in self.items if item.intent)
+        members = sorted(self.items, key=lambda item: item.created_at, reverse=True)
+        return {"key": self.key, "text": newest.text, "count": self.count,
+                "first_seen": min(item.created_at for item in self.items).isoformat(),
+                "last_seen": newest.created_at.isoformat(), "reasons": reasons,
+                "intents": [{"intent": name, "count": count} for name, count in intents.most_common()],
+                "score": round(self.score, 3), "agent_hints": newest.agent_hints,
+                "message_ids": [item.message_id for item in members],
+                "members": [{"message_id": item.message_id, "text": item.text, "intent": item.intent,
+                             "confidence": item.confidence, "created_at": item.created_at.isoformat()}
+                            for item in members[:MEMBERS_SHOWN]]}
+
+
 def reasons_for(row: Any) -> list[str]:
     found = []
     if row["intent"] == FALLBACK_INTENT:
@@ -76,10 +115,8 @@ def reasons_for(row: Any) -> list[str]:
     return found
 
 
-def _aware(value: datetime) -> datetime:
+def _aware(value: datetime | str) -> datetime:
     # func.max over a SQLite column comes back as a naive string-parsed value, not through UtcDateTime.
-    from datetime import timezone
-
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
@@ -90,52 +127,55 @@ def score(row: Any, reasons: Sequence[str]) -> float:
     return sum(REASON_WEIGHTS[r] for r in reasons) + uncertainty
 
 
-def _candidates_query(filters: InboxFilter):
-    last_handoff = (
-        select(handoffs.c.conversation_id, func.max(handoffs.c.requested_at).label("last_handoff"))
-        .group_by(handoffs.c.conversation_id).subquery())
-    query = (
-        select(messages.c.id, messages.c.conversation_id, messages.c.text, messages.c.intent,
-               messages.c.confidence, messages.c.tone_label, messages.c.created_at, csat.c.rating,
-               last_handoff.c.last_handoff)
-        .select_from(messages
-                     .outerjoin(annotations, annotations.c.message_id == messages.c.id)
-                     .outerjoin(csat, csat.c.conversation_id == messages.c.conversation_id)
-                     .outerjoin(last_handoff, last_handoff.c.conversation_id == messages.c.conversation_id))
-        .where(messages.c.sender_type == "customer", messages.c.text.is_not(None), annotations.c.id.is_(None))
-        .where(or_(messages.c.intent == FALLBACK_INTENT, messages.c.confidence < LOW_CONFIDENCE_BELOW,
-                   and_(messages.c.tone_label.is_not(None), messages.c.tone_label != CALM_LABEL),
-                   csat.c.rating <= NEGATIVE_RATING_AT_MOST, last_handoff.c.last_handoff.is_not(None)))
-    )
-    if filters.since is not None:
-        query = query.where(messages.c.created_at >= filters.since)
-    if filters.until is not None:
-        query = query.where(messages.c.created_at < filters.until)
-    if filters.intent:
-        query = query.where(messages.c.intent == filters.intent)
-    return query.order_by(messages.c.created_at.desc()).limit(SCAN_LIMIT)
+_PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
+_DIGITS = re.compile(r"\d+")
+_NOT_WORD = re.compile(r"[^\w\s#]")
+_STRETCHED = re.compile(r"(\w)\1{2,}")
+_SPACE = re.compile(r"\s+")
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
-async def _agent_hints(conn: AsyncConnection, conversation_ids: Sequence[str]) -> dict[str, list[str]]:
-    if not conversation_ids:
-        return {}
-    result = await conn.execute(
-        select(messages.c.conversation_id, messages.c.text)
-        .where(messages.c.conversation_id.in_(list(conversation_ids)), messages.c.sender_type == "agent",
-               messages.c.private.is_(False), messages.c.text.is_not(None))
-        .order_by(messages.c.conversation_id, messages.c.seq))
-    hints: dict[str, list[str]] = {}
-    for conversation_id, text in result:
-        replies = hints.setdefault(conversation_id, [])
-        if len(replies) < HINT_REPLIES:
-            replies.append(redact(text))
-    return hints
+def wording_key(text: str) -> str:
+    """What makes two messages "identical" for the inbox: the same words once case, punctuation, umlaut
+    spelling, stretched letters ("hallooo"), numbers (order numbers differ) and redaction placeholders are
+    set aside. "Wo ist mein Paket??" and "wo ist MEIN paket" have one key."""
+    folded = _PLACEHOLDER.sub(" # ", unicodedata.normalize("NFC", text).casefold()).translate(_UMLAUTS)
+    folded = _DIGITS.sub("#", folded)
+    folded = _STRETCHED.sub(r"\1", _NOT_WORD.sub(" ", folded))
+    return _SPACE.sub(" ", folded).strip()
 
 
-async def review_inbox(conn: AsyncConnection, filters: InboxFilter = InboxFilter()) -> list[InboxItem]:
-    """Unannotated customer messages with at least one reason, best first."""
+def _similar(first: str, second: str) -> bool:
+    matcher = SequenceMatcher(None, first, second, autojunk=False)
+    return (matcher.real_quick_ratio() >= NEAR_IDENTICAL_AT_LEAST and matcher.quick_ratio() >= NEAR_IDENTICAL_AT_LEAST
+            and matcher.ratio() >= NEAR_IDENTICAL_AT_LEAST)
+
+
+def group_items(items: Sequence[InboxItem]) -> list[InboxGroup]:
+    """Identical wordings (same key) first, then near-identical ones (typos, a word more or less) merged into the
+    more frequent group; most frequent first, then the surest misunderstanding, then the newest."""
+    by_key: dict[str, InboxGroup] = {}
+    for item in items:
+        key = wording_key(item.text)
+        by_key.setdefault(key, InboxGroup(key, [])).items.append(item)
+    ranked = sorted(by_key.values(), key=lambda group: (-group.count, -group.score))
+    merged: list[InboxGroup] = []
+    for group in ranked[:MERGE_CANDIDATES]:
+        home = next((kept for kept in merged if _similar(kept.key, group.key)), None)
+        if home is None:
+            merged.append(group)
+        else:
+            home.items.extend(group.items)
+    merged.extend(ranked[MERGE_CANDIDATES:])
+    newest = {id(group): max(item.created_at for item in group.items) for group in merged}
+    merged.sort(key=lambda group: (-group.count, -group.score, -newest[id(group)].timestamp()))
+    return merged
+
+
+async def _scored(conn: AsyncConnection, filters: InboxFilter) -> list[InboxItem]:
     items = []
-    for row in (await conn.execute(_candidates_query(filters))).mappings():
+    rows = await store.candidates(conn, store.CandidateFilter(filters.since, filters.until, filters.intent))
+    for row in rows:
         reasons = reasons_for(row)
         if not reasons or (filters.reason and filters.reason not in reasons):
             continue
@@ -144,9 +184,52 @@ async def review_inbox(conn: AsyncConnection, filters: InboxFilter = InboxFilter
             intent=row["intent"], confidence=row["confidence"], tone_label=row["tone_label"],
             created_at=row["created_at"], reasons=reasons, score=score(row, reasons),
             csat_rating=row["rating"]))
-    items.sort(key=lambda item: (-item.score, item.created_at))
-    items = items[: filters.limit]
-    hints = await _agent_hints(conn, sorted({i.conversation_id for i in items if HANDOFF in i.reasons}))
-    for item in items:
-        item.agent_hints = hints.get(item.conversation_id, []) if HANDOFF in item.reasons else []
     return items
+
+
+async def _add_hints(conn: AsyncConnection, items: Sequence[InboxItem]) -> None:
+    wanted = sorted({item.conversation_id for item in items if HANDOFF in item.reasons})
+    replies = await store.agent_replies(conn, wanted, HINT_REPLIES)
+    for item in items:
+        item.agent_hints = [redact(text) for text in replies.get(item.conversation_id, [])] \
+            if HANDOFF in item.reasons else []
+
+
+async def review_inbox(conn: AsyncConnection, filters: InboxFilter = InboxFilter()) -> list[InboxItem]:
+    """Unannotated customer messages with at least one reason, best first, one by one."""
+    items = sorted(await _scored(conn, filters), key=lambda item: (-item.score, item.created_at))[: filters.limit]
+    await _add_hints(conn, items)
+    return items
+
+
+async def review_groups(conn: AsyncConnection, filters: InboxFilter = InboxFilter()) -> list[InboxGroup]:
+    """The same messages grouped by wording, the most frequent first."""
+    groups = group_items(await _scored(conn, filters))[: filters.limit]
+    await _add_hints(conn, [max(group.items, key=lambda item: item.created_at) for group in groups])
+    return groups
+
+
+@dataclass(frozen=True)
+class GroupAnnotation:
+    annotated: list[dict[str, Any]]
+    skipped: list[str]           # annotated already (by someone else meanwhile): left as they are
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"annotated": self.annotated, "count": len(self.annotated), "skipped": self.skipped}
+
+
+async def annotate_group(conn: AsyncConnection, message_ids: Sequence[str], action: str, annotator: Any,
+                         now: datetime, known_intents: Sequence[str], intent: str | None = None,
+                         tone_label: str | None = None) -> GroupAnnotation:
+    """One annotation for every member of a group, in the caller's transaction: an invalid annotation refuses
+    the whole group (nothing half-labelled); members someone annotated meanwhile are skipped, not overwritten."""
+    from handoff.training.annotate import AlreadyAnnotated, annotate
+
+    annotated, skipped = [], []
+    for message_id in dict.fromkeys(message_ids):
+        try:
+            annotated.append(await annotate(conn, message_id, action, annotator, now, known_intents,
+                                            intent=intent, tone_label=tone_label))
+        except AlreadyAnnotated:
+            skipped.append(message_id)
+    return GroupAnnotation(annotated, skipped)

@@ -19,7 +19,7 @@ from handoff.store.tables import annotations
 from handoff.training import annotate as annotating
 from handoff.training import export as exporting
 from handoff.training import promotion, registry
-from handoff.training.inbox import InboxFilter, review_inbox
+from handoff.training.inbox import InboxFilter, annotate_group, review_groups, review_inbox
 from handoff.training.project import Project, domain_intents
 from handoff.training.retrain import SUCCEEDED, TrainingBusy, TrainingJob, start_training
 
@@ -75,6 +75,16 @@ class Trainer:
         async with self.engine.begin() as conn:
             return await annotating.annotate(conn, message_id, action, annotator, self.clock(),
                                              self.known_intents(), intent=intent, tone_label=tone_label)
+
+    async def inbox_groups(self, filters: InboxFilter = InboxFilter()) -> list[dict[str, Any]]:
+        async with self.engine.connect() as conn:
+            return [group.to_dict() for group in await review_groups(conn, filters)]
+
+    async def annotate_group(self, message_ids: list[str], action: str, annotator: annotating.Annotator,
+                             intent: str | None = None, tone_label: str | None = None) -> dict[str, Any]:
+        async with self.engine.begin() as conn:
+            return (await annotate_group(conn, message_ids, action, annotator, self.clock(), self.known_intents(),
+                                         intent=intent, tone_label=tone_label)).to_dict()
 
     async def export(self, write: bool = True) -> dict[str, Any]:
         """Pending annotations into data/ (write) or only as a patch; both return the patch."""

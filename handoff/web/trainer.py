@@ -42,6 +42,10 @@ MAX_INBOX = 500
 EXPORT_MODES = ("write", "patch")
 
 
+# A group is at most what the inbox scans (handoff/store/inbox.py SCAN_LIMIT).
+MAX_GROUP = 2000
+GROUP_ANNOTATION_REQUEST = obj(("message_ids", "action"), message_ids={"type": "array", "items": STRING},
+                               action={"type": "string", "enum": list(ACTIONS)}, intent=STRING, tone_label=STRING)
 ANNOTATION_REQUEST = obj(("message_id", "action"), message_id=STRING, action={"type": "string", "enum": list(ACTIONS)},
                          intent=STRING, tone_label={"type": "string", "enum": list(TONE_LABELS)})
 
@@ -117,8 +121,32 @@ def api_blueprint() -> Blueprint:
     @bp.get("/inbox", ctx_api=_operation("Customer messages worth a look, ranked"))
     async def inbox(request: Request) -> HTTPResponse:
         await authenticate(request, TRAINER_ROLES)
-        items = await trainer_of(request).inbox(_inbox_filter(request))
-        return json({"items": items, "reasons": list(REASONS)})
+        filters = _inbox_filter(request)
+        trainer = trainer_of(request)
+        # items: one by one, best first; groups: identical and near-identical wordings, most frequent first.
+        return json({"items": await trainer.inbox(filters), "groups": await trainer.inbox_groups(filters),
+                     "reasons": list(REASONS)})
+
+    @bp.post("/annotations/group", ctx_api=_operation("One annotation for every message of an inbox group", 201,
+                                                      GROUP_ANNOTATION_REQUEST))
+    async def annotate_group(request: Request) -> HTTPResponse:
+        caller = await authenticate(request, TRAINER_ROLES)
+        body = json_object(request)
+        message_ids = body.get("message_ids")
+        if (not isinstance(message_ids, list) or not 1 <= len(message_ids) <= MAX_GROUP
+                or not all(isinstance(i, str) and 0 < len(i) <= ID_CHARS for i in message_ids)):
+            raise invalid("message_ids", f"Liste von 1 bis {MAX_GROUP} Nachrichten-IDs erwartet.")
+        annotator = Annotator(caller.agent.id, caller.agent.display_name)
+        try:
+            result = await trainer_of(request).annotate_group(
+                message_ids, required_text(body, "action", ACTION_CHARS), annotator,
+                intent=optional_text(body, "intent", NAME_CHARS),
+                tone_label=optional_text(body, "tone_label", LABEL_CHARS))
+        except AnnotationError as error:
+            raise invalid(error.field, str(error)) from None
+        except MessageNotFound:
+            raise not_found("Eine Nachricht der Gruppe gibt es nicht mehr.") from None
+        return json(result, status=201)
 
     @bp.get("/intents", ctx_api=_operation("Intent names a message can be annotated with"))
     async def intents(request: Request) -> HTTPResponse:

@@ -50,6 +50,9 @@ class TrainerPage {
     $("#export-write").addEventListener("click", () => this.exportData("write"));
     $("#train").addEventListener("click", () => this.train());
     $("#rollback").addEventListener("click", () => this.rollback());
+    // /trainer?intent=order_status: the reports page links each topic to its part of the Prüfliste.
+    const linked = new URLSearchParams(window.location.search).get("intent");
+    if (linked) $("#filter-intent").value = linked;
     try {
       await this.loadIntents();
       this.showApp();
@@ -99,56 +102,104 @@ class TrainerPage {
       if ($(selector).value) query.set(key, $(selector).value);
     }
     try {
-      const { items } = await api("GET", `/api/trainer/inbox?${query}`);
-      $("#inbox-rows").replaceChildren(...items.map((item) => this.inboxRow(item)));
-      $("#inbox-empty").hidden = items.length > 0;
+      // One row per group of identical or near-identical messages, the most frequent first.
+      const { groups } = await api("GET", `/api/trainer/inbox?${query}`);
+      $("#inbox-rows").replaceChildren(...groups.map((group) => this.inboxRow(group)));
+      $("#inbox-empty").hidden = groups.length > 0;
     } catch (error) {
       say(error.message, true);
     }
   }
 
-  inboxRow(item) {
+  inboxRow(group) {
     const row = element("tr");
     const text = element("td");
-    text.append(element("div", item.text, "message"));
-    for (const hint of item.agent_hints) text.append(element("div", `Agent: ${hint}`, "hint"));
-    text.append(element("div", new Date(item.created_at).toLocaleString("de-DE"), "muted"));
-    const understood = element("td", `${item.intent || "–"} (${percent(item.confidence)})`);
-    if (item.tone_label) understood.append(element("div", `Ton: ${item.tone_label}`, "muted"));
+    text.append(element("div", group.text, "message"));
+    for (const hint of group.agent_hints) text.append(element("div", `Agent: ${hint}`, "hint"));
+    const seen = group.count === 1
+      ? new Date(group.last_seen).toLocaleString("de-DE")
+      : `${group.count}× · zuerst ${new Date(group.first_seen).toLocaleString("de-DE")} · zuletzt ${new Date(group.last_seen).toLocaleString("de-DE")}`;
+    text.append(element("div", seen, group.count > 1 ? "muted count" : "muted"));
+    const understood = element("td");
+    if (group.count === 1) {
+      const only = group.members[0];
+      understood.textContent = `${only.intent || "–"} (${percent(only.confidence)})`;
+    } else {
+      understood.textContent = group.intents.map((i) => `${i.intent} ${i.count}×`).join(", ") || "–";
+    }
     const reasons = element("td");
-    for (const reason of item.reasons) reasons.append(element("span", REASON_LABELS[reason] || reason, "tag"));
-    row.append(text, understood, reasons, this.annotationCell(item, row));
+    for (const reason of group.reasons) reasons.append(element("span", REASON_LABELS[reason] || reason, "tag"));
+    row.append(text, understood, reasons, this.annotationCell(group, row));
     return row;
   }
 
-  annotationCell(item, row) {
+  annotationCell(group, row) {
     const cell = element("td", null, "annotate");
+    const usual = group.intents.length ? group.intents[0].intent : null;
     const intent = element("select");
+    intent.setAttribute("aria-label", "Intent");
     intent.append(element("option", "Intent wählen …"));
     intent.firstChild.value = "";
     for (const name of this.intents) {
       const option = element("option", name);
       option.value = name;
-      option.selected = name === item.intent;
+      option.selected = name === usual;
       intent.append(option);
     }
     const tone = element("select");
+    tone.setAttribute("aria-label", "Tonlage");
     for (const label of TONE_LABELS) { const o = element("option", label); o.value = label; tone.append(o); }
-    const send = (action, extra) => this.annotate(item.message_id, action, extra, row);
+    const onlyIntent = group.intents.length === 1 ? usual : null;
+    const send = (action, extra, label) => this.annotate(group, action, extra, row, cell, label);
     const buttons = [
-      ["Intent setzen", () => send(intent.value === item.intent ? "confirm" : "correct", { intent: intent.value })],
-      ["Als Ton-Beispiel", () => send("tone", { tone_label: tone.value })],
-      ["Verwerfen", () => send("dismiss", {})],
+      ["Intent setzen", () => send(intent.value === onlyIntent ? "confirm" : "correct", { intent: intent.value },
+        `Intent ${intent.value || "?"}`)],
+      ["Als Ton-Beispiel", () => send("tone", { tone_label: tone.value }, `Ton-Beispiel ${tone.value}`)],
+      ["Verwerfen", () => send("dismiss", {}, "Verwerfen")],
     ].map(([label, handler]) => { const b = element("button", label); b.type = "button"; b.addEventListener("click", handler); return b; });
     cell.append(intent, buttons[0], tone, buttons[1], buttons[2]);
     return cell;
   }
 
-  async annotate(messageId, action, extra, row) {
+  async annotate(group, action, extra, row, cell, label) {
+    if (group.count === 1) {
+      await this.save(() => api("POST", "/api/trainer/annotations",
+        { message_id: group.message_ids[0], action, ...extra }), row, "Annotation gespeichert.");
+      return;
+    }
+    // A whole group: show every member it will label, and save only on a second, explicit click.
+    cell.querySelector(".confirm")?.remove();
+    const box = element("div", null, "confirm");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Gruppe annotieren");
+    box.append(element("p", `„${label}“ für diese ${group.count} Nachrichten:`));
+    const list = element("ul", null, "members");
+    for (const member of group.members) {
+      list.append(element("li", `${member.text} (${new Date(member.created_at).toLocaleString("de-DE")})`));
+    }
+    if (group.count > group.members.length) list.append(element("li", `… und ${group.count - group.members.length} weitere`));
+    const save = element("button", `Für alle ${group.count} speichern`, "primary");
+    save.type = "button";
+    save.addEventListener("click", () => this.save(() => api("POST", "/api/trainer/annotations/group",
+      { message_ids: group.message_ids, action, ...extra }), row, null));
+    const cancel = element("button", "Abbrechen");
+    cancel.type = "button";
+    cancel.addEventListener("click", () => box.remove());
+    box.append(list, save, cancel);
+    cell.append(box);
+    save.focus();
+  }
+
+  async save(request, row, message) {
     try {
-      await api("POST", "/api/trainer/annotations", { message_id: messageId, action, ...extra });
+      const result = await request();
       row.remove();
-      say("Annotation gespeichert.");
+      if (message) {
+        say(message);
+      } else {
+        const skipped = result.skipped.length ? `, ${result.skipped.length} waren schon annotiert` : "";
+        say(`${result.count} Annotationen gespeichert${skipped}.`);
+      }
     } catch (error) {
       say(error.message, true);
     }
