@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from handoff.bot_engine import BotEngine
 from handoff.bus.base import Bus, Presence
 from handoff.domain.vocabulary import MAX_MESSAGE_CHARS
+from handoff.settings import MailSettings
 
 MAX_MESSAGE_LENGTH = MAX_MESSAGE_CHARS
 SESSION_LIFETIME = timedelta(hours=12)
@@ -40,6 +41,8 @@ class ServiceConfig:
     # Re-routing of customer messages whose bot answer never got stored (docs/reliability.md, finding 1).
     routing_stale_after: timedelta = ROUTING_STALE_AFTER
     routing_sweep_batch: int = ROUTING_SWEEP_BATCH
+    # E-mail (issue 16): addresses, limits and retries; without an SMTP host mails wait in the outbox.
+    mail: MailSettings = field(default_factory=MailSettings)
 
 
 @dataclass

@@ -49,7 +49,8 @@ def service_config(settings: Settings) -> ServiceConfig:
                          session_lifetime=timedelta(hours=settings.session_hours),
                          redact_transcripts=settings.redact_transcripts,
                          # A claim on a message outlives the bot's own timeout before another caller may retry it.
-                         routing_stale_after=stale_after_for(settings.bot_timeout_seconds))
+                         routing_stale_after=stale_after_for(settings.bot_timeout_seconds),
+                         mail=settings.mail)
 
 
 def create_app(settings: Settings, bot_engine_factory: BotEngineFactory | None = None) -> Sanic:
