@@ -21,6 +21,8 @@ DEFAULT_BOT_TIMEOUT_SECONDS = 10.0
 # ~15 KB each: 5,000 conversations are ~75 MB; more active ones than that need a tracker store (endpoints.yml).
 DEFAULT_BOT_TRACKERS_KEPT = 5000
 DEFAULT_RATE_LIMIT_PER_MINUTE = 30
+DEFAULT_PRESENCE_HEARTBEAT_SECONDS = 20.0
+MAX_PRESENCE_HEARTBEAT_SECONDS = 45.0
 DEFAULT_RETENTION_DAYS = 90
 # Redis pub/sub channels are global to a Redis server, not per database: deployments (and test runs) sharing one
 # server need their own namespace, or they receive each other's events.
@@ -45,7 +47,8 @@ class SettingsError(ValueError):
 # --- E-mail (issue 16, docs/email.md): without SMTP_HOST nothing is sent and mails wait in the outbox. ---
 SMTP_SECURITIES = ("starttls", "ssl", "none")
 SMTP_DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
-IMAP_DEFAULT_PORTS = {"starttls": 143, "ssl": 993, "none": 143}
+IMAP_SECURITIES = ("ssl", "none")     # aioimaplib speaks no STARTTLS
+IMAP_DEFAULT_PORTS = {"ssl": 993, "none": 143}
 DEFAULT_MAIL_FROM = "Nordwind Kundenservice <support@nordwind.local>"
 _MAIL_ADDRESS = re.compile(r"^[^@\s<>\"]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$|^[^@\s<>\"]{1,64}@localhost$"
                            r"|^[^@\s<>\"]{1,64}@[A-Za-z0-9-]{1,63}\.local$")
@@ -78,7 +81,7 @@ class MailSettings:
 
     def __post_init__(self) -> None:
         _require(self.smtp_security in SMTP_SECURITIES, "SMTP_SECURITY", f"must be one of {', '.join(SMTP_SECURITIES)}")
-        _require(self.imap_security in SMTP_SECURITIES, "IMAP_SECURITY", f"must be one of {', '.join(SMTP_SECURITIES)}")
+        _require(self.imap_security in IMAP_SECURITIES, "IMAP_SECURITY", f"must be one of {', '.join(IMAP_SECURITIES)}")
         for variable, port in (("SMTP_PORT", self.smtp_port), ("SMTP_INTAKE_PORT", self.intake_port),
                                ("IMAP_PORT", self.imap_port)):
             _require(port is None or 1 <= port <= 65535, variable, "must be between 1 and 65535")
@@ -196,6 +199,8 @@ class Settings:
     # Conversations whose Rasa context the bot keeps in memory (without a tracker store in endpoints.yml).
     bot_trackers_kept: int = DEFAULT_BOT_TRACKERS_KEPT
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
+    # How often a connected console renews its agent's presence (the presence store forgets after 60 s).
+    presence_heartbeat_seconds: float = DEFAULT_PRESENCE_HEARTBEAT_SECONDS
     retention_days: int = DEFAULT_RETENTION_DAYS
     redact_transcripts: bool = False
     # /metrics answers loopback clients; with this token (Authorization: Bearer ...) any client.
@@ -220,6 +225,8 @@ class Settings:
         _require(self.bot_timeout_seconds > 0, "BOT_TIMEOUT_SECONDS", "must be positive")
         _require(self.bot_trackers_kept > 0, "BOT_TRACKERS_KEPT", "must be positive")
         _require(self.rate_limit_per_minute > 0, "RATE_LIMIT_PER_MINUTE", "must be positive")
+        _require(0 < self.presence_heartbeat_seconds <= MAX_PRESENCE_HEARTBEAT_SECONDS, "PRESENCE_HEARTBEAT_SECONDS",
+                 f"must be between 0 and {MAX_PRESENCE_HEARTBEAT_SECONDS:g} (the presence store forgets after 60 s)")
         _require(self.retention_days > 0, "RETENTION_DAYS", "must be positive")
         _require(self.metrics_token is None or len(self.metrics_token) >= METRICS_TOKEN_MIN_CHARS,
                  "METRICS_TOKEN", f"must have at least {METRICS_TOKEN_MIN_CHARS} characters")
@@ -250,6 +257,8 @@ class Settings:
             rate_limit_per_minute=_get(environ, "RATE_LIMIT_PER_MINUTE", _parse_int,
                                        DEFAULT_RATE_LIMIT_PER_MINUTE),
             retention_days=_get(environ, "RETENTION_DAYS", _parse_int, DEFAULT_RETENTION_DAYS),
+            presence_heartbeat_seconds=_get(environ, "PRESENCE_HEARTBEAT_SECONDS", _parse_float,
+                                            DEFAULT_PRESENCE_HEARTBEAT_SECONDS),
             redact_transcripts=_get(environ, "REDACT_TRANSCRIPTS", _parse_bool, False),
             metrics_token=_get(environ, "METRICS_TOKEN", str, None),
             mail=MailSettings.from_env(environ),

@@ -39,6 +39,7 @@ def test_full_configuration():
     ({"MAIL_MAX_ATTEMPTS": "0"}, "MAIL_MAX_ATTEMPTS"),
     ({"IMAP_HOST": "imap.example.de", "IMAP_PASSWORD": SECRET}, "IMAP_USERNAME"),
     ({"IMAP_FOLDER": 'IN"BOX'}, "IMAP_FOLDER"),
+    ({"IMAP_SECURITY": "starttls"}, "IMAP_SECURITY"),
 ])
 def test_bad_setting_names_the_variable_and_never_the_password(environ, variable):
     with pytest.raises(SettingsError) as error:
