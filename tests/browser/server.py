@@ -23,6 +23,10 @@ HANDOFF_TEXT = "Ich hole eine Kollegin oder einen Kollegen dazu."
 NOT_UNDERSTOOD = "blubb"
 NOT_UNDERSTOOD_TEXT = "Das habe ich leider nicht verstanden."
 NOT_UNDERSTOOD_CONFIDENCE = 0.31
+# "Störung melden: WORDS" is recorded as a problem report (category report_outage) as the real bot's
+# action_record_problem does, followed by its confirmation: incidents group such reports (issue 14).
+PROBLEM_REPORT = "Störung melden:"
+PROBLEM_RECORDED_TEXT = "Danke für den Hinweis, ich habe die Störung an unser Technik-Team weitergegeben."
 
 
 def main(argv: list[str]) -> None:
@@ -46,6 +50,11 @@ def main(argv: list[str]) -> None:
             stripped = text.strip()
             if stripped.startswith(DETAILED_HANDOFF):
                 return detailed_handoff(stripped[len(DETAILED_HANDOFF):].strip())
+            if stripped.startswith(PROBLEM_REPORT):
+                report = {CUSTOM_EVENT_KEY: "problem_reported", "category": "report_outage",
+                          "description": stripped[len(PROBLEM_REPORT):].strip()}
+                return BotReply(messages=(BotMessage(custom=report), BotMessage(text=PROBLEM_RECORDED_TEXT)),
+                                intent="report_outage", confidence=0.95)
             if stripped.lower().startswith(NOT_UNDERSTOOD):
                 return BotReply(messages=(BotMessage(text=NOT_UNDERSTOOD_TEXT),), intent="nlu_fallback",
                                 confidence=NOT_UNDERSTOOD_CONFIDENCE, tone={"score": 0.1, "label": "calm", "cues": []})

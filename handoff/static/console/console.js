@@ -4,6 +4,8 @@ import { clear, h } from "../widget/dom.js";
 import { api, csrf, listFrom } from "./api.js";
 import { beep, notify, unlockAlerts } from "./alerts.js";
 import { ConversationPane } from "./conversation.js";
+import { GoodwillRequests } from "./goodwill.js";
+import { IncidentsPanel } from "./incidents.js";
 import { STATUSES, label } from "./labels.js";
 import { QueuePanel } from "./queue.js";
 import { AgentSocket } from "./socket.js";
@@ -23,6 +25,8 @@ class Console {
     this.activeId = null;
     this.refreshTimer = null;
     this.queue = new QueuePanel($("#queue-list"), $("#queue-count"), (id) => this.open(id));
+    this.incidents = new IncidentsPanel({ list: $("#incidents-list"), counter: $("#incidents-count"), me: () => this.agent, onOpenConversation: (id) => this.open(id) });
+    this.goodwillRequests = new GoodwillRequests({ section: $("#goodwill-requests"), list: $("#goodwill-requests-list"), counter: $("#goodwill-requests-count"), me: () => this.agent });
     this.socket = new AgentSocket({
       onEvent: (event) => this.onEvent(event),
       onLink: (open) => { $("#link").textContent = open ? "live" : "Verbindung wird wiederhergestellt …"; $("#link").dataset.open = String(open); },
@@ -125,6 +129,8 @@ class Console {
         notify("Neue Übergabe", fresh[0].first_customer_message || "Ein Kunde wartet auf Sie.");
       }
       this.renderMine(listFrom(mineData, "conversations", "items"));
+      this.incidents.refresh();
+      this.goodwillRequests.refresh();
     } catch (error) {
       if (error.status === 401) {
         this.socket.stop();
@@ -146,6 +152,8 @@ class Console {
   }
 
   onEvent(event) {
+    this.incidents.onEvent(event);
+    this.goodwillRequests.onEvent(event);
     const pane = event.conversation_id ? this.panes.get(event.conversation_id) : null;
     if (pane) {
       pane.onEvent(event);

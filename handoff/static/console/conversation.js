@@ -3,6 +3,7 @@
 import { clear, h, newClientId, uniqueId } from "../widget/dom.js";
 import { api } from "./api.js";
 import { CannedAutocomplete } from "./canned.js";
+import { GoodwillSection } from "./goodwill.js";
 import { STATUSES, label } from "./labels.js";
 import { reasonChips, summaryFacts, toneBadge } from "./summary.js";
 import { Transcript } from "./transcript.js";
@@ -58,7 +59,7 @@ export class ConversationPane {
       h("header", { class: "conversation-head" },
         h("h2", {}, `Gespräch ${this.shortId}`), this.statusBadge, this.actions),
       this.about,
-      this.list, this.typing, this.hint, this.composer);
+      this.list, this.typing, this.hint, this.composer, new GoodwillSection({ conversationId: this.id }).element);
   }
 
   get shortId() {
