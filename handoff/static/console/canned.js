@@ -10,6 +10,8 @@ export class CannedAutocomplete {
     this.matches = [];
     this.active = 0;
     this.list = h("ul", { class: "canned", role: "listbox", id: uniqueId("canned"), hidden: true, "aria-label": "Textbausteine" });
+    // A textarea cannot be a combobox, so no aria-expanded (not allowed on a textbox): the suggestions are
+    // announced through aria-controls and aria-activedescendant.
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", this.list.id);
     input.addEventListener("input", () => this.refresh());
@@ -36,7 +38,6 @@ export class CannedAutocomplete {
   render() {
     clear(this.list);
     this.list.hidden = this.matches.length === 0;
-    this.input.setAttribute("aria-expanded", String(!this.list.hidden));
     this.matches.forEach((reply, index) => {
       const id = `${this.list.id}-${index}`;
       this.list.appendChild(h("li", {
@@ -82,7 +83,6 @@ export class CannedAutocomplete {
   close() {
     this.matches = [];
     this.list.hidden = true;
-    this.input.setAttribute("aria-expanded", "false");
     this.input.removeAttribute("aria-activedescendant");
   }
 }
