@@ -15,7 +15,7 @@ from handoff.mail.addresses import InvalidAddress, new_reply_token, reply_addres
 from handoff.services.context import ServiceContext
 from handoff.services.errors import ValidationError
 from handoff.services.mapping import new_id
-from handoff.services.unit_of_work import UnitOfWork
+from handoff.services.unit_of_work import UnitOfWork, unit_of_work
 from handoff.settings import MailSettings
 from handoff.store import mail as store
 
@@ -158,3 +158,9 @@ def _subject(ticket: Mapping[str, Any]) -> str:
         while subject.lower().startswith(prefix):
             subject = subject[len(prefix):].strip()
     return subject or DEFAULT_SUBJECT
+
+
+async def send_transcript(ctx: ServiceContext, conversation_id: str, typed_address: str) -> Enqueued:
+    """The customer asked for the chat transcript by e-mail (one transaction; the sender delivers it)."""
+    async with unit_of_work(ctx) as uow:
+        return await enqueue_transcript_in(uow, ctx, conversation_id, typed_address)

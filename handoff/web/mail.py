@@ -1,0 +1,74 @@
+"""E-mail in the web app: the mail runtime (sender, SMTP receiver, IMAP polling) started with the server, the
+agents' view of a ticket's mails and of the outbox, and the customer's request for the chat transcript."""
+from __future__ import annotations
+
+from typing import Any
+
+from sanic import Blueprint
+from sanic.request import Request
+from sanic.response import HTTPResponse, json
+
+from handoff.mail.runtime import MailRuntime
+from handoff.services import mail_outbox, mail_queries
+from handoff.web.agent_auth import CHAT_ROLES, authenticate
+from handoff.web.context import services
+from handoff.web.inputs import bearer_token, json_object, required_text
+from handoff.web.openapi import (
+    AGENT_BEARER, AGENT_SESSION, BOOLEAN, CONVERSATION_TOKEN, INTEGER, NULLABLE_STRING, STRING, Operation, array, obj,
+)
+from handoff.web.widget import customer_conversation
+
+TAG = "e-mail"
+AUTH = (AGENT_SESSION, AGENT_BEARER)
+EMAIL_CHARS = 254
+MAIL_SCHEMA = obj(
+    ("id", "status", "to"), id=STRING, article_id=NULLABLE_STRING, purpose=STRING, to=STRING, subject=STRING,
+    message_id=STRING, status=STRING, status_label=STRING, attempts=INTEGER, next_attempt_at=NULLABLE_STRING,
+    last_error=NULLABLE_STRING, created_at=STRING, sent_at=NULLABLE_STRING)
+TICKET_MAIL = obj(("sending_enabled", "mails"), sending_enabled=BOOLEAN, note=NULLABLE_STRING,
+                  undeliverable={"type": "object", "nullable": True}, mails=array(MAIL_SCHEMA))
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("mail")
+    runtimes: dict[str, MailRuntime] = {}   # one per app: each create_app builds its own blueprint
+
+    async def start_mail(app: Any, _loop: Any) -> None:
+        runtimes["mail"] = await MailRuntime.start(app.ctx.service_context(), app.ctx.settings.mail)
+
+    async def stop_mail(_app: Any, _loop: Any) -> None:
+        runtime = runtimes.pop("mail", None)
+        if runtime is not None:
+            await runtime.stop()
+
+    bp.listener("after_server_start")(start_mail)
+    bp.listener("before_server_stop")(stop_mail)
+
+    @bp.get("/api/agent/mail/status", ctx_api=Operation(
+        "Whether e-mail is set up (with a German note when it is not) and the outbox by status", TAG,
+        {200: obj(("sending_enabled", "outbox"), sending_enabled=BOOLEAN, from_address=STRING,
+                  note=NULLABLE_STRING, outbox={"type": "object"}, smtp_intake=BOOLEAN, imap_intake=BOOLEAN)},
+        security=AUTH, errors=(401, 403)))
+    async def status(request: Request) -> HTTPResponse:
+        await authenticate(request, CHAT_ROLES)
+        return json(await mail_queries.mail_status(services(request)))
+
+    @bp.get("/api/agent/tickets/<ticket_id>/mail", ctx_api=Operation(
+        "The mails of a ticket (answers, acknowledgements) with their delivery state, and whether the customer's "
+        "address is undeliverable", TAG, {200: TICKET_MAIL}, security=AUTH, errors=(401, 403, 404)))
+    async def ticket_mail(request: Request, ticket_id: str) -> HTTPResponse:
+        await authenticate(request, CHAT_ROLES)
+        return json(await mail_queries.ticket_mail(services(request), ticket_id[:64]))
+
+    @bp.post("/api/widget/conversations/<conversation_id>/transcript", ctx_api=Operation(
+        "Send the chat transcript by e-mail, only to an address the customer typed in this conversation", TAG,
+        {202: obj(("status",), status=STRING, email=STRING)}, request=obj(("email",), email=STRING),
+        security=(CONVERSATION_TOKEN,), errors=(400, 401, 403, 404, 422)))
+    async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
+        conversation = await customer_conversation(request, conversation_id, bearer_token(request))
+        email = required_text(json_object(request), "email", EMAIL_CHARS)
+        enqueued = await mail_outbox.send_transcript(services(request), conversation.id, email)
+        return json({"status": "queued", "email": enqueued.to_address}, status=202)
+
+    return bp
+
