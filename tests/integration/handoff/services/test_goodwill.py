@@ -4,11 +4,13 @@ import asyncio
 
 import pytest
 
-from handoff.services import conversations, goodwill, handoffs
+from handoff.services import (
+    admin, conversations, goodwill, handoffs, incidents, ticket_actions, ticket_queries, tickets,
+)
 from handoff.services import agent as agent_side
 from handoff.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from tests.integration.handoff.conftest import BACKENDS
-from tests.integration.handoff.services.c2_fixtures import bot_texts, insert_person, start_clean
+from tests.integration.handoff.services.c2_fixtures import bot_texts, insert_person, report, start_clean
 
 pytestmark = pytest.mark.integration
 BOTH = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
@@ -167,3 +169,41 @@ async def test_bad_input_changes_nothing(ctx):
     # An admin may grant on any case (and above the limits it is still a request, decided by another person).
     assert (await goodwill.grant(ctx, admin, kind="voucher", amount_cents=100, reason=REASON,
                                  conversation_id=case))["status"] == "granted"
+
+
+@BOTH
+async def test_a_grant_on_a_ticket_is_in_its_history_and_a_ticket_without_chat_gets_the_confirmation(ctx):
+    agent = await insert_person(ctx, "agent", "Jana")
+    colleague = await insert_person(ctx, "agent", "Ole")
+    ticket = await tickets.create_ticket(ctx, kind="email", channel="email", email="kundin@example.org",
+                                         text="Meine Bestellung kam eine Woche zu spät.")
+    with pytest.raises(Forbidden):   # nobody's ticket yet: take it first
+        await goodwill.grant(ctx, agent, kind="voucher", amount_cents=500, reason=REASON, ticket_id=ticket.id)
+    await ticket_actions.claim(ctx, ticket.id, agent)
+    with pytest.raises(Forbidden):   # Jana's ticket
+        await goodwill.grant(ctx, colleague, kind="voucher", amount_cents=500, reason=REASON, ticket_id=ticket.id)
+    granted = await goodwill.grant(ctx, agent, kind="voucher", amount_cents=500, reason=REASON, ticket_id=ticket.id)
+    assert granted["status"] == "granted" and granted["ticket_reference"].startswith("NW#")
+    articles = (await ticket_queries.ticket_detail(ctx, ticket.id))["articles"]
+    history = [a for a in articles if (a.get("meta") or {}).get("goodwill_grant_id") == granted["id"]]
+    assert sorted(a["kind"] for a in history) == ["reply", "system"]
+    assert any("Kulanz: Gutschein über 5,00 € – gewährt. Grund: " + REASON in (a["text"] or "") for a in history)
+    assert any("Gutschein über 5,00 €" in (a["text"] or "") and a["kind"] == "reply" for a in history)
+    case = (await goodwill.list_grants(ctx, colleague, ticket_id=ticket.id))["grants"]
+    assert [g["id"] for g in case] == [granted["id"]]
+
+
+@BOTH
+async def test_deleting_a_conversation_keeps_its_grants_anonymous_and_drops_its_incident_reports(ctx):
+    agent = await insert_person(ctx, "agent")
+    case = await own_conversation(ctx, agent)
+    granted = await voucher(ctx, agent, case, 1_000)
+    reporters = [await report(ctx, text) for text in ("Checkout Fehler 500", "Fehler im Checkout",
+                                                      "Checkout zeigt Fehler")]
+    [incident] = (await incidents.list_incidents(ctx))["incidents"]
+    assert (await admin.export_conversation(ctx, case))["goodwill"][0]["id"] == granted["id"]
+    await admin.delete_conversation(ctx, case)
+    await admin.delete_conversation(ctx, reporters[0])
+    [kept] = (await goodwill.list_grants(ctx, agent))["grants"]
+    assert kept["id"] == granted["id"] and kept["conversation_id"] is None and kept["amount_cents"] == 1_000
+    assert (await incidents.incident_detail(ctx, incident["id"]))["incident"]["report_count"] == 2
