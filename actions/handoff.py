@@ -7,10 +7,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.custom_messages import CUSTOM_EVENT_KEY, EVENT_HANDOFF_REQUESTED
 from bot.escalation.names import (
     ACTION_HANDOFF,
-    CUSTOM_EVENT_KEY,
-    EVENT_HANDOFF_REQUESTED,
     RESPONSE_HANDOFF,
     SLOT_ESCALATION,
 )

@@ -11,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.order_numbers import normalise_order_number
-from actions.problem_report import EVENT_PROBLEM_ORDER_NOTED
 from actions.orders import (
     STATUS_CANCELLED,
     STATUS_DELIVERED,
@@ -41,6 +40,7 @@ from actions.responses import (
     UTTER_ORDER_SHIPPED,
     UTTER_ORDER_SHIPPED_OVERDUE,
 )
+from bot.custom_messages import CUSTOM_EVENT_KEY, EVENT_PROBLEM_ORDER_NOTED
 
 # After this many unusable answers the form stops asking and a person is offered instead.
 MAX_INVALID_ATTEMPTS = 2
@@ -171,7 +171,7 @@ class ActionOrderStatus(Action):
             return events + [SlotSet(SLOT_ORDER_NUMBER, None)]
         events += [SlotSet(SLOT_ORDER_NUMBER, order_number), SlotSet(SLOT_ORDER_TOTAL, order.total)]
         if _completes_a_problem_report(tracker):
-            dispatcher.utter_message(json_message={"event": EVENT_PROBLEM_ORDER_NOTED, "order_number": order_number})
+            dispatcher.utter_message(json_message={CUSTOM_EVENT_KEY: EVENT_PROBLEM_ORDER_NOTED, "order_number": order_number})
             dispatcher.utter_message(response=UTTER_ORDER_NOTED_FOR_PROBLEM, order_number=order_number,
                                      items=describe_items(order))
             return events

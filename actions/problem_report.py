@@ -8,10 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.responses import SLOT_PROBLEM_CATEGORY, SLOT_PROBLEM_DESCRIPTION, UTTER_PROBLEM_RECORDED
-
-EVENT_PROBLEM_REPORTED = "problem_reported"
-# An order number for the report just made (sent by action_order_status): added to its ticket.
-EVENT_PROBLEM_ORDER_NOTED = "problem_order_noted"
+from bot.custom_messages import CUSTOM_EVENT_KEY, EVENT_PROBLEM_REPORTED
 DEFAULT_CATEGORY = "complaint"
 # Button clicks arrive as "/intent" payloads; they say nothing about the problem itself.
 PAYLOAD_PREFIX = "/"
@@ -43,7 +40,7 @@ class ActionRecordProblem(Action):
         category = problem_category(tracker)
         description = latest_customer_words(tracker)
         dispatcher.utter_message(
-            json_message={"event": EVENT_PROBLEM_REPORTED, "category": category, "description": description}
+            json_message={CUSTOM_EVENT_KEY: EVENT_PROBLEM_REPORTED, "category": category, "description": description}
         )
         dispatcher.utter_message(response=UTTER_PROBLEM_RECORDED[category])
         return [SlotSet(SLOT_PROBLEM_DESCRIPTION, description or None), SlotSet(SLOT_PROBLEM_CATEGORY, category)]

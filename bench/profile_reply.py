@@ -91,7 +91,8 @@ def count_statements(engine: Any) -> StatementCounter:
 
 async def build_context(workdir: Path) -> Any:
     from handoff.bus.in_process import InProcessBus, InProcessPresence
-    from handoff.rasa_engine import EngineSettings, load_rasa_engine
+    from handoff.engine.rasa.engine import load_rasa_engine
+    from handoff.engine.settings import EngineSettings
     from handoff.services.context import ServiceContext
     from handoff.store.engine import create_engine
     from handoff.store.migrate import upgrade_async

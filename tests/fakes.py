@@ -3,13 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from handoff.bot_engine import (
-    CUSTOM_EVENT_KEY,
-    EVENT_HANDOFF_REQUESTED,
-    BotMessage,
-    BotReply,
-    BotUnavailable,
-)
+from bot.custom_messages import CUSTOM_EVENT_KEY, EVENT_HANDOFF_REQUESTED
+from handoff.engine.contract import BotMessage, BotReply, BotUnavailable
 
 HUMAN_WORDS = ("mitarbeiter", "mensch", "agent")
 
@@ -112,7 +107,7 @@ class NoModelEngine:
 
 
 async def fake_engine_factory(settings: Any) -> Any:
-    """handoff.bot_process factory: a ProcessFakeEngine, or none when the model path is called 'missing'."""
+    """handoff.engine.process factory: a ProcessFakeEngine, or none when the model path is called 'missing'."""
     if str(settings.model_path).startswith("missing"):
         return NoModelEngine()
     return ProcessFakeEngine(str(settings.model_path))

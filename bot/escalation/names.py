@@ -66,7 +66,3 @@ RESPONSE_ACK_FRUSTRATION = "utter_ack_frustration"
 FALLBACK_ACTIONS = frozenset({"action_clarify", "action_default_fallback", "action_two_stage_fallback"})
 # Answers that say "I cannot help with that": a customer who keeps getting them is not understood either.
 NOT_UNDERSTOOD_ACTIONS = FALLBACK_ACTIONS | {"utter_out_of_scope"}
-
-# Custom payload understood by the service (docs/architecture.md, "Custom payloads from the bot").
-CUSTOM_EVENT_KEY = "event"
-EVENT_HANDOFF_REQUESTED = "handoff_requested"

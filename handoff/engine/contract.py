@@ -1,21 +1,20 @@
-"""The seam between the conversation service and the bot.
+"""The seam between the conversation service and the bot: what every bot engine does, and what some can do.
 
-The service only knows `BotEngine`; `RasaBotEngine` (handoff/rasa_engine.py) is the real one, hosting the Rasa
-agent in-process. Tests use `tests.fakes.FakeBotEngine`.
+The service only knows `BotEngine` (reply, close). Abilities that not every engine has are named here as
+capabilities (`ModelSwap`, `TrackerDeletion`, `ResponseLookup`, `DomainView`, `ModelStatus`), and callers ask
+for one with `capability(bot, ModelSwap)` instead of probing attributes. The app runs the bot in a child
+process (`handoff.engine.process.BotProcess`, which has every capability); `handoff.engine.rasa.engine.RasaBotEngine`
+is the Rasa agent itself. Tests use `tests.fakes.FakeBotEngine`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from pathlib import Path
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
-# Custom payload keys the bot uses to talk to the service (docs/architecture.md, "Custom payloads").
-CUSTOM_EVENT_KEY = "event"
-EVENT_HANDOFF_REQUESTED = "handoff_requested"
-EVENT_PROBLEM_REPORTED = "problem_reported"
-# The order number given after a problem report: added to that report (ticket), not looked up as a status.
-EVENT_PROBLEM_ORDER_NOTED = "problem_order_noted"
-# The payload of every "talk to a person" button (the request_human intent).
-HUMAN_REQUEST_PAYLOAD = "/request_human"
+from bot.custom_messages import CUSTOM_EVENT_KEY, HUMAN_REQUEST_PAYLOAD
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -66,3 +65,58 @@ class BotEngine(Protocol):
 
     async def close(self) -> None:
         """Release resources (models, pools)."""
+
+
+# --- optional capabilities: what some engines can do beyond answering ------------------------------------------
+
+@dataclass(frozen=True)
+class DomainFacts:
+    """What the live model knows: its intents and the texts of its responses (by response name)."""
+
+    intents: tuple[str, ...] = ()
+    responses: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@runtime_checkable
+class ModelSwap(Protocol):
+    async def swap_model(self, model_path: Path) -> str | None:
+        """Load the model at model_path off the event loop, then answer with it; its model id."""
+
+
+@runtime_checkable
+class TrackerDeletion(Protocol):
+    async def delete_tracker(self, sender_id: str) -> None:
+        """Forget everything the bot keeps about one conversation (data deletion, retention)."""
+
+
+@runtime_checkable
+class ResponseLookup(Protocol):
+    def responses(self, name: str) -> list[str]:
+        """The text variations of one domain response, e.g. utter_ack_frustration; [] when unknown."""
+
+
+@runtime_checkable
+class DomainView(Protocol):
+    def domain(self) -> DomainFacts:
+        """The live model's domain facts (empty while no model is loaded)."""
+
+
+@runtime_checkable
+class ModelStatus(Protocol):
+    """Engines that can be without a model (none found, bot process restarting) say so here."""
+
+    model_loaded: bool
+    model_id: str | None
+
+
+def capability(bot: object, kind: type[T]) -> T | None:
+    """`bot` as the capability `kind` (one of the protocols above) when it has it, else None."""
+    return bot if isinstance(bot, kind) else None  # type: ignore[return-value]
+
+
+def model_loaded(bot: object | None) -> bool:
+    """Whether the bot can answer with a model; an engine without ModelStatus always has one."""
+    if bot is None:
+        return False
+    status = capability(bot, ModelStatus)
+    return True if status is None else bool(status.model_loaded)

@@ -3,11 +3,11 @@
 A bot turn is ~10 ms of Python (NLU, policies, actions) and the web side of a turn about as much (WebSocket frames,
 the two transactions, the bus). In one process they share one core through the GIL: at concurrency 8 the
 process sat at one core and acknowledgements waited behind bot turns. Here the web process sends each message
-through a socket pair to a bot process (`python -m handoff.bot_process`: a fresh interpreter that inherits no
+through a socket pair to a bot process (`python -m handoff.engine.process`: a fresh interpreter that inherits no
 sockets or threads; a plain subprocess because Sanic's workers are daemonic and may not use multiprocessing),
 which runs `RasaBotEngine` as before; the two work on both cores at once, and the web process never imports Rasa.
 
-Protocol: length-prefixed pickles (handoff/bot_wire.py) over the socket pair, read by asyncio streams on both
+Protocol: length-prefixed pickles (handoff/engine/wire.py) over the socket pair, read by asyncio streams on both
 sides; the child runs Rasa on its own loop (no bot thread: it has nothing else to keep free). First the parent sends
 `(factory, settings, log level)`; then parent to child `(request_id, op, args)` and child to parent
 `(request_id, ok, value)`, where request 0 is the child's start-up report and `value` of a failed request is the
@@ -27,13 +27,15 @@ import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from handoff import bot_wire, logs
-from handoff.bot_engine import BotReply, BotUnavailable
-from handoff.rasa_engine import EngineSettings
+from handoff import logs
+from handoff.engine import wire as bot_wire
+from handoff.engine.contract import (BotReply, BotUnavailable, DomainFacts, DomainView, ModelStatus, ModelSwap,
+                                     TrackerDeletion, capability)
+from handoff.engine.settings import EngineSettings
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_FACTORY = "handoff.rasa_engine:load_rasa_engine"
+DEFAULT_FACTORY = "handoff.engine.rasa.engine:load_rasa_engine"
 STARTUP_REPORT = 0
 OP_REPLY, OP_SWAP_MODEL, OP_DELETE_TRACKER, OP_STOP = "reply", "swap_model", "delete_tracker", "stop"
 # A model load (Rasa and TensorFlow imports included) takes seconds; on a busy machine well over a minute.
@@ -51,7 +53,7 @@ class StartupReport:
     model_loaded: bool
     model_id: str | None = None
     reason: str | None = None
-    responses: dict[str, list[str]] = field(default_factory=dict)
+    domain: DomainFacts = field(default_factory=DomainFacts)
 
 
 # --- the child ----------------------------------------------------------------------------------------------
@@ -62,12 +64,12 @@ def _load_factory(path: str) -> Any:
 
 
 def _report(engine: Any) -> StartupReport:
-    domain = getattr(getattr(engine, "agent", None), "domain", None)
-    responses = {name: [r["text"] for r in variations if r.get("text")]
-                 for name, variations in (domain.responses.items() if domain else ())}
-    loaded = getattr(engine, "model_loaded", True)
-    return StartupReport(model_loaded=loaded, model_id=getattr(engine, "model_id", None),
-                         reason=None if loaded else getattr(engine, "reason", None), responses=responses)
+    view = capability(engine, DomainView)
+    status = capability(engine, ModelStatus)
+    loaded = status is None or status.model_loaded
+    return StartupReport(model_loaded=loaded, model_id=status.model_id if status else None,
+                         reason=None if loaded else getattr(engine, "reason", None),
+                         domain=view.domain() if view else DomainFacts())
 
 
 async def _serve(sock: socket.socket, factory_path: str, settings: EngineSettings) -> None:
@@ -87,15 +89,17 @@ async def _serve(sock: socket.socket, factory_path: str, settings: EngineSetting
         try:
             if op == OP_REPLY:
                 value: Any = await engine.reply(*args)
-            elif op == OP_SWAP_MODEL and hasattr(engine, "swap_model"):
-                await engine.swap_model(*args)
+            elif op == OP_SWAP_MODEL and (swapping := capability(engine, ModelSwap)) is not None:
+                await swapping.swap_model(*args)
                 value = _report(engine)
             elif op == OP_SWAP_MODEL:  # started without a model: this is the first one
                 engine = await factory(replace(settings, model_path=args[0]))
                 value = _report(engine)
-            else:
-                await engine.delete_tracker(*args)
+            elif (deleting := capability(engine, TrackerDeletion)) is not None:
+                await deleting.delete_tracker(*args)
                 value = None
+            else:
+                raise BotUnavailable("this bot keeps no trackers to delete")
             send((request_id, True, value))
         except Exception as error:  # noqa: BLE001 - every failure goes back to the caller as its reason
             send((request_id, False, str(error) or type(error).__name__))
@@ -135,7 +139,8 @@ def child_main(descriptor: int) -> None:
 # --- the parent ---------------------------------------------------------------------------------------------
 
 class BotProcess:
-    """BotEngine (plus swap_model, delete_tracker, responses) answered by a supervised child process."""
+    """BotEngine with every capability (ModelSwap, TrackerDeletion, ResponseLookup, DomainView, ModelStatus),
+    answered by a supervised child process."""
 
     def __init__(self, settings: EngineSettings, factory_path: str = DEFAULT_FACTORY) -> None:
         self.settings = settings
@@ -166,7 +171,7 @@ class BotProcess:
         environment = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         with child_end:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "handoff.bot_process", str(child_end.fileno())],
+                [sys.executable, "-m", "handoff.engine.process", str(child_end.fileno())],
                 pass_fds=(child_end.fileno(),), env=environment)
         bot_wire.send_blocking(parent_end, (self.factory_path, self.settings, logging.getLogger().getEffectiveLevel()))
         reader, writer = await bot_wire.open_stream(parent_end)
@@ -299,7 +304,10 @@ class BotProcess:
         await self._request(OP_DELETE_TRACKER, (sender_id,), self.settings.timeout_seconds + REPLY_MARGIN_SECONDS)
 
     def responses(self, name: str) -> list[str]:
-        return list(self.report.responses.get(name, ()))
+        return list(self.report.domain.responses.get(name, ()))
+
+    def domain(self) -> DomainFacts:
+        return self.report.domain
 
     @property
     def model_id(self) -> str | None:
@@ -320,6 +328,6 @@ async def start_bot_process(settings: EngineSettings, factory_path: str = DEFAUL
 
 if __name__ == "__main__":
     # Through the module's real name: what the child pickles (StartupReport) must unpickle in the parent.
-    from handoff.bot_process import child_main as main
+    from handoff.engine.process import child_main as main
 
     main(int(sys.argv[1]))

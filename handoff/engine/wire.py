@@ -1,4 +1,4 @@
-"""Length-prefixed pickles over a socket: how the web process and its bot process talk (handoff/bot_process.py).
+"""Length-prefixed pickles over a socket: how the web process and its bot process talk (handoff/engine/process.py).
 
 Both ends read with asyncio streams on their own event loop. The earlier reader threads (multiprocessing's
 Connection, which only blocks) cost each message two extra thread hops, and a hop waits for the GIL while the

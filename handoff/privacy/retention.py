@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 
+from handoff.engine.contract import TrackerDeletion, capability
 from handoff.services.admin import delete_conversation
 from handoff.services.context import ServiceContext
 from handoff.services.errors import NotFound
@@ -47,12 +48,12 @@ async def expired_conversation_ids(ctx: ServiceContext, cutoff: datetime, limit:
 
 
 async def _delete_tracker(ctx: ServiceContext, conversation_id: str) -> bool:
-    delete_tracker = getattr(ctx.bot, "delete_tracker", None)
-    if delete_tracker is None:
+    deleting = capability(ctx.bot, TrackerDeletion)
+    if deleting is None:
         return False
     try:
         # The service talks to the bot with the conversation id as Rasa sender id.
-        await delete_tracker(conversation_id)
+        await deleting.delete_tracker(conversation_id)
         return True
     except Exception:
         logger.exception("retention: deleting the Rasa tracker of %s failed", conversation_id)

@@ -11,14 +11,13 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any, Mapping, NamedTuple
 
-from handoff.bot_engine import (
+from bot.custom_messages import (
     EVENT_HANDOFF_REQUESTED,
     EVENT_PROBLEM_ORDER_NOTED,
     EVENT_PROBLEM_REPORTED,
     HUMAN_REQUEST_PAYLOAD,
-    BotReply,
-    BotUnavailable,
 )
+from handoff.engine.contract import BotReply, BotUnavailable
 from handoff.domain.events import SomeoneTyping, TicketCreated
 from handoff.domain.vocabulary import MAX_COMMENT_CHARS, MAX_ORDER_NUMBER_CHARS
 from handoff.domain.states import can_transition, routes_to_bot, Trigger

@@ -8,7 +8,7 @@ from typing import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from handoff.bot_engine import BotEngine
+from handoff.engine.contract import BotEngine
 from handoff.bus.base import Bus, Presence
 from handoff.domain.vocabulary import MAX_MESSAGE_CHARS
 from handoff.settings import MailSettings

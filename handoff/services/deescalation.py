@@ -4,8 +4,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.escalation.acknowledge import choose_acknowledgement
-from handoff.bot_engine import HUMAN_REQUEST_PAYLOAD, Button
+from collections import OrderedDict
+
+from bot.escalation.acknowledge import CUE_POSITIVE, EXPLICIT_CUES, MIN_TURNS_BETWEEN, choose_acknowledgement
+from bot.custom_messages import HUMAN_REQUEST_PAYLOAD
+from handoff.engine.contract import Button, ResponseLookup, capability
 
 log = logging.getLogger(__name__)
 
@@ -13,6 +16,10 @@ WATCH_LEVEL = "watch"
 ACKNOWLEDGEMENT_RESPONSE = "utter_ack_frustration"
 # Said only when the model has no utter_ack_frustration variations (e.g. the fake bot in tests).
 FALLBACK_ACKNOWLEDGEMENT = "Ich verstehe, dass das ärgerlich ist."
+# Conversations whose last acknowledgement this process remembers (customer-message count `turns` at that time).
+# Per process and bounded: with several app processes a conversation may at worst hear one sentence more.
+ACKNOWLEDGED_CONVERSATIONS_KEPT = 10_000
+_last_acknowledged: "OrderedDict[str, int]" = OrderedDict()
 OFFER_PERSON_TEXT = "Wenn Sie möchten, verbinde ich Sie gern mit einer Kollegin oder einem Kollegen."
 OFFER_PERSON_BUTTON = Button(title="Mit einer Person sprechen", payload=HUMAN_REQUEST_PAYLOAD)
 
@@ -23,13 +30,33 @@ def is_watch(escalation: dict[str, Any] | None) -> bool:
 
 def deescalation_acknowledgement(bot: Any, conversation_id: str, escalation: dict[str, Any]) -> str:
     """The sentence put before the bot's answer: varied per conversation and turn, specific to the cues."""
-    responses = getattr(bot, "responses", None)
-    variations = responses(ACKNOWLEDGEMENT_RESPONSE) if callable(responses) else []
+    lookup = capability(bot, ResponseLookup)
+    variations = lookup.responses(ACKNOWLEDGEMENT_RESPONSE) if lookup is not None else []
     chosen = choose_acknowledgement(variations, conversation_id, int(escalation.get("turns") or 0),
                                     cues=tuple(escalation.get("cues") or ()))
     return chosen or FALLBACK_ACKNOWLEDGEMENT
 
 
+def acknowledgement_due(conversation_id: str, escalation: dict[str, Any]) -> bool:
+    """At most one acknowledgement in MIN_TURNS_BETWEEN customer messages, and none for a happy message (thanks,
+    relief: the `positive` cue without an explicit frustration cue). Whether the message shows frustration at
+    all is the escalation policy's `watch` decision (docs/escalation.md)."""
+    cues = set(escalation.get("cues") or ())
+    if CUE_POSITIVE in cues and not cues & EXPLICIT_CUES:
+        return False
+    turns = int(escalation.get("turns") or 0)
+    last = _last_acknowledged.get(conversation_id)
+    # `turns` starts again after a handoff: a smaller number is a new window, not an early repeat.
+    return last is None or turns < last or turns - last >= MIN_TURNS_BETWEEN
+
+
 def prefix_acknowledgement(text: str | None, bot: Any, conversation_id: str, escalation: dict[str, Any]) -> str:
+    """The bot's text with one acknowledgement in front, when one is due (else the text unchanged)."""
+    if not acknowledgement_due(conversation_id, escalation):
+        return text or ""
+    _last_acknowledged[conversation_id] = int(escalation.get("turns") or 0)
+    _last_acknowledged.move_to_end(conversation_id)
+    while len(_last_acknowledged) > ACKNOWLEDGED_CONVERSATIONS_KEPT:
+        _last_acknowledged.popitem(last=False)
     acknowledgement = deescalation_acknowledgement(bot, conversation_id, escalation)
     return f"{acknowledgement} {text}" if text else acknowledgement

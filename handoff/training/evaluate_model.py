@@ -83,7 +83,7 @@ async def _stories(agent: Any, stories: Path) -> dict[str, Any] | None:
 async def measure(model: Path, project_root: Path) -> dict[str, Any]:
     from rasa.core.agent import Agent
 
-    from handoff.rasa_engine import _rasa_action_endpoint_class
+    from handoff.engine.rasa.engine import _rasa_action_endpoint_class
 
     started = time.monotonic()
     agent = Agent.load(str(model), action_endpoint=_rasa_action_endpoint_class()())

@@ -18,6 +18,7 @@ from typing import Any, Callable
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handoff.domain.vocabulary import ROLE_ADMIN
+from handoff.engine.contract import ModelSwap, capability
 from handoff.training import registry
 from handoff.training.evaluation import evaluate_model
 from handoff.training.gate import GateRules, compare
@@ -143,10 +144,11 @@ async def _install(loop: ModelLoop, live: Any, new_path: Path) -> str | None:
 
 
 async def _switch(loop: ModelLoop, bot: Any, row: Any, actor: Actor, **values: Any) -> dict[str, Any]:
-    if not hasattr(bot, "swap_model"):
+    swapping = capability(bot, ModelSwap)
+    if swapping is None:
         raise PromotionRefused(["the running bot cannot swap models (no model loaded at start-up?)"])
     started = time.monotonic()
-    await bot.swap_model(Path(row["path"]))
+    await swapping.swap_model(Path(row["path"]))
     swap_seconds = time.monotonic() - started
     async with loop.engine.connect() as conn:
         live = await registry.with_status(conn, registry.LIVE)

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from handoff.engine.contract import DomainView, capability
 from handoff.store.tables import annotations
 from handoff.training import annotate as annotating
 from handoff.training import export as exporting
@@ -62,8 +63,8 @@ class Trainer:
 
     def known_intents(self) -> list[str]:
         """The live model's intents when one is loaded (what it can predict), else domain.yml's."""
-        domain = getattr(getattr(self.bot, "agent", None), "domain", None)
-        names = list(getattr(domain, "intents", None) or []) or domain_intents(self.project.domain)
+        view = capability(self.bot, DomainView)
+        names = list(view.domain().intents if view is not None else ()) or domain_intents(self.project.domain)
         return sorted(n for n in names if n not in SYSTEM_INTENTS)
 
     async def inbox(self, filters: InboxFilter = InboxFilter()) -> list[dict[str, Any]]:

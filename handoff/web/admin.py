@@ -7,6 +7,7 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
+from handoff.engine.contract import TrackerDeletion, capability
 from handoff.services import admin as admin_services
 from handoff.services import auth
 from handoff.domain.vocabulary import MAX_EMAIL_CHARS, ROLES
@@ -156,8 +157,8 @@ def blueprint() -> Blueprint:
 
 
 async def _delete_tracker(request: Request, conversation_id: str) -> bool:
-    bot = app_context(request).bot
-    if not hasattr(bot, "delete_tracker"):
+    bot = capability(app_context(request).bot, TrackerDeletion)
+    if bot is None:
         return False
     # The service talks to the bot with the conversation id as Rasa sender id (services/customer.py).
     sender_id = conversation_id

@@ -7,7 +7,7 @@ import logging
 
 from sanic import Sanic
 
-from handoff.bot_engine import BotEngine
+from handoff.engine.contract import BotEngine
 from handoff.logs import install_request_context
 from handoff.services.context import ServiceConfig, ServiceContext
 from handoff.settings import Settings
@@ -33,9 +33,9 @@ _app_numbers = itertools.count(1)
 
 
 async def load_rasa_bot_engine(settings: Settings) -> BotEngine:
-    """The Rasa bot in its own process (handoff/bot_process.py); this process never imports Rasa."""
-    from handoff.bot_process import start_bot_process
-    from handoff.rasa_engine import engine_settings
+    """The Rasa bot in its own process (handoff/engine/process.py); this process never imports Rasa."""
+    from handoff.engine.process import start_bot_process
+    from handoff.engine.settings import engine_settings
 
     return await start_bot_process(engine_settings(settings))
 

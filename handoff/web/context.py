@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Coroutine
 
 from sanic.request import Request
 
-from handoff.bot_engine import BotEngine
+from handoff.engine.contract import BotEngine
 from handoff.services.context import ServiceContext
 from handoff.settings import Settings
 from handoff.web.security import MessageLimits

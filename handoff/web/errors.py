@@ -14,7 +14,7 @@ from sanic.response import HTTPResponse, json
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from handoff.bot_engine import BotUnavailable
+from handoff.engine.contract import BotUnavailable
 from handoff.services.errors import (
     AlreadyClaimed,
     AuthenticationFailed,

@@ -8,6 +8,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, json
 from sqlalchemy import text
 
+from handoff.engine import contract
 from handoff.web.context import app_context
 from handoff.web.openapi import BOOLEAN, STRING, Operation, obj
 
@@ -20,11 +21,9 @@ READY_SCHEMA = obj(("status", "database", "model"), status=STRING, database=BOOL
 
 
 def bot_model_loaded(bot: object | None) -> bool:
-    if bot is None:
-        return False
     # Without a model (or while the bot process restarts) the bot still answers honestly (a person or a ticket),
     # but the instance is not ready.
-    return bool(getattr(bot, "model_loaded", True))
+    return contract.model_loaded(bot)
 
 
 async def database_reachable(request: Request) -> bool:

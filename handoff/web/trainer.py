@@ -15,6 +15,7 @@ from sanic.blueprint_group import BlueprintGroup
 from sanic.request import Request
 from sanic.response import HTTPResponse, file, json
 
+from handoff.engine.contract import ModelSwap, capability
 from handoff.training.annotate import ACTIONS, TONE_LABELS, AlreadyAnnotated, AnnotationError, Annotator, \
     MessageNotFound
 from handoff.training.inbox import REASONS, InboxFilter
@@ -95,7 +96,7 @@ async def start_trainer(app: Sanic, _loop: object) -> None:
     live_path = Path(settings.model_path)
     project = Project.from_env(os.environ, Path.cwd(), live_path.resolve().parent)
     context.trainer = Trainer.create(context.engine, project, bot=context.bot, install_path=live_path)
-    if live_path.exists() and hasattr(context.bot, "swap_model"):
+    if live_path.exists() and capability(context.bot, ModelSwap) is not None:
         try:
             await ensure_live_registered(context.trainer.loop, live_path)
         except Exception:  # the chat must start even if the registry cannot be written now

@@ -39,7 +39,8 @@ def main(argv: list[str]) -> None:
     from handoff.settings import Settings
     from handoff.store.migrate import upgrade
     from handoff.web.app import create_app
-    from handoff.bot_engine import CUSTOM_EVENT_KEY, EVENT_HANDOFF_REQUESTED, BotMessage, BotReply, Button
+    from bot.custom_messages import CUSTOM_EVENT_KEY, EVENT_HANDOFF_REQUESTED
+    from handoff.engine.contract import BotMessage, BotReply, Button
     from tests.fakes import FakeBotEngine
 
     class MenuBotEngine(FakeBotEngine):

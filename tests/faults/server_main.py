@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 from handoff.__main__ import ensure_admin, migrate
-from handoff.bot_engine import BotReply, BotUnavailable
+from handoff.engine.contract import BotReply, BotUnavailable
 from handoff.settings import Settings
 from handoff.web.app import create_app
 from tests.fakes import FakeBotEngine

@@ -9,14 +9,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from handoff import rasa_speedups, repeat_guard
-from handoff.bot_engine import BotMessage, BotReply, BotUnavailable, Button
-from handoff.bot_thread import BotThread, SameLoop
-from handoff.tracker_store import idle_evicting_tracker_store
+from handoff.engine.contract import BotMessage, BotReply, BotUnavailable, Button, DomainFacts
+from handoff.engine.rasa import repeat_guard
+from handoff.engine.rasa import speedups as rasa_speedups
+from handoff.engine.rasa.tracker_store import idle_evicting_tracker_store
+from handoff.engine.settings import EngineSettings, engine_settings
+from handoff.engine.thread import BotThread, SameLoop
 
 logger = logging.getLogger(__name__)
 
@@ -34,20 +35,6 @@ TF_THREAD_DEFAULTS = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "
 RASA_EVENT_MIN_LEVEL = logging.WARNING
 # Slots a handoff or the service may want; anything else in the tracker is Rasa's business.
 REPORTED_SLOTS = ("order_number", "order_total", "amount", "problem_description")
-
-
-DEFAULT_TRACKERS_KEPT = 5000
-
-
-@dataclass(frozen=True)
-class EngineSettings:
-    model_path: Path
-    endpoints_path: Path | None
-    timeout_seconds: float
-    # Conversations whose Rasa tracker the default in-memory store keeps (handoff/tracker_store.py).
-    trackers_kept: int = DEFAULT_TRACKERS_KEPT
-    # Rasa on a thread of its own keeps a web loop in the same process free; the bot process has none to keep.
-    bot_thread: bool = True
 
 
 def _rasa_action_endpoint_class():
@@ -209,6 +196,14 @@ class RasaBotEngine:
         domain = self.agent.domain
         return [r["text"] for r in (domain.responses.get(name, []) if domain else []) if r.get("text")]
 
+    def domain(self) -> DomainFacts:
+        domain = self.agent.domain
+        if domain is None:
+            return DomainFacts()
+        responses = {name: tuple(r["text"] for r in variations if r.get("text"))
+                     for name, variations in domain.responses.items()}
+        return DomainFacts(intents=tuple(domain.intents), responses=responses)
+
     async def delete_tracker(self, sender_id: str) -> None:
         """Forget a conversation in Rasa's tracker store (data deletion requests)."""
         from rasa.shared.core.trackers import DialogueStateTracker
@@ -291,17 +286,6 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
     return RasaBotEngine(agent, config.timeout_seconds, bot_thread=None if config.bot_thread else SameLoop())
 
 
-def engine_settings(settings: Any) -> EngineSettings:
-    """What the engine needs of the app's Settings."""
-    endpoints = getattr(settings, "endpoints", None) or getattr(settings, "endpoints_path", None)
-    return EngineSettings(
-        model_path=Path(settings.model_path),
-        endpoints_path=Path(endpoints) if endpoints else None,
-        timeout_seconds=float(getattr(settings, "bot_timeout_seconds", 10.0)),
-        trackers_kept=int(getattr(settings, "bot_trackers_kept", DEFAULT_TRACKERS_KEPT)),
-    )
-
-
 async def load_bot_engine(settings: Any) -> RasaBotEngine | UnavailableBotEngine:
-    """The engine in this process, from the app's Settings (the app itself uses handoff.bot_process)."""
+    """The engine in this process, from the app's Settings (the app itself uses handoff.engine.process)."""
     return await load_rasa_engine(engine_settings(settings))

@@ -13,7 +13,8 @@ from dataclasses import replace
 from typing import Any, Sequence
 
 from bot.escalation.names import CONVERSATIONAL_INTENTS
-from handoff.bot_engine import HUMAN_REQUEST_PAYLOAD, BotMessage, Button
+from bot.custom_messages import HUMAN_REQUEST_PAYLOAD
+from handoff.engine.contract import BotMessage, Button
 
 USER_EVENT, BOT_EVENT = "user", "bot"
 REPEATED_PREFIX = "Wie eben geschrieben: "

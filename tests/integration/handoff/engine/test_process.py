@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from handoff.bot_engine import BotUnavailable
-from handoff.bot_process import BotProcess
-from handoff.rasa_engine import EngineSettings
+from handoff.engine.contract import BotUnavailable
+from handoff.engine.process import BotProcess
+from handoff.engine.settings import EngineSettings
 from tests.fakes import ProcessFakeEngine
 
 pytestmark = pytest.mark.integration

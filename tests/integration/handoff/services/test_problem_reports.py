@@ -1,7 +1,8 @@
 """A problem report and the order number given after it, on both databases (the note is extended in SQL)."""
 import pytest
 
-from handoff.bot_engine import CUSTOM_EVENT_KEY, EVENT_PROBLEM_ORDER_NOTED, EVENT_PROBLEM_REPORTED, BotMessage, BotReply
+from bot.custom_messages import CUSTOM_EVENT_KEY, EVENT_PROBLEM_ORDER_NOTED, EVENT_PROBLEM_REPORTED
+from handoff.engine.contract import BotMessage, BotReply
 from handoff.services import conversations, customer
 from tests.integration.handoff.conftest import BACKENDS
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from handoff.bot_engine import BotUnavailable
+from handoff.engine.contract import BotUnavailable
 from handoff.bus.in_process import InProcessBus, InProcessPresence
-from handoff.rasa_engine import EngineSettings, load_rasa_engine
+from handoff.engine.rasa.engine import load_rasa_engine
+from handoff.engine.settings import EngineSettings
 from handoff.services import conversations, customer
 from handoff.services.context import ServiceContext
 from handoff.store.engine import create_engine

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from handoff.bot_thread import THREAD_NAME, BotThread
+from handoff.engine.thread import THREAD_NAME, BotThread
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ async def test_a_stopped_thread_refuses_work():
 async def test_same_loop_runs_the_coroutine_right_here():
     import threading
 
-    from handoff.bot_thread import SameLoop
+    from handoff.engine.thread import SameLoop
 
     async def where():
         return threading.current_thread(), asyncio.get_running_loop()

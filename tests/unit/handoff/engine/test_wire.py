@@ -4,7 +4,7 @@ import struct
 
 import pytest
 
-from handoff import bot_wire
+from handoff.engine import wire as bot_wire
 
 pytestmark = pytest.mark.unit
 

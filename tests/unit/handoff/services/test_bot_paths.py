@@ -1,14 +1,9 @@
 """What the service does with special bot replies: watch level, problem reports, the bot being down."""
 import pytest
 
-from handoff.bot_engine import (
-    CUSTOM_EVENT_KEY,
-    EVENT_PROBLEM_ORDER_NOTED,
-    EVENT_PROBLEM_REPORTED,
-    BotMessage,
-    BotReply,
-    Button,
-)
+from bot.custom_messages import CUSTOM_EVENT_KEY, EVENT_PROBLEM_ORDER_NOTED, EVENT_PROBLEM_REPORTED
+from handoff.engine.contract import BotMessage, BotReply, Button
+from handoff.services import presence
 from handoff.services import conversations, customer, deescalation
 
 pytestmark = pytest.mark.unit
@@ -122,7 +117,7 @@ async def test_bot_unavailable_is_honest_and_still_offers_a_way_out(ctx, bot):
 async def test_bot_unavailable_person_button_still_reaches_people(ctx, bot):
     from handoff.services import auth
     agent = await auth.create_agent(ctx, "a@nordwind.example", "Anna", "correct horse battery")
-    await auth.set_status(ctx, agent.id, "online")
+    await presence.choose_status(ctx, agent.id, "online")
     bot.fail = True
     conversation, _ = await conversations.start_conversation(ctx, "widget")
     await customer.customer_writes(ctx, conversation.id, "c1", deescalation.HUMAN_REQUEST_PAYLOAD)

@@ -3,7 +3,7 @@ import json
 import pytest
 from sanic.exceptions import InvalidUsage, NotFound as SanicNotFound
 
-from handoff.bot_engine import BotUnavailable
+from handoff.engine.contract import BotUnavailable
 from handoff.services.errors import AlreadyClaimed, AuthenticationFailed, Conflict, Forbidden, InvalidTransition, \
     NotFound, ValidationError
 from handoff.web.errors import ApiError, describe, error_response

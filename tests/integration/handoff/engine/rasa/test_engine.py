@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from handoff.bus.in_process import InProcessBus, InProcessPresence
-from handoff.rasa_engine import RasaBotEngine
+from handoff.engine.rasa.engine import RasaBotEngine
 from handoff.services import auth, conversations, customer
 from handoff.services.context import ServiceContext
 from handoff.store.engine import create_engine

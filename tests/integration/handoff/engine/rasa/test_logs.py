@@ -5,7 +5,8 @@ import logging
 
 import pytest
 
-from handoff.rasa_engine import EngineSettings, RasaBotEngine, load_rasa_engine
+from handoff.engine.rasa.engine import RasaBotEngine, load_rasa_engine
+from handoff.engine.settings import EngineSettings
 
 pytestmark = [pytest.mark.integration, pytest.mark.model]
 

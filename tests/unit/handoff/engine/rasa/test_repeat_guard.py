@@ -2,8 +2,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from handoff.bot_engine import CUSTOM_EVENT_KEY, BotMessage, Button
-from handoff.repeat_guard import NOT_HELPING_TEXT, REPEATED_PREFIX, previous_reply_texts, without_repetition
+from bot.custom_messages import CUSTOM_EVENT_KEY
+from handoff.engine.contract import BotMessage, Button
+from handoff.engine.rasa.repeat_guard import NOT_HELPING_TEXT, REPEATED_PREFIX, previous_reply_texts, without_repetition
 
 pytestmark = pytest.mark.unit
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from handoff import rasa_speedups
+from handoff.engine.rasa import speedups as rasa_speedups
 
 rasa_events = pytest.importorskip("rasa.shared.core.events")
 from jsonschema import ValidationError  # noqa: E402

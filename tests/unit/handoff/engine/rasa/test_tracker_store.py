@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from handoff.tracker_store import idle_evicting_tracker_store
+from handoff.engine.rasa.tracker_store import idle_evicting_tracker_store
 
 trackers = pytest.importorskip("rasa.shared.core.trackers")
 from rasa.shared.core.events import UserUttered  # noqa: E402
