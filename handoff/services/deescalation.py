@@ -7,8 +7,7 @@ from typing import Any
 from collections import OrderedDict
 
 from bot.escalation.acknowledge import CUE_POSITIVE, EXPLICIT_CUES, MIN_TURNS_BETWEEN, choose_acknowledgement
-from bot.custom_messages import HUMAN_REQUEST_PAYLOAD
-from handoff.engine.contract import Button, ResponseLookup, capability
+from handoff.bot_engine import HUMAN_REQUEST_PAYLOAD, Button
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +29,8 @@ def is_watch(escalation: dict[str, Any] | None) -> bool:
 
 def deescalation_acknowledgement(bot: Any, conversation_id: str, escalation: dict[str, Any]) -> str:
     """The sentence put before the bot's answer: varied per conversation and turn, specific to the cues."""
-    lookup = capability(bot, ResponseLookup)
-    variations = lookup.responses(ACKNOWLEDGEMENT_RESPONSE) if lookup is not None else []
+    responses = getattr(bot, "responses", None)
+    variations = responses(ACKNOWLEDGEMENT_RESPONSE) if callable(responses) else []
     chosen = choose_acknowledgement(variations, conversation_id, int(escalation.get("turns") or 0),
                                     cues=tuple(escalation.get("cues") or ()))
     return chosen or FALLBACK_ACKNOWLEDGEMENT
