@@ -5,6 +5,11 @@ support chat does, so its raw score overstates frustration. Platt scaling (a one
 on the logit of the raw score) maps it to an observed frequency; the label threshold is then chosen on the same
 split: the lowest threshold whose calm false-alarm rate stays within `max_false_alarms`, so recall is as high
 as that allows. Never fitted on training data (its scores are overconfident by construction).
+
+The split holds about as many angry messages as calm ones; a support chat does not. Platt scaling is therefore
+fitted with weights that give the split an assumed share of frustrated-or-abusive messages (ASSUMED_ANGRY_SHARE),
+so that a score of 0.5 means "even odds in a support chat", not "even odds in a 50/50 test file". 0.2 is an
+assumption (most support messages are calm, and frustration is far from rare), not measured on real chats.
 """
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from bot.tone.model import Calibration, HANDOFF_LABELS, ToneModel
 
 # At most this share of calm calibration messages may be labelled frustrated or abusive.
 MAX_FALSE_ALARMS = 0.02
+# Share of frustrated-or-abusive messages the calibrated score assumes (see above).
+ASSUMED_ANGRY_SHARE = 0.2
 # Thresholds tried, on the calibrated score.
 _CANDIDATES = tuple(round(0.30 + 0.01 * step, 2) for step in range(51))
 
@@ -28,7 +35,10 @@ def raw_scores(model: ToneModel, texts: Sequence[str]) -> list[float]:
 
 
 def fit_calibration(
-    model: ToneModel, split: Sequence[ToneExample], max_false_alarms: float = MAX_FALSE_ALARMS
+    model: ToneModel,
+    split: Sequence[ToneExample],
+    max_false_alarms: float = MAX_FALSE_ALARMS,
+    angry_share: float = ASSUMED_ANGRY_SHARE,
 ) -> Calibration:
     """Platt scaling and label threshold from the held-out `split` (needs calm and angry examples)."""
     from sklearn.linear_model import LogisticRegression
@@ -38,7 +48,9 @@ def fit_calibration(
         raise ValueError("the calibration split needs calm and frustrated or abusive messages")
     raw = np.clip(np.array(raw_scores(model, [example.text for example in split])), 1e-6, 1 - 1e-6)
     logits = np.log(raw / (1 - raw)).reshape(-1, 1)
-    platt = LogisticRegression(C=1e4, max_iter=1000).fit(logits, angry)
+    observed = angry.mean()
+    weights = np.where(angry == 1, angry_share / observed, (1 - angry_share) / (1 - observed))
+    platt = LogisticRegression(C=1e4, max_iter=1000).fit(logits, angry, sample_weight=weights)
     calibration = Calibration(slope=float(platt.coef_[0][0]), offset=float(platt.intercept_[0]))
     calibrated = np.array([calibration.apply(score) for score in raw])
     calm = np.array([example.label == CALM for example in split])
