@@ -290,3 +290,22 @@ def _reported_message_id(part: Message) -> str | None:
     match = re.search(r"^message-id:\s*(<[^>]+>)", text, re.IGNORECASE | re.MULTILINE)
     return match.group(1).lower() if match else None
 
+
+
+REFUSED_NOTE = "[Anhang über der Größengrenze: nicht gespeichert]"
+
+
+def without_refused_attachments(raw: bytes, limit: int) -> bytes:
+    """The raw mail with every attachment over `limit` replaced by a short note: a refused file is not kept."""
+    message = email.message_from_bytes(raw, policy=policy.compat32)
+    changed = False
+    for part in message.walk():
+        if part.is_multipart() or not _is_attachment(part):
+            continue
+        if len(part.get_payload(decode=True) or b"") > limit:
+            del part["Content-Transfer-Encoding"]
+            part.set_payload(REFUSED_NOTE.encode("utf-8"), "utf-8")
+            del part["Content-Type"]
+            part.add_header("Content-Type", "text/plain", charset="utf-8")
+            changed = True
+    return message.as_bytes() if changed else raw

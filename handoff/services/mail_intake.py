@@ -15,14 +15,16 @@ from typing import Any, Mapping
 from handoff.domain.ticket_words import (
     ARTICLE_NOTE, ARTICLE_SYSTEM, CHANNEL_EMAIL, KIND_EMAIL, MAX_TICKET_TEXT_CHARS, reference,
 )
+from handoff.domain.redaction import redact
 from handoff.domain.vocabulary import SYSTEM
 from handoff.mail import threading
 from handoff.mail.addresses import InvalidAddress, tokens_in, validate_address
 from handoff.mail.loops import MailKind, Verdict, classify
-from handoff.mail.parse import InboundMail, parse_mail
+from handoff.mail.parse import InboundMail, parse_mail, without_refused_attachments
 from handoff.services.context import ServiceContext
 from handoff.services.mail_delivery import reopen_for_mail_problem
 from handoff.services.mail_outbox import enqueue_acknowledgement_in, mail_settings
+from handoff.services.mail_privacy import headers_only
 from handoff.services.mapping import new_id
 from handoff.services.ticket_lifecycle import add_article, load_ticket, record_change
 from handoff.services.tickets import add_customer_reply_in, open_ticket_in
@@ -55,6 +57,10 @@ async def receive_mail(ctx: ServiceContext, raw: bytes, source: str) -> IntakeRe
                 mail.message_id and await store.incoming_message_id_seen(uow.conn, mail.message_id)):
             return IntakeResult(DUPLICATE)
         result = await _process(uow, ctx, mail, verdict)
+        if ctx.config.redact_transcripts:
+            raw = headers_only(raw)
+        elif any(attachment.refused for attachment in mail.attachments):
+            raw = without_refused_attachments(raw, settings.max_attachment_bytes)
         await store.insert_raw(uow.conn, {
             "id": new_id(), "ticket_id": result.ticket_id, "digest": digest, "message_id": mail.message_id,
             "source": source, "sender": mail.from_address[:320] or None, "kind": verdict.kind.value,
@@ -79,6 +85,8 @@ async def _process(uow: UnitOfWork, ctx: ServiceContext, mail: InboundMail, verd
                               f"nicht wieder): {_clip(mail.new_text, 500)}", _meta(mail, decision.via))
         return IntakeResult("auto_reply", ticket["id"], ticket["number"], decision.via)
     text = _clip(mail.new_text, MAX_TICKET_TEXT_CHARS) or EMPTY_TEXT
+    if ctx.config.redact_transcripts:
+        text = redact(text)
     meta = _meta(mail, decision.via)
     if ticket is not None:
         got = await add_customer_reply_in(uow, ctx, ticket, CHANNEL_EMAIL, text, meta)

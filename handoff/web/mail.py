@@ -34,7 +34,8 @@ def blueprint() -> Blueprint:
     runtimes: dict[str, MailRuntime] = {}   # one per app: each create_app builds its own blueprint
 
     async def start_mail(app: Any, _loop: Any) -> None:
-        runtimes["mail"] = await MailRuntime.start(app.ctx.service_context(), app.ctx.settings.mail)
+        settings = app.ctx.settings
+        runtimes["mail"] = await MailRuntime.start(app.ctx.service_context(), settings.mail, settings.retention_days)
 
     async def stop_mail(_app: Any, _loop: Any) -> None:
         runtime = runtimes.pop("mail", None)

@@ -1,0 +1,97 @@
+"""E-mail under the privacy rules: export, erasure and retention cover mail bodies, addresses, the outbox and raw
+mails, like transcripts (docs/email.md).
+
+- Delete: every mail row hangs off a ticket or a conversation (ON DELETE CASCADE, SQLite with foreign_keys=ON), so
+  deleting a conversation or ticket deletes its mails; `erase_address` removes what is left for a contact.
+- Retention: raw mails that never became part of a ticket (newsletters, our own, ignored auto-replies) and sent
+  transcripts are deleted after RETENTION_DAYS; ticket mails go with their ticket.
+- Export: a conversation's (or a contact's) mails, outgoing as sent and incoming as received.
+- REDACT_TRANSCRIPTS: the inbound text is stored redacted and the raw mail keeps its headers only.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any, Sequence
+
+from sqlalchemy import select
+
+from handoff.services.context import ServiceContext
+from handoff.services.unit_of_work import unit_of_work
+from handoff.services.views import iso
+from handoff.store import mail as store
+from handoff.store.tables import tickets
+
+log = logging.getLogger(__name__)
+
+RETENTION_INTERVAL_SECONDS = 6 * 3600
+REDACTED_BODY = b"\r\n[Inhalt nicht gespeichert: REDACT_TRANSCRIPTS ist eingeschaltet]\r\n"
+
+
+def headers_only(raw: bytes) -> bytes:
+    """The header block of a raw mail (REDACT_TRANSCRIPTS): who, when, which thread, without the body."""
+    for separator in (b"\r\n\r\n", b"\n\n"):
+        index = raw.find(separator)
+        if index >= 0:
+            return raw[:index] + separator[: len(separator) // 2] + REDACTED_BODY
+    return raw[:4000]
+
+
+async def export_for_tickets(ctx: ServiceContext, ticket_ids: Sequence[str]) -> list[dict[str, Any]]:
+    exported = []
+    async with ctx.engine.connect() as conn:
+        for ticket_id in ticket_ids:
+            outgoing = await store.outbox_of_ticket(conn, ticket_id)
+            full = {row["id"]: await store.get_outbox(conn, row["id"]) for row in outgoing}
+            exported.append({
+                "ticket_id": ticket_id,
+                "sent": [{"to": row["to_address"], "purpose": row["purpose"], "subject": row["subject"], "message_id": row["message_id"],
+                          "status": row["status"], "created_at": iso(row["created_at"]), "sent_at": iso(row["sent_at"]),
+                          "raw": full[row["id"]]["raw"]} for row in outgoing],
+                "received": [{"from": row["sender"], "message_id": row["message_id"], "kind": row["kind"],
+                              "received_at": iso(row["received_at"]),
+                              "raw": bytes(row["raw"]).decode("utf-8", "replace")}
+                             for row in await store.raw_of_ticket(conn, ticket_id)],
+            })
+    return exported
+
+
+async def export_conversation_mail(ctx: ServiceContext, conversation_id: str) -> list[dict[str, Any]]:
+    async with ctx.engine.connect() as conn:
+        ids = [row.id for row in await conn.execute(select(tickets.c.id).where(
+            tickets.c.conversation_id == conversation_id))]
+    return await export_for_tickets(ctx, ids)
+
+
+async def export_address_mail(ctx: ServiceContext, address: str) -> list[dict[str, Any]]:
+    async with ctx.engine.connect() as conn:
+        ids = [row.id for row in await conn.execute(select(tickets.c.id).where(
+            tickets.c.email == address.strip().lower()))]
+    return await export_for_tickets(ctx, ids)
+
+
+async def erase_address(ctx: ServiceContext, address: str) -> int:
+    """Mails to and raw mails from `address` outside tickets (tickets are deleted by their own erasure)."""
+    async with unit_of_work(ctx) as uow:
+        return await store.delete_mail_of_address(uow.conn, address.strip())
+
+
+async def purge_expired_mail(ctx: ServiceContext, retention_days: int) -> int:
+    cutoff = ctx.now() - timedelta(days=retention_days)
+    async with unit_of_work(ctx) as uow:
+        removed = await store.purge_unattached(uow.conn, cutoff)
+    if removed:
+        log.info("retention: %d e-mail rows older than %s deleted", removed, cutoff.date().isoformat())
+    return removed
+
+
+async def run_mail_retention(ctx: ServiceContext, retention_days: int) -> None:
+    while True:
+        try:
+            await purge_expired_mail(ctx, retention_days)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            log.warning("mail retention failed, retrying later: %s", type(error).__name__)
+        await asyncio.sleep(RETENTION_INTERVAL_SECONDS)
