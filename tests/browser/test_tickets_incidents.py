@@ -116,3 +116,38 @@ def test_goodwill_granted_from_the_console_and_approved_above_the_limit(new_page
     expect(requests).to_contain_text("Keine offenen Kulanz-Anfragen.")
     widget.expect_message("agent", "Gutschein über 25,50 €")
     assert not console.watch.errors and not boss.watch.errors
+
+
+def test_admin_sets_goodwill_limits_and_the_grouping(new_page, api, admin_account):
+    console = ConsolePage(new_page()).login(admin_account)
+    page = console.page
+    page.get_by_role("link", name="Verwaltung").click()
+    voucher_case = page.get_by_label("Gutschein: Limit pro Fall in €")
+    expect(voucher_case).to_have_value("20,00")
+    voucher_case.fill("zwanzig")
+    page.get_by_role("button", name="Limits speichern").click()
+    expect(page.locator("#goodwill-limits-status")).to_have_text("Gutschein: Bitte Beträge in Euro eingeben, z. B. 20,00.")
+    voucher_case.fill("300,00")                                   # above the monthly 200,00 €: refused by the server
+    page.get_by_role("button", name="Limits speichern").click()
+    expect(page.locator("#goodwill-limits-status")).to_contain_text("Monatslimit darf nicht kleiner sein")
+    token = api.login(admin_account)
+    assert api.call("GET", "/api/admin/goodwill/limits", token=token)[1]["voucher"]["per_case_cents"] == 2_000
+    voucher_case.fill("25,50")
+    page.get_by_role("button", name="Limits speichern").click()
+    expect(page.locator("#goodwill-limits-status")).to_have_text("Gespeichert.")
+    assert api.call("GET", "/api/admin/goodwill/limits", token=token)[1]["voucher"]["per_case_cents"] == 2_550
+
+    grouping = page.locator("#incident-grouping-form")
+    expect(grouping.get_by_label("Textähnlichkeit ab (%)")).to_have_value("35")
+    grouping.get_by_label("Ab so vielen Meldungen").fill("1")
+    grouping.get_by_role("button", name="Speichern").click()
+    expect(page.locator("#incident-grouping-status")).to_contain_text("Ganze Zahl von 2 bis 100")
+    grouping.get_by_label("Ab so vielen Meldungen").fill("4")
+    grouping.get_by_role("button", name="Speichern").click()
+    expect(page.locator("#incident-grouping-status")).to_have_text("Gespeichert.")
+    assert api.call("GET", "/api/admin/incidents/settings", token=token)[1]["min_reports"] == 4
+    # Back to the defaults for whatever runs after this in the package's server.
+    api.call("PUT", "/api/admin/goodwill/limits", {"voucher": {"per_case_cents": 2_000, "per_agent_month_cents": 20_000}},
+             token)
+    api.call("PUT", "/api/admin/incidents/settings", {"min_reports": 3, "window_minutes": 60, "similarity": 0.35}, token)
+    assert not console.watch.errors and not console.watch.missing_assets
