@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 from handoff.domain.vocabulary import MAX_EMAIL_CHARS
+from handoff.mail.addresses import InvalidAddress, validate_address
 from handoff.services.errors import ValidationError
 
 # Control characters (C0, DEL, C1) except newline; tabs become spaces first so indentation is not glued together.
@@ -31,7 +32,12 @@ def clean_text(text: str | None, max_length: int, field: str = "text") -> str:
 
 
 def clean_email(email: str | None, field: str = "email") -> str:
-    value = (email or "").strip()
+    """A typed address, validated as mail will need it (issue 16: no line breaks, one @, a real domain), with a
+    German reason when it is not one; the domain comes back lower-cased (IDN as punycode)."""
+    value = (email or "").strip() if isinstance(email, str) else ""
     if len(value) > MAX_EMAIL_LENGTH or not EMAIL_PATTERN.match(value):
-        raise ValidationError(field, "Bitte geben Sie eine gültige E-Mail-Adresse ein.")
-    return value
+        raise ValidationError(field, "Bitte geben Sie eine gültige E-Mail-Adresse ein, zum Beispiel name@beispiel.de.")
+    try:
+        return validate_address(value)
+    except InvalidAddress as error:
+        raise ValidationError(field, str(error)) from None

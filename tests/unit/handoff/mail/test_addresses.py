@@ -35,3 +35,19 @@ def test_tokens_are_random_160_bits_and_found_case_insensitively():
                        f"support+{token}@other.example", "support+short@nordwind.example"],
                       "support", "nordwind.example")
     assert found == [token]
+
+
+@pytest.mark.parametrize("typed", ["anna@gmx", "anna@gmx.de\r\nBcc: x@y.de", "an..na@gmx.de", "anna@-gmx.de"])
+def test_what_customers_type_is_validated_by_the_same_rules(typed):
+    from handoff.services.errors import ValidationError
+    from handoff.services.text_input import clean_email
+
+    with pytest.raises(ValidationError) as error:
+        clean_email(typed)
+    assert error.value.field == "email" and error.value.message.endswith(".")
+
+
+def test_typed_address_comes_back_normalised():
+    from handoff.services.text_input import clean_email
+
+    assert clean_email("  Anna.Schmidt@GMX.de ") == "Anna.Schmidt@gmx.de"
