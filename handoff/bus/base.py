@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, AsyncContextManager, AsyncIterator, Protocol, runtime_checkable
 
 QUEUE_TOPIC = "queue"
+TICKETS_TOPIC = "tickets"   # ticket inbox changes, for agents only (issue 14)
 CONVERSATION_TOPIC_PREFIX = "conversation."
 AGENT_TOPIC_PREFIX = "agent."
 

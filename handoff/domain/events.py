@@ -68,8 +68,11 @@ class CsatReceived(DomainEvent):
 
 @dataclass(frozen=True)
 class TicketCreated(DomainEvent):
+    # conversation_id is "" for a ticket without a chat (opened by e-mail); ticket events go to agents only.
     ticket_id: str = ""
     kind: str = ""
+    number: int = 0
+    status: str = "new"
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,25 @@ class SomeoneTyping(DomainEvent):
 @dataclass(frozen=True)
 class ConversationDeleted(DomainEvent):
     pass
+
+
+# --- Tickets (issue 14): published on the agents' `tickets` topic (and the owner's), never to customers. ---
+
+@dataclass(frozen=True)
+class TicketChanged(DomainEvent):
+    ticket_id: str = ""
+    number: int = 0
+    status: str = ""
+    owner_id: str | None = None
+    change: str = ""                      # the trigger, or "note", "customer_message", "answered", "details"
+    previous_owner_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TicketReminderDue(DomainEvent):
+    ticket_id: str = ""
+    number: int = 0
+    owner_id: str | None = None
 
 
 # --- Incidents and goodwill (issue 14): for agents only, on the `tickets` topic. conversation_id is "" there. ---

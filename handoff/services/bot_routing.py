@@ -18,15 +18,16 @@ from bot.custom_messages import (
     HUMAN_REQUEST_PAYLOAD,
 )
 from handoff.engine.contract import BotReply, BotUnavailable
-from handoff.domain.events import SomeoneTyping, TicketCreated
+from handoff.domain.events import SomeoneTyping
+from handoff.domain.ticket_words import KIND_BILLING_ERROR, KIND_COMPLAINT, KIND_PROBLEM_REPORT
 from handoff.domain.vocabulary import MAX_COMMENT_CHARS, MAX_ORDER_NUMBER_CHARS
 from handoff.domain.states import can_transition, routes_to_bot, Trigger
-from handoff.services import deescalation
+from handoff.services import deescalation, tickets
 from handoff.metrics import record
 from handoff.services import incidents
 from handoff.services.context import ServiceContext
 from handoff.services.handoffs import TICKET_FORM_OFFER, request_handoff_in
-from handoff.services.mapping import BOT, OUTGOING, append_message, new_id
+from handoff.services.mapping import BOT, OUTGOING, append_message
 from handoff.services.publishing import publish_events
 from handoff.services.transitions import load
 from handoff.services.unit_of_work import UnitOfWork, unit_of_work
@@ -36,8 +37,9 @@ from handoff.store import repository as repo
 log = logging.getLogger(__name__)
 
 MAX_COMMENT_LENGTH = MAX_COMMENT_CHARS
-TICKET_PROBLEM_REPORT = "problem_report"
-ORDER_NOTE = " (Bestellnummer {order_number})"
+TICKET_PROBLEM_REPORT = KIND_PROBLEM_REPORT
+# An order number given after a report goes onto the newest report of any of these kinds (tickets.py).
+PROBLEM_REPORT_KINDS = (KIND_PROBLEM_REPORT, KIND_COMPLAINT, KIND_BILLING_ERROR)
 ORDER_NUMBER_MAX_CHARS = MAX_ORDER_NUMBER_CHARS
 TICKET_OPEN = "open"
 BOT_UNAVAILABLE_TEXT = ("Ich kann gerade nicht zuverlässig antworten. Möchten Sie mit einer Person aus unserem Team "
@@ -194,16 +196,10 @@ async def _answer_without_bot(
 async def _problem_order_noted(uow: UnitOfWork, conversation_id: str, custom: Mapping[str, Any]) -> None:
     order_number = str(custom.get("order_number") or "")[:ORDER_NUMBER_MAX_CHARS]
     if order_number:
-        await repo.add_to_latest_ticket(uow.conn, conversation_id, TICKET_PROBLEM_REPORT,
-                                        ORDER_NOTE.format(order_number=order_number))
+        await tickets.note_order_number_in(uow, conversation_id, PROBLEM_REPORT_KINDS, order_number)
 
 
 async def _problem_report(uow: UnitOfWork, ctx: ServiceContext, conversation_id: str, custom: Mapping[str, Any]) -> None:
     conversation = await load(uow, conversation_id)
-    ticket_id = new_id()
-    await repo.insert_ticket(uow.conn, {
-        "id": ticket_id, "conversation_id": conversation_id, "kind": TICKET_PROBLEM_REPORT,
-        "email": conversation["customer_email"], "note": str(custom.get("description") or "")[:MAX_COMMENT_LENGTH * 4],
-        "category": str(custom.get("category") or "")[:64] or None, "status": TICKET_OPEN, "created_at": ctx.now(),
-    })
-    uow.record(TicketCreated(conversation_id, ticket_id=ticket_id, kind=TICKET_PROBLEM_REPORT))
+    await tickets.record_problem_report_in(uow, ctx, conversation, str(custom.get("category") or "") or None,
+                                           str(custom.get("description") or ""))

@@ -16,6 +16,8 @@ from handoff.services.transitions import load
 from handoff.services.unit_of_work import unit_of_work
 from handoff.services.views import ConversationView, MessageView
 from handoff.store import repository as repo
+from handoff.store import tickets as ticket_store
+from handoff.services.ticket_views import article_view, ticket_view
 
 CHANNELS = ("widget", "rest", "socketio")
 DEFAULT_LOCALE = "de"
@@ -120,7 +122,8 @@ async def conversation_detail(ctx: ServiceContext, conversation_id: str) -> dict
             raise NotFound("Gespräch nicht gefunden.")
         messages = [message_view(m) for m in await repo.list_messages(conn, conversation_id, 0, True)]
         handoffs = await repo.handoffs_for(conn, conversation_id)
-        tickets = await repo.tickets_for(conn, conversation_id)
+        tickets = await ticket_store.tickets_of_conversation(conn, conversation_id)
+        articles = {t["id"]: await ticket_store.articles_of(conn, t["id"]) for t in tickets}
         rating = await repo.csat_for(conn, conversation_id)
     return {
         "conversation": conversation_view(row).to_dict(),
@@ -128,6 +131,7 @@ async def conversation_detail(ctx: ServiceContext, conversation_id: str) -> dict
         "notes": [m.to_dict() for m in messages if m.private],
         "handoff": _handoff_dict(handoffs[-1] if handoffs else None),
         "handoffs": [_handoff_dict(h) for h in handoffs],
-        "tickets": [{**dict(t), "created_at": t["created_at"].isoformat()} for t in tickets],
+        "tickets": [{**ticket_view(t, ctx.now()).to_dict(),
+                     "articles": [article_view(a).to_dict() for a in articles[t["id"]]]} for t in tickets],
         "csat": {**dict(rating), "created_at": rating["created_at"].isoformat()} if rating else None,
     }

@@ -8,17 +8,19 @@ from typing import Any, Mapping, NamedTuple
 from sqlalchemy.exc import IntegrityError
 
 from handoff.domain.vocabulary import MAX_CLIENT_ID_CHARS, MAX_COMMENT_CHARS, MAX_NOTE_CHARS
-from handoff.domain.events import CsatReceived, SomeoneTyping, TicketCreated
+from handoff.domain.events import CsatReceived, SomeoneTyping
+from handoff.domain.ticket_words import reference
 from handoff.domain.states import Status, Trigger, can_transition, routes_to_bot
 from handoff.privacy.transcripts import text_to_store
 from handoff.services.bot_routing import (  # noqa: F401  (route_customer_message and the texts: public names here)
     BOT_UNAVAILABLE_TEXT, FAILURE_BOT_ERROR, FAILURE_BOT_UNAVAILABLE, TICKET_OPEN, TICKET_PROBLEM_REPORT,
     RoutingClaim, route_customer_message,
 )
+from handoff.services import tickets
 from handoff.services.context import ServiceContext
 from handoff.services.errors import Conflict, ValidationError
 from handoff.services.handoffs import OUTCOME_TICKET
-from handoff.services.mapping import ACTIVITY, CUSTOMER, INCOMING, SYSTEM, append_message, message_view, new_id
+from handoff.services.mapping import ACTIVITY, CUSTOMER, INCOMING, SYSTEM, append_message, message_view
 from handoff.services.publishing import publish_events
 from handoff.services.text_input import clean_email, clean_text
 from handoff.services.transitions import apply, load
@@ -32,7 +34,11 @@ MAX_CLIENT_ID_LENGTH = MAX_CLIENT_ID_CHARS
 MAX_COMMENT_LENGTH = MAX_COMMENT_CHARS
 RATING_RANGE = range(1, 6)
 TICKET_FOLLOW_UP = "follow_up"
-TICKET_CONFIRMATION = "Danke! Wir haben Ihr Anliegen aufgenommen und melden uns per E-Mail an {email}."
+# Only in these conversation states can a customer message be a reply to a ticket's answer: the query is skipped
+# on every ordinary bot turn.
+TICKET_STATUSES = frozenset({Status.TICKET.value, Status.RESOLVED.value})
+TICKET_CONFIRMATION = ("Danke! Wir haben Ihr Anliegen unter {reference} aufgenommen und melden uns per E-Mail an "
+                       "{email}.")
 
 
 class Received(NamedTuple):
@@ -73,6 +79,7 @@ async def _receive(
             if existing is not None:
                 return Received(_resent(existing, stored_text, cleaned), True)
         status = conversation["status"]
+        after_ticket = status in TICKET_STATUSES
         if status == Status.RESOLVED.value:
             status = await apply(uow, conversation, Trigger.CUSTOMER_WROTE, now, assignee_id=None, resolved_at=None)
         events_before, stored_before = len(uow.events), len(uow.stored)
@@ -92,6 +99,8 @@ async def _receive(
                 raise
             del uow.events[events_before:], uow.stored[stored_before:]
             return Received(_resent(existing, stored_text, cleaned), True)
+        if after_ticket:   # a reply to our answer on the conversation's ticket reopens it (tickets.py)
+            await tickets.customer_wrote_in_conversation_in(uow, ctx, conversation_id, stored_text)
         if to_bot and claim_for_bot:
             claim = RoutingClaim(now, conversation["channel"])
     # The caller routes this view to the bot, which must read what the customer wrote, not the placeholders.
@@ -122,24 +131,22 @@ async def customer_typing(ctx: ServiceContext, conversation_id: str) -> None:
 
 
 async def leave_ticket(ctx: ServiceContext, conversation_id: str, email: str, note: str) -> TicketView:
-    """A follow-up ticket; the conversation id is its transcript reference. queued → ticket per the table."""
+    """The customer's address and note for a follow-up: onto the conversation's open request (tickets.py), or a new
+    one; the conversation id is its transcript reference. queued → ticket per the table."""
     email = clean_email(email)
     note = clean_text(note, MAX_NOTE_CHARS, field="note")
     now = ctx.now()
-    ticket_id = new_id()
     async with unit_of_work(ctx) as uow:
         conversation = await load(uow, conversation_id)
-        values = {"id": ticket_id, "conversation_id": conversation_id, "kind": TICKET_FOLLOW_UP, "email": email,
-                  "note": note, "category": None, "status": TICKET_OPEN, "created_at": now}
-        await repo.insert_ticket(uow.conn, values)
         await repo.update_conversation(uow.conn, conversation_id, customer_email=email, updated_at=now)
-        uow.record(TicketCreated(conversation_id, ticket_id=ticket_id, kind=TICKET_FOLLOW_UP))
+        ticket = await tickets.leave_contact_in(uow, ctx, conversation, email, note)
         if can_transition(conversation["status"], Trigger.NO_AGENT_AVAILABLE):
             await apply(uow, conversation, Trigger.NO_AGENT_AVAILABLE, now, waiting_since=None)
             await repo.update_open_handoff(uow.conn, conversation_id, ended_at=now, outcome=OUTCOME_TICKET)
         await append_message(uow, now, conversation_id, message_type=ACTIVITY, sender_type=SYSTEM,
-                             text=TICKET_CONFIRMATION.format(email=email))
-    return TicketView(**values)
+                             text=TICKET_CONFIRMATION.format(email=email, reference=reference(ticket["number"])))
+    return TicketView(id=ticket["id"], conversation_id=conversation_id, kind=ticket["kind"], email=email, note=note,
+                      category=ticket["category"], status=ticket["status"], created_at=ticket["created_at"])
 
 
 async def rate(ctx: ServiceContext, conversation_id: str, rating: int, comment: str | None = None) -> None:

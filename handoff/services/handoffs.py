@@ -10,6 +10,7 @@ from handoff.domain import summary as handoff_summary
 from handoff.domain.events import HandoffRequested
 from handoff.domain.states import Status, Trigger
 from handoff.domain.waiting import estimate_wait_minutes, handling_minutes, position_phrase, wait_phrase
+from handoff.services import tickets
 from handoff.services.business_hours import load_business_hours
 from handoff.services.context import ServiceContext
 from handoff.services.mapping import ACTIVITY, SYSTEM, append_message, new_id
@@ -74,6 +75,8 @@ async def request_handoff_in(
     queued_row = await load(uow, conversation["id"])
     await apply(uow, queued_row, Trigger.NO_AGENT_AVAILABLE, now, waiting_since=None)
     await repo.update_open_handoff(uow.conn, conversation["id"], ended_at=now, outcome=OUTCOME_TICKET)
+    # The promise ("wir melden uns") gets an owner at once: a ticket in the inbox, with due times (tickets.py).
+    await tickets.ticket_for_handoff_in(uow, ctx, conversation, reasons, summary)
     text, payload = _unavailable_text(conversation, hours.opening_phrase(now), open_now)
     await append_message(uow, now, conversation["id"], message_type=ACTIVITY, sender_type=SYSTEM, text=text,
                          payload=payload)

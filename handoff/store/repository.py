@@ -1,4 +1,6 @@
-"""Queries and commands on conversations, messages, handoffs, tickets and CSAT (2.0 style, AsyncConnection).
+"""Queries and commands on conversations, messages, handoffs and CSAT (2.0 style, AsyncConnection).
+
+Tickets have their own module, store/tickets.py.
 
 Functions take an open connection inside the caller's transaction; they never commit.
 """
@@ -11,7 +13,8 @@ from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text,
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from handoff.store.tables import agents, conversations, csat, handoffs, messages, tickets
+from handoff.store.tables import agents, conversations, csat, handoffs, messages
+from handoff.store.tickets import delete_tickets_of_conversation
 
 ALLOCATE_SEQ = text("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = :id RETURNING last_seq")
 MESSAGE_COLUMNS = (*messages.c, agents.c.display_name.label("agent_name"))
@@ -27,7 +30,6 @@ _HOT_STATEMENTS = {
     "insert_message": lambda: insert(messages),
     "insert_conversation": lambda: insert(conversations),
     "insert_handoff": lambda: insert(handoffs),
-    "insert_ticket": lambda: insert(tickets),
     "queued": lambda: select(conversations).where(conversations.c.status == "queued").order_by(
         conversations.c.priority.desc(), conversations.c.waiting_since, conversations.c.id),
     "recent_handling": lambda: select(handoffs.c.claimed_at, handoffs.c.ended_at).where(
@@ -187,25 +189,6 @@ async def assigned_to(conn: AsyncConnection, agent_id: str, statuses: Sequence[s
     return result.mappings().all()
 
 
-async def insert_ticket(conn: AsyncConnection, values: dict[str, Any]) -> None:
-    await conn.execute(_statement("insert_ticket"), values)
-
-
-async def add_to_latest_ticket(conn: AsyncConnection, conversation_id: str, kind: str, addition: str) -> bool:
-    """Append to the note of the conversation's newest ticket of this kind; False when it has none."""
-    newest = (select(tickets.c.id).where(tickets.c.conversation_id == conversation_id, tickets.c.kind == kind)
-              .order_by(tickets.c.created_at.desc()).limit(1).scalar_subquery())
-    result = await conn.execute(update(tickets).where(tickets.c.id == newest)
-                                .values(note=func.coalesce(tickets.c.note, "") + addition))
-    return result.rowcount > 0
-
-
-async def tickets_for(conn: AsyncConnection, conversation_id: str) -> Sequence[RowMapping]:
-    result = await conn.execute(select(tickets).where(tickets.c.conversation_id == conversation_id)
-                                .order_by(tickets.c.created_at))
-    return result.mappings().all()
-
-
 async def insert_csat(conn: AsyncConnection, values: dict[str, Any]) -> None:
     await conn.execute(insert(csat).values(**values))
 
@@ -223,7 +206,8 @@ async def handoffs_for(conn: AsyncConnection, conversation_id: str) -> Sequence[
 
 async def delete_conversation(conn: AsyncConnection, conversation_id: str) -> bool:
     # Explicit deletes instead of relying on ON DELETE CASCADE: SQLite enforces it only with foreign_keys=ON.
-    for table in (csat, tickets, handoffs, messages):
+    await delete_tickets_of_conversation(conn, conversation_id)
+    for table in (csat, handoffs, messages):
         await conn.execute(delete(table).where(table.c.conversation_id == conversation_id))
     result = await conn.execute(delete(conversations).where(conversations.c.id == conversation_id))
     return result.rowcount == 1

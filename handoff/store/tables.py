@@ -141,16 +141,63 @@ agent_sessions = Table(
     Column("csrf_token", String(64), nullable=False),
 )
 
+# --- Tickets (revision 0004, issue 14): a promise with an owner, due times and a history of articles. ---
+# Facts as named timestamps (Zammad/Chatwoot style), never booleans. `conversation_id` is empty for a ticket
+# opened by another channel (an e-mail); deleting the conversation deletes its tickets (retention, erasure).
 tickets = Table(
     "tickets", metadata,
     _id(),
-    _conversation_fk(),
-    Column("kind", String(32), nullable=False),
-    Column("email", String(320), nullable=True),
-    Column("note", Text, nullable=True),
-    Column("category", String(64), nullable=True),
-    Column("status", String(16), nullable=False),
+    _conversation_fk(nullable=True),
+    Column("number", Integer, nullable=False, unique=True),          # the customer's reference: NW#<number>
+    Column("kind", String(32), nullable=False, index=True),
+    Column("channel", String(16), nullable=False),                    # where it came from: widget | email | console
+    Column("status", String(16), nullable=False, index=True),
+    Column("subject", String(200), nullable=True),
+    Column("summary", String(500), nullable=True),
+    Column("email", String(320), nullable=True),                      # the customer's contact, if given
+    Column("customer_name", String(128), nullable=True),
+    Column("note", Text, nullable=True),                              # what the customer left with the request
+    Column("category", String(64), nullable=True),                    # the bot's problem category
+    Column("details", JSON, nullable=True),                           # collected: order number, problem, amount
+    Column("owner_id", String(ID_LENGTH), ForeignKey("agents.id", ondelete="SET NULL"), nullable=True, index=True),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=True),
+    Column("first_response_at", UtcDateTime, nullable=True),
+    Column("first_response_due_at", UtcDateTime, nullable=True),
+    Column("solution_due_at", UtcDateTime, nullable=True),
+    Column("pending_since", UtcDateTime, nullable=True),
+    Column("pending_until", UtcDateTime, nullable=True),              # the reminder time while pending
+    Column("solved_at", UtcDateTime, nullable=True),
+    Column("closed_at", UtcDateTime, nullable=True),
+    Column("last_customer_at", UtcDateTime, nullable=True),
+    Column("merged_into_id", String(ID_LENGTH), nullable=True),
+    Column("follow_up_of_id", String(ID_LENGTH), nullable=True),      # a reply to a closed ticket opens a new one
+    Column("last_article_seq", Integer, nullable=False, default=0),   # allocates ticket_articles.seq (row lock)
+)
+
+# The history of a ticket. E-mail (issue 16) is one more channel: its outbox and mail headers refer to articles.
+ticket_articles = Table(
+    "ticket_articles", metadata,
+    _id(),
+    Column("ticket_id", String(ID_LENGTH), ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),               # order within the ticket (timestamps can be equal)
+    Column("kind", String(16), nullable=False),           # customer | reply | note | state_change | system
+    Column("channel", String(16), nullable=False),        # console | widget | email | system
+    Column("sender_type", String(16), nullable=False),    # customer | agent | system
+    Column("author_id", String(ID_LENGTH), ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
+    Column("author_name", String(128), nullable=True),
+    Column("text", Text, nullable=True),
+    Column("meta", JSON, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("ticket_id", "seq", name="uq_ticket_articles_ticket_id_seq"),
+)
+
+# One row: the last ticket number handed out (UPDATE ... RETURNING serialises concurrent creations).
+ticket_counter = Table(
+    "ticket_counter", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_number", Integer, nullable=False),
 )
 
 csat = Table(
