@@ -1,9 +1,10 @@
-"""Held-out evaluation of a trained model: NLU on tests/nlu_holdout.yml and dialogue on tests/test_stories.yml.
+"""Held-out evaluation of a trained model: NLU on tests/nlu_holdout.yml, dialogue on tests/test_stories.yml, and
+the conversation suite (tests/conversations/: multi-turn conversations through the real service).
 
     python -m bot.evaluate --model models/nordwind.tar.gz
 
-Exits non-zero when a test story fails or the held-out intent macro-F1 is below the gate, so a worse model
-cannot be promoted by accident. The predicted intent is the one the bot acts on: a message the
+Exits non-zero when a test story or a conversation fails or the held-out intent macro-F1 is below the gate, so
+a worse model cannot be promoted by accident. The predicted intent is the one the bot acts on: a message the
 FallbackClassifier turns into `nlu_fallback` counts as a miss.
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 DEFAULT_MODEL = Path("models/nordwind.tar.gz")
 DEFAULT_HOLDOUT = Path("tests/nlu_holdout.yml")
 DEFAULT_TEST_STORIES = Path("tests/test_stories.yml")
-MIN_MACRO_F1 = 0.92
+MIN_MACRO_F1 = 0.93
 WORST_INTENTS_SHOWN = 6
 CONFUSIONS_SHOWN = 12
 FALLBACK_INTENT = "nlu_fallback"
@@ -140,10 +141,11 @@ def print_story_report(result: StoryResult) -> None:
         print(result.failed_stories_text)
 
 
-async def evaluate(model: Path, holdout: Path, stories: Path, out_dir: Path) -> int:
-    from rasa.core.agent import Agent
+async def evaluate(model: Path, holdout: Path, stories: Path, out_dir: Path, conversations: bool = True) -> int:
+    # The suite's runner lives beside its conversations in tests/ (it drives the service); loaded lazily.
+    from tests.conversations.runner import load_agent, load_suite, print_report, run_suite
 
-    agent = Agent.load(str(model))
+    agent = load_agent(model)
     examples = load_holdout(holdout)
     predictions = await predict_intents(agent, examples)
     nlu = score_intents(examples, [prediction.intent for prediction in predictions])
@@ -153,12 +155,18 @@ async def evaluate(model: Path, holdout: Path, stories: Path, out_dir: Path) -> 
           f"macro-F1 {without_fallback.macro_f1:.4f})")
     story_result = await run_test_stories(agent, stories, out_dir)
     print_story_report(story_result)
+    outcomes = await run_suite(agent, load_suite(), out_dir) if conversations else []
+    if conversations:
+        print_report(outcomes)
 
     problems = []
     if nlu.macro_f1 < MIN_MACRO_F1:
         problems.append(f"macro-F1 {nlu.macro_f1:.4f} < {MIN_MACRO_F1}")
     if story_result.failed or story_result.total == 0:
         problems.append(f"{story_result.failed} of {story_result.total} test stories failed")
+    failed_conversations = sum(not outcome.passed for outcome in outcomes)
+    if conversations and (failed_conversations or not outcomes):
+        problems.append(f"{failed_conversations} of {len(outcomes)} conversations failed")
     print("\nRESULT: " + ("FAIL (" + "; ".join(problems) + ")" if problems else "PASS"))
     return 1 if problems else 0
 
@@ -169,6 +177,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--holdout", type=Path, default=DEFAULT_HOLDOUT)
     parser.add_argument("--stories", type=Path, default=DEFAULT_TEST_STORIES)
     parser.add_argument("--out", type=Path, default=None, help="where Rasa writes story reports (temp dir if unset)")
+    parser.add_argument("--no-conversations", action="store_true", help="skip the conversation suite")
     return parser.parse_args(argv)
 
 
@@ -189,9 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
-        return asyncio.run(evaluate(args.model, args.holdout, args.stories, args.out))
+        return asyncio.run(evaluate(args.model, args.holdout, args.stories, args.out, not args.no_conversations))
     with tempfile.TemporaryDirectory(prefix="nordwind-eval-") as tmp:
-        return asyncio.run(evaluate(args.model, args.holdout, args.stories, Path(tmp)))
+        return asyncio.run(evaluate(args.model, args.holdout, args.stories, Path(tmp), not args.no_conversations))
 
 
 if __name__ == "__main__":

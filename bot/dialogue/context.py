@@ -7,10 +7,11 @@ about shipping, a payment method about paying).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from bot.dialogue.followup import is_elliptical_follow_up
+from bot.dialogue.followup import is_elliptical_follow_up, signals_answer_did_not_help
 from bot.dialogue.vocabulary import find_country, find_payment_method
 
 TOPIC_DELIVERY = "delivery_info"
@@ -18,11 +19,12 @@ TOPIC_PAYMENT = "payment_methods"
 # Intents that are never a follow-up to be answered in context: they have their own path (a person, an
 # insult, the customer closing or greeting, the honest bot answer).
 OWN_PATH_INTENTS = frozenset({
-    "request_human", "gdpr_request", "insult", "other_language", "thank", "goodbye", "greet", "bot_challenge",
-    "not_helped",
+    "request_human", "gdpr_request", "insult", "other_language", "goodbye", "bot_challenge", "not_helped",
 })
+# Courtesy that may lead into a follow-up ("Danke! Und nach Österreich?"): a follow-up only with a question in it.
+SOCIAL_INTENTS = frozenset({"thank", "greet", "affirm", "deny"})
 # What the NLU says when it finds no topic in a follow-up: these never stand for a topic of their own.
-_WEAK_INTENTS = frozenset({"nlu_fallback", "out_of_scope", "inform", "affirm", "deny"})
+_WEAK_INTENTS = frozenset({"nlu_fallback", "out_of_scope", "inform"}) | SOCIAL_INTENTS
 # Intents that are no topic to come back to.
 NOT_TOPICS = OWN_PATH_INTENTS | _WEAK_INTENTS
 # A different topic named this confidently is a topic switch, not a follow-up ("Und kann ich das umtauschen?").
@@ -48,7 +50,10 @@ def follow_up_topic(message: Message, answered_topic: str | None, answers: Mappi
     if message.has_order_number:
         return None  # an order number is looked up by the order rules, whatever came before
     named = _topic_of_named_detail(message.text)
-    topic = named or answered_topic
+    if message.intent in SOCIAL_INTENTS and named is None and "?" not in message.text:
+        return None  # "Und danke!", "ok und tschüss": no question to answer
+    # "Gilt das auch aus Österreich?" after the returns answer is still about returns: "das ... auch" points back.
+    topic = answered_topic if answered_topic in answers and refers_back(message.text) else named or answered_topic
     if topic is None or topic not in answers:
         return None
     if message.intent == topic:
@@ -57,6 +62,21 @@ def follow_up_topic(message: Message, answered_topic: str | None, answers: Mappi
     if named is None and switches:
         return None
     return topic
+
+
+def says_answer_did_not_help(message: Message, answered_topic: str | None) -> bool:
+    """ "Das hilft mir nicht, ich habe als Gast bestellt" right after an answer, where the NLU found no topic:
+    the customer is told that a person can look into it (utter_not_helped), not asked to pick a topic."""
+    return (answered_topic is not None and message.intent in _WEAK_INTENTS
+            and signals_answer_did_not_help(message.text))
+
+
+_REFERS_BACK = re.compile(r"\b(das|dies|dieses|es|die|der)\b.*\bauch\b|\bauch\b.*\b(das|dies|es)\b", re.IGNORECASE)
+
+
+def refers_back(text: str) -> bool:
+    """ "Gilt das auch für ...", "geht das auch ...": the question is about what was just answered."""
+    return bool(_REFERS_BACK.search(text))
 
 
 def _topic_of_named_detail(text: str) -> str | None:

@@ -25,13 +25,14 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.dialogue.context import NOT_TOPICS, Message, follow_up_topic
+from bot.dialogue.context import NOT_TOPICS, Message, follow_up_topic, says_answer_did_not_help
 
 logger = logging.getLogger(__name__)
 
 CONTEXT_POLICY_PRIORITY = RULE_POLICY_PRIORITY + 1
 ORDER_NUMBER_ENTITY = "order_number"
 FORM_SUFFIX = "_form"
+RESPONSE_NOT_HELPED = "utter_not_helped"
 
 
 @DefaultV1Recipe.register(
@@ -75,7 +76,7 @@ class ContextPolicy(Policy):
         if latest_action is None:
             return self._prediction(probabilities)
         if latest_action.action_name != ACTION_LISTEN_NAME:
-            if (latest_action.policy or "").endswith(f"_{type(self).__name__}"):
+            if _predicted_by(latest_action, type(self).__name__):
                 probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
             return self._prediction(probabilities)
         if tracker.active_loop_name:
@@ -98,7 +99,10 @@ class ContextPolicy(Policy):
             confidence=float(intent.get("confidence") or 0.0),
             has_order_number=any(entity.get("entity") == ORDER_NUMBER_ENTITY for entity in latest.entities or []),
         )
-        topic = follow_up_topic(message, answered_topic(tracker, answers), answers)
+        answered = answered_topic(tracker, answers)
+        if says_answer_did_not_help(message, answered) and RESPONSE_NOT_HELPED in domain.action_names_or_texts:
+            return RESPONSE_NOT_HELPED
+        topic = follow_up_topic(message, answered, answers)
         return answers.get(topic) if topic else None
 
 
@@ -130,6 +134,12 @@ def answered_topic(tracker: DialogueStateTracker, answers: dict[str, str]) -> st
         elif seen_latest_message and isinstance(event, ActionExecuted) and event.action_name in topics:
             return topics[event.action_name]
     return None
+
+
+def _predicted_by(action: ActionExecuted, policy_class: str) -> bool:
+    # Rasa records the policy's graph node name: the class name, or "policy_<n>_<class>" in some versions.
+    policy = action.policy or ""
+    return policy == policy_class or policy.endswith(f"_{policy_class}")
 
 
 def _latest_action(tracker: DialogueStateTracker) -> ActionExecuted | None:

@@ -147,9 +147,13 @@ def repeated_question(turns: Sequence[Turn], config: EscalationConfig) -> Reason
     )
     if not (said_so or sharper):
         return None
-    if len(normalise(latest.text)) >= config.repeat_min_chars:
+    # The whole message, or one of its sentences: "Ich frage nochmal: WO IST MEIN PAKET???" repeats the question.
+    pieces = [latest.text, *(piece for piece in re.split(r"[.!?:;]+", latest.text) if piece.strip() != latest.text)]
+    for piece in pieces:
+        if len(normalise(piece)) < config.repeat_min_chars:
+            continue
         for position, earlier in enumerate(turns[:-1], start=1):
-            score = similarity(latest.text, earlier.text)
+            score = similarity(piece, earlier.text)
             if not earlier.fell_back and score >= config.repeat_text_similarity:
                 detail = wording_de.repeated_text_detail(position)
                 return Reason(REASON_REPEATED_QUESTION, round(score, 3), detail)
@@ -247,8 +251,9 @@ def _fallbacks(consecutive: int, config: EscalationConfig) -> Reason | None:
 
 
 def _shows_frustration(latest: Turn, config: EscalationConfig) -> bool:
-    """The latest message itself shows frustration: the rolling tone of earlier messages alone does not put a
-    calm message on "watch", and thanks, goodbyes, greetings and questions about the bot never are."""
+    """The latest message itself shows frustration: the tone scorer labels it frustrated (its calibrated decision;
+    a calm label with a middling score is a calm message). The rolling tone of earlier messages alone does not
+    put a calm message on "watch", and thanks, goodbyes, greetings and questions about the bot never are."""
     if latest.intent in CLOSING_INTENTS and latest.tone_label == TONE_LABEL_CALM:
         return False
-    return latest.tone_score >= config.tone_watch_threshold or latest.tone_label == TONE_LABEL_FRUSTRATED
+    return latest.tone_label == TONE_LABEL_FRUSTRATED

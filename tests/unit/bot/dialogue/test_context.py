@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue.context import Message, follow_up_topic
+from bot.dialogue.context import Message, follow_up_topic, says_answer_did_not_help
 
 pytestmark = pytest.mark.unit
 
@@ -37,9 +37,24 @@ def test_own_paths_and_order_numbers_are_never_taken_over() -> None:
     assert topic("Und jetzt einen Menschen bitte", "request_human", "delivery_info") is None
     assert topic("und NW-731055?", "inform", "delivery_info", has_order_number=True) is None
     assert topic("Und danke!", "thank", "delivery_info") is None
+    assert topic("Danke! Und nach Österreich?", "thank", "return_item", 0.9) == "delivery_info"
 
 
 def test_no_follow_up_without_an_answer_before_or_without_ellipsis() -> None:
     assert topic("Und wie teuer ist das?", "nlu_fallback", None) is None
     assert topic("Wie teuer ist eine Rücksendung?", "nlu_fallback", "return_item") is None
     assert topic("Und wie teuer ist das?", "nlu_fallback", "order_status") is None
+
+
+def test_das_auch_points_back_to_the_topic_just_answered() -> None:
+    assert topic("Gilt das auch aus Österreich?", "nlu_fallback", "return_item") == "return_item"
+    assert topic("Und aus Österreich?", "nlu_fallback", "return_item") == "delivery_info"
+
+
+def test_saying_the_answer_did_not_help_where_the_nlu_found_no_topic() -> None:
+    said = Message("Das hilft mir nicht, ich habe als Gast bestellt", "nlu_fallback", 0.45)
+
+    assert says_answer_did_not_help(said, "invoice_copy")
+    assert not says_answer_did_not_help(said, None)
+    assert not says_answer_did_not_help(Message("Wo ist mein Paket?", "nlu_fallback", 0.4), "invoice_copy")
+    assert not says_answer_did_not_help(Message("Hilft nicht, Mitarbeiter bitte", "request_human", 0.9), "invoice_copy")

@@ -185,7 +185,7 @@ def test_the_same_question_again_saying_the_answer_did_not_help_hands_off() -> N
 
     assert assessment.level == LEVEL_HANDOFF
     assert assessment.reason_codes == (REASON_REPEATED_QUESTION,)
-    assert "nicht geholfen" in assessment.reasons[0].detail
+    assert "Nachricht 1" in assessment.reasons[0].detail
 
 
 def test_the_same_question_again_in_a_sharper_tone_hands_off() -> None:
@@ -372,3 +372,15 @@ def test_as_dict_is_the_slot_contract() -> None:
     assert slot["fallbacks"] == 3
     assert slot["cues"] == ["caps"]
     assert slot["summary_de"] == "verärgert 0.86 über 3 Nachrichten; 3x nicht verstanden"
+
+
+def test_the_question_repeated_inside_a_longer_message_with_a_sign_is_a_repeated_question() -> None:
+    conversation = [
+        say("Wo ist mein Paket NW-558231?", "order_status", 0.2),
+        say("Nein danke", "deny", 0.1),
+        say("Ich frage nochmal: WO IST MEIN PAKET NW-558231??? Ihre Antwort hilft mir nicht!", "not_helped", 0.4),
+    ]
+
+    reason = repeated_question(conversation, DEFAULT)
+
+    assert reason is not None and "Nachricht 1" in reason.detail
