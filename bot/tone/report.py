@@ -34,9 +34,20 @@ METHOD = """\
   is pulled towards the label distribution of short training messages, an ID alone entirely, unless an
   explicit cue fired. **Calibration:** Platt scaling of the raw score, and the label threshold (the lowest
   whose calm false-alarm rate is at most 2%), both fitted on `tests/tone_holdout.yml`, which is never trained
-  on; the test figures come from `tests/tone/` (written before any tuning, in a different register).
-- **Lexicons tried.** textblob-de, pyspellchecker and wordfreq were not added: no time was left to measure
-  them against this model in this round (see the Limits); SentiWS-derived lexicons are not allowed.
+  on. That split is half angry; Platt is fitted with weights that assume one frustrated-or-abusive message in
+  five (`calibration.ASSUMED_ANGRY_SHARE`), so a score means odds in a support chat and the label threshold
+  lands near 0.5, where the escalation policy's watch threshold (0.45) sits. Five assumed shares (none, 0.35,
+  0.27, 0.2, 0.15) were compared once on the held-out ECE (0.034 to 0.014, all within target) before 0.2 was
+  fixed, so the ECE figure is slightly optimistic. The test figures come from `tests/tone/` (written before
+  any tuning, in a different register).
+- **Lexicons tried.** textblob-de 0.4.3 ships `data/de-sentiment.xml`, the German Polarity Lexicon of Klenner,
+  Clematide et al. (Zurich, 2010; Apache 2.0 as stated in the file; not SentiWS-derived): 4,552 negative and
+  2,767 positive word forms. Measured both ways, folded, with simple inflection endings: as two counts in the
+  valence features it lowered GermEval 2017 negative F1 from 0.50 to 0.48; as two dense features of the tone
+  model it changed nothing measurable (GermEval 2018 0.651 both; held-out one message each way). It brings
+  textblob and nltk as dependencies, so it is not used. pyspellchecker (typo normalisation) and wordfreq were
+  not tried: the character n-grams already absorb most typos in the held-out files (the misses there are not
+  typos), and a per-word candidate search would eat much of the 2 ms budget.
 - **Data.** `data/tone/*.yml` (top-level key `tone:`, so Rasa's NLU importer ignores them), hand-written
   German support-chat messages, including mild annoyance, resignation and sarcasm (`mild_annoyance.yml`,
   `frustrated`: it puts a conversation on watch, it does not hand off) with sincere look-alikes (`calm`).
@@ -83,8 +94,13 @@ METHOD = """\
   ("Nach dieser Erfahrung bin ich raus") gets a low `negative`. Its tone label says enough there; combining
   both (max of `score` and `negative`) was measured and lowered GermEval 2017 to about 0.45. About a
   third of the negative rows contain none of the lexicon's words (news on crime, politics, construction).
-- **GermEval 2018** reaches its target only narrowly: much of OFFENSE there is political or group-directed
-  abuse without classic insult words, which this model reads as `frustrated` (anger without name-calling).
+- **GermEval 2018 misses its target (0.65 against 0.68).** Read once: most missed OFFENSE tweets are political
+  or group-directed abuse (against parties, migrants, religions) without classic insult words, which this
+  model reads as `frustrated` or calm. `abusive_general.yml` (contempt for politicians, media, "those people",
+  in our own words) moved it by 0.002 only. Closing the gap would take training text of that xenophobic kind,
+  which a shop's support chat does not need and which we chose not to write.
+- **GermEval 2017 misses its target (0.50 against 0.52)**; the new disappointment and repeated-failure cues in
+  the valence features lowered it by about 0.005 (they are about support chats, not rail news).
 - **Calibration split.** `tests/tone_holdout.yml` was read in earlier rounds; its figures above are optimistic
   because calibration and threshold were fitted there. The held-out test files `tests/tone/` were written
   before tuning; after the first run, general cue words were fixed once ("kostenloser" hit the insult
