@@ -195,12 +195,6 @@ def csrf_matches(expected: str, given: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), (given or "").encode())
 
 
-async def set_status(ctx: ServiceContext, agent_id: str, status: str) -> None:
-    if status not in PRESENCE_STATUSES:
-        raise ValidationError("status", f"Status muss einer von {', '.join(PRESENCE_STATUSES)} sein.")
-    await ctx.presence.heartbeat(agent_id, status)
-
-
 async def ensure_admin(ctx: ServiceContext, email: str, password: str | None = None) -> str | None:
     """On first start create an admin; returns the generated password (to show once), else None."""
     async with ctx.engine.connect() as conn:

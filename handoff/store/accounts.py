@@ -32,6 +32,15 @@ async def list_agents(conn: AsyncConnection) -> Sequence[RowMapping]:
     return (await conn.execute(select(agents).order_by(agents.c.display_name))).mappings().all()
 
 
+async def set_presence_status(conn: AsyncConnection, agent_id: str, status: str) -> bool:
+    result = await conn.execute(update(agents).where(agents.c.id == agent_id).values(presence_status=status))
+    return result.rowcount == 1
+
+
+async def presence_status(conn: AsyncConnection, agent_id: str) -> str | None:
+    return (await conn.execute(select(agents.c.presence_status).where(agents.c.id == agent_id))).scalar()
+
+
 async def any_admin(conn: AsyncConnection) -> bool:
     result = await conn.execute(select(agents.c.id).where(agents.c.role == "admin", agents.c.active.is_(True)))
     return result.first() is not None

@@ -129,6 +129,9 @@ agents = Table(
     Column("failed_logins", Integer, nullable=False, default=0),
     Column("locked_until", UtcDateTime, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+    # Presence the agent chose (online | away), revision 0008: one truth for every instance; the bus's presence
+    # store only says who is connected right now, and copies this status with each heartbeat.
+    Column("presence_status", String(16), nullable=False, default="online", server_default="online"),
 )
 
 agent_sessions = Table(
@@ -273,7 +276,12 @@ csat_surveys = Table(
     Column("sent_at", UtcDateTime, nullable=False, index=True),
 )
 Index("ix_conversations_created_at", conversations.c.created_at)
-Index("ix_messages_sender_type_created_at", messages.c.sender_type, messages.c.created_at)
+# Covering on PostgreSQL (INCLUDE; SQLite ignores it): volume, topics and the agent replies of a period are read
+# from the index alone, not from a million message rows.
+REPORT_MESSAGE_COLUMNS = ("conversation_id", "intent", "confidence", "tone_label", "routing_started_at",
+                          "message_type", "private")
+Index("ix_messages_sender_type_created_at", messages.c.sender_type, messages.c.created_at,
+      postgresql_include=list(REPORT_MESSAGE_COLUMNS))
 Index("ix_handoffs_requested_at", handoffs.c.requested_at)
 Index("ix_csat_created_at", csat.c.created_at)
 

@@ -10,7 +10,7 @@ from sanic.response import HTTPResponse, json
 from handoff.bus.base import PRESENCE_STATUSES
 from handoff.services import admin as admin_services
 from handoff.services import agent as agent_services
-from handoff.services import auth, conversations, handoffs
+from handoff.services import auth, conversations, handoffs, presence
 from handoff.web.agent_auth import CHAT_ROLES, authenticate, clear_session_cookie, set_session_cookie
 from handoff.web.agent_socket import AgentSocket, refuse
 from handoff.web.context import app_context, services
@@ -78,7 +78,7 @@ def blueprint() -> Blueprint:
     async def logout(request: Request) -> HTTPResponse:
         caller = await authenticate(request)
         await auth.logout(services(request), caller.session_token)
-        await services(request).presence.forget(caller.agent.id)
+        await presence.disconnected(services(request), caller.agent.id)
         response = json({"ok": True})
         clear_session_cookie(response)
         return response
@@ -89,7 +89,7 @@ def blueprint() -> Blueprint:
     async def me(request: Request) -> HTTPResponse:
         caller = await authenticate(request)
         data: dict[str, Any] = {"agent": caller.agent.to_dict(),
-                                "status": app_context(request).agent_statuses.get(caller.agent.id, "online")}
+                                "status": await presence.chosen_status(services(request), caller.agent.id)}
         if caller.via_cookie:
             data["csrf_token"] = await auth.csrf_for_session(services(request), caller.session_token)
         return json(data)
@@ -103,8 +103,7 @@ def blueprint() -> Blueprint:
         chosen = required_text(json_object(request), "status", 20)
         if chosen not in PRESENCE_STATUSES:
             raise invalid("status", "online oder away erwartet.")
-        await auth.set_status(services(request), caller.agent.id, chosen)
-        app_context(request).agent_statuses[caller.agent.id] = chosen
+        await presence.choose_status(services(request), caller.agent.id, chosen)
         return json({"status": chosen})
 
     @bp.get("/queue", ctx_api=Operation("Conversations waiting for a person, most urgent first", TAG,

@@ -19,10 +19,10 @@ from sanic.request import Request
 from websockets.exceptions import ConnectionClosed
 
 from handoff.domain.visibility import agent_may_follow
-from handoff.bus.base import PRESENCE_ONLINE, PRESENCE_STATUSES, QUEUE_TOPIC, TICKETS_TOPIC, agent_topic, \
+from handoff.bus.base import PRESENCE_STATUSES, QUEUE_TOPIC, TICKETS_TOPIC, agent_topic, \
     conversation_topic
 from handoff.services import agent as agent_services
-from handoff.services import auth, conversations
+from handoff.services import auth, conversations, presence
 from handoff.services.errors import AuthenticationFailed, ServiceError
 from handoff.services.views import AgentView
 from handoff.metrics import record
@@ -34,7 +34,6 @@ from handoff.web.inputs import required_text
 logger = logging.getLogger(__name__)
 audit = logging.getLogger("handoff.audit")
 
-HEARTBEAT_SECONDS = 20.0
 # The session is checked again while the socket is open: after logout or expiry the socket closes within this
 # time instead of streaming queue and transcripts until the browser goes away.
 SESSION_CHECK_SECONDS = 5.0
@@ -107,8 +106,12 @@ class AgentSocket:
             await self.send({"type": "ready", "agent_id": self.agent.id})
             await self._read_frames()
         finally:
-            for task in tasks + list(self.conversation_tasks.values()):
+            running = tasks + list(self.conversation_tasks.values())
+            for task in running:
                 task.cancel()
+            # A heartbeat cut off mid-write could otherwise land after _leave's forget and announce the agent
+            # present for another minute.
+            await asyncio.gather(*running, return_exceptions=True)
             await self._leave()
 
     async def _leave(self) -> None:
@@ -118,18 +121,17 @@ class AgentSocket:
             return
         self.app.agent_sockets.pop(self.agent.id, None)
         try:
-            await self.services.presence.forget(self.agent.id)
+            await presence.disconnected(self.services, self.agent.id)
         except Exception:
             logger.exception("forgetting presence of %s failed", self.agent.id)
 
     async def _heartbeat(self) -> None:
         while True:
-            status = self.app.agent_statuses.get(self.agent.id, PRESENCE_ONLINE)
             try:
-                await self.services.presence.heartbeat(self.agent.id, status)
+                await presence.renew(self.services, self.agent.id)
             except Exception:
                 logger.exception("presence heartbeat of %s failed", self.agent.id)
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await asyncio.sleep(self.app.settings.presence_heartbeat_seconds)
 
     async def _watch_session(self) -> None:
         while True:
@@ -208,9 +210,7 @@ class AgentSocket:
             status = required_text(frame, "status", 20)
             if status not in PRESENCE_STATUSES:
                 raise ApiError(422, "invalid", "online oder away erwartet.", "status")
-            await auth.set_status(self.services, self.agent.id, status)
-            self.app.agent_statuses[self.agent.id] = status
-            await self.services.presence.heartbeat(self.agent.id, status)
+            await presence.choose_status(self.services, self.agent.id, status)
         else:
             raise ApiError(400, "unknown_type", f"Unbekannter Typ: {kind[:40]}")
 

@@ -42,8 +42,6 @@ class AppContext:
     trainer: Any = None  # handoff.training.runtime.Trainer, set by the trainer blueprint after start-up
     background: set[asyncio.Task[Any]] = field(default_factory=set)
     retention: "asyncio.Task[None] | None" = None  # handoff/privacy/retention.py schedule, cancelled at stop
-    # Presence status chosen by each agent (PUT /status), re-announced by the agent socket's heartbeat.
-    agent_statuses: dict[str, str] = field(default_factory=dict)
     # Open agent sockets per agent on this instance: presence is forgotten when the last one closes.
     agent_sockets: dict[str, int] = field(default_factory=dict)
 

@@ -17,8 +17,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    # The status an agent chose lived in the memory of the instance that served PUT /status, and another
+    # instance's heartbeat overwrote it; now it is a column every instance reads.
+    with op.batch_alter_table('agents') as batch:
+        batch.add_column(sa.Column('presence_status', sa.String(length=16), nullable=False,
+                                   server_default='online'))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('agents') as batch:
+        batch.drop_column('presence_status')

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from handoff.privacy.retention import purge_expired, run_retention_schedule
+from handoff.services import presence
 from handoff.services import agent as agent_side, auth, conversations, customer
 from handoff.services.context import ServiceContext
 from handoff.store.engine import create_engine
@@ -49,7 +50,7 @@ async def _full_conversation(ctx: ServiceContext) -> str:
     """Messages, a handoff, a note, a resolution, a rating and a ticket: every table a conversation touches."""
     anna = await auth.create_agent(ctx, f"a{ctx.now().timestamp():.0f}@nordwind.example", "Anna",
                                    "correct horse battery")
-    await auth.set_status(ctx, anna.id, "online")
+    await presence.choose_status(ctx, anna.id, "online")
     conversation, _ = await conversations.start_conversation(ctx, "widget")
     await customer.customer_writes(ctx, conversation.id, "c1", "Mitarbeiter bitte")
     await agent_side.claim(ctx, conversation.id, anna.id)

@@ -1,6 +1,7 @@
 import pytest
 
 from handoff.bus.base import conversation_topic
+from handoff.services import presence
 from handoff.services import admin, agent as agent_side, auth, conversations, customer, handoffs
 from handoff.services.errors import Conflict, NotFound, ValidationError
 
@@ -30,14 +31,14 @@ async def test_business_hours_are_stored_validated_and_used(ctx):
     # Closed all week: a handoff during "normal" hours now becomes a ticket.
     await admin.set_business_hours(ctx, {"weekly": {}})
     anna = await auth.create_agent(ctx, "a@nordwind.example", "Anna", "correct horse battery")
-    await auth.set_status(ctx, anna.id, "online")
+    await presence.choose_status(ctx, anna.id, "online")
     conversation, _ = await conversations.start_conversation(ctx, "widget")
     assert await handoffs.request_handoff(ctx, conversation.id, [], {}) == "ticket"
 
 
 async def test_export_and_complete_delete(ctx):
     anna = await auth.create_agent(ctx, "a@nordwind.example", "Anna", "correct horse battery")
-    await auth.set_status(ctx, anna.id, "online")
+    await presence.choose_status(ctx, anna.id, "online")
     conversation, _ = await conversations.start_conversation(ctx, "widget")
     await customer.customer_writes(ctx, conversation.id, "c1", "Mitarbeiter bitte")
     await agent_side.claim(ctx, conversation.id, anna.id)

@@ -1,5 +1,6 @@
 import pytest
 
+from handoff.services import presence
 from handoff.services import auth
 from handoff.services.errors import AuthenticationFailed, Conflict, ValidationError
 
@@ -64,7 +65,7 @@ async def test_validation_and_duplicates(ctx):
     with pytest.raises(Conflict):
         await auth.create_agent(ctx, "A@nordwind.example", "Anna 2", PASSWORD)
     with pytest.raises(ValidationError):
-        await auth.set_status(ctx, "x", "asleep")
+        await presence.choose_status(ctx, "x", "asleep")
 
 
 async def test_ensure_admin_generates_once(ctx):
@@ -77,7 +78,7 @@ async def test_ensure_admin_generates_once(ctx):
 
 async def test_status_feeds_presence(ctx):
     anna = await auth.create_agent(ctx, "a@nordwind.example", "Anna", PASSWORD)
-    await auth.set_status(ctx, anna.id, "online")
+    await presence.choose_status(ctx, anna.id, "online")
     assert await ctx.presence.online_agents() == {anna.id}
-    await auth.set_status(ctx, anna.id, "away")
+    await presence.choose_status(ctx, anna.id, "away")
     assert await ctx.presence.online_agents() == set()

@@ -2,6 +2,7 @@
 import pytest
 
 from handoff.bus.base import QUEUE_TOPIC, conversation_topic
+from handoff.services import presence
 from handoff.services import agent as agent_side
 from handoff.services import auth, conversations, customer, handoffs
 from handoff.services.errors import AlreadyClaimed, Conflict, Forbidden, NotFound, ValidationError
@@ -12,7 +13,7 @@ PASSWORD = "correct horse battery"
 
 async def online_agent(ctx, email="anna@nordwind.example", name="Anna"):
     agent = await auth.create_agent(ctx, email, name, PASSWORD)
-    await auth.set_status(ctx, agent.id, "online")
+    await presence.choose_status(ctx, agent.id, "online")
     return agent
 
 

@@ -6,6 +6,7 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
+from handoff.services import presence
 from handoff.services import bot_routing, conversations, customer, routing_sweep
 from handoff.services import agent as agent_side
 from handoff.services import auth
@@ -121,7 +122,7 @@ async def test_sweep_respects_its_batch_limit(ctx, bot, clock):
 
 async def test_messages_for_agents_are_routed_on_arrival_and_never_swept(ctx, bot, clock):
     anna = await auth.create_agent(ctx, "anna@nordwind.example", "Anna", "correct horse battery")
-    await auth.set_status(ctx, anna.id, "online")
+    await presence.choose_status(ctx, anna.id, "online")
     conversation, _ = await conversations.start_conversation(ctx, "widget")
     await customer.customer_writes(ctx, conversation.id, "c1", "Ich will einen Mitarbeiter")
     queued, _ = await customer.receive_customer_message(ctx, conversation.id, "c2", "Hallo?")
