@@ -7,7 +7,7 @@ from typing import Any, Mapping
 from sqlalchemy.exc import IntegrityError
 
 from handoff.domain.events import ConversationDeleted
-from handoff.services import goodwill
+from handoff.services import goodwill, mail_privacy
 from handoff.services.business_hours import get_business_hours, set_business_hours
 from handoff.services.context import ServiceContext
 from handoff.services.conversations import conversation_detail
@@ -92,8 +92,10 @@ async def export_conversation(ctx: ServiceContext, conversation_id: str) -> dict
     detail = await conversation_detail(ctx, conversation_id)
     async with ctx.engine.connect() as conn:   # goodwill granted in it or on its tickets (issue 14)
         grants = await goodwill.grants_for_export(conn, conversation_id)
+    # the mails of its tickets, sent and received (issue 16)
+    mail = await mail_privacy.export_conversation_mail(ctx, conversation_id)
     return {"format_version": EXPORT_FORMAT_VERSION, "exported_at": ctx.now().isoformat(), **detail,
-            "goodwill": grants}
+            "goodwill": grants, "mail": mail}
 
 
 async def delete_conversation(ctx: ServiceContext, conversation_id: str) -> None:
