@@ -104,7 +104,9 @@ async def enqueue_answer_in(uow: UnitOfWork, ctx: ServiceContext, ticket: Mappin
 
 async def enqueue_acknowledgement_in(uow: UnitOfWork, ctx: ServiceContext,
                                      ticket: Mapping[str, Any]) -> Enqueued | None:
-    """The automatic confirmation with the reference, when a ticket with an address is created."""
+    """The automatic confirmation with the reference, once per ticket, when it has an address."""
+    if await store.has_mail_of_purpose(uow.conn, ticket["id"], PURPOSE_ACKNOWLEDGEMENT):
+        return None
     settings = mail_settings(ctx)
     text = ACKNOWLEDGEMENT_TEXT.format(reference=reference(ticket["number"]),
                                        name=settings.from_name or "Ihr Kundenservice")

@@ -74,6 +74,12 @@ async def outbox_of_ticket(conn: AsyncConnection, ticket_id: str) -> Sequence[Ro
     return result.mappings().all()
 
 
+async def has_mail_of_purpose(conn: AsyncConnection, ticket_id: str, purpose: str) -> bool:
+    result = await conn.execute(select(mail_outbox.c.id).where(mail_outbox.c.ticket_id == ticket_id,
+                                                               mail_outbox.c.purpose == purpose).limit(1))
+    return result.first() is not None
+
+
 async def stop_open_mails_to(conn: AsyncConnection, address: str, now: datetime, reason: str) -> int:
     """A permanent bounce: every mail still waiting for that address stops (the one being sent finishes)."""
     result = await conn.execute(update(mail_outbox).where(
