@@ -14,6 +14,7 @@ from handoff.settings import Settings
 from handoff.web import admin, agent, health, rest_channel, sanic_compat, socketio_channel, static, trainer, widget
 from handoff.web import metrics as metrics_web, reports as reports_web
 from handoff.web import goodwill as goodwill_web, incidents as incidents_web
+from handoff.web import tickets as tickets_web
 from handoff.web.context import AppContext, BotEngineFactory
 from handoff.web.errors import JsonErrorHandler
 from handoff.web.openapi import openapi_blueprint
@@ -75,7 +76,7 @@ def create_app(settings: Settings, bot_engine_factory: BotEngineFactory | None =
     for blueprint in (
         health.blueprint(), widget.blueprint(), rest_channel.blueprint(), agent.blueprint(),
         admin.blueprint(), trainer.blueprint(), reports_web.blueprint(), reports_web.page_blueprint(),
-        incidents_web.blueprint(), goodwill_web.blueprint(),
+        incidents_web.blueprint(), goodwill_web.blueprint(), tickets_web.blueprint(),
         metrics_web.blueprint(), openapi_blueprint(), static.blueprint(),
     ):
         app.blueprint(blueprint)

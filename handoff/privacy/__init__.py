@@ -1,1 +1,0 @@
-"""Data minimisation (invariant 6): redaction of stored transcripts and deletion of old conversations on schedule."""
