@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from handoff.domain.vocabulary import AGENT, CUSTOMER, OUTGOING
@@ -64,23 +64,36 @@ class OutcomeCounts:
 
 
 async def outcome_counts(conn: AsyncConnection, start: datetime, end: datetime) -> OutcomeCounts:
-    c = conversations.c
-    bot_engaged = exists().where(messages.c.conversation_id == c.id, messages.c.sender_type == CUSTOMER,
-                                 messages.c.routing_started_at.is_not(None))
-    handed_off = exists().where(handoffs.c.conversation_id == c.id)
-    ticket = exists().where(tickets.c.conversation_id == c.id)
-    agent_spoke = exists().where(messages.c.conversation_id == c.id, messages.c.sender_type == AGENT,
-                                 messages.c.message_type == OUTGOING, messages.c.private.is_(False))
-    flags = (select(_flag(bot_engaged).label("engaged"), _flag(handed_off).label("handed_off"),
-                    _flag(or_(handed_off, ticket, agent_spoke)).label("person"))
-             .where(_in_period(c.created_at, start, end)).subquery())
+    """One pass: the period's conversations left-joined to the sets of conversations with a bot-routed customer
+    message, a public agent message, a handoff, a ticket.
+
+    Each set is read from `start` on through its time index: whatever belongs to a conversation created in the
+    period happened after that conversation was created, so the lower bound loses nothing and the sets stay
+    small (one correlated EXISTS per conversation and fact took seconds over a million messages).
+    """
+    m = messages.c
+    period = select(conversations.c.id.label("id")).where(_in_period(conversations.c.created_at, start, end)).cte()
+    engaged = (select(m.conversation_id.label("id")).distinct()
+               .where(m.sender_type == CUSTOMER, m.created_at >= start, m.routing_started_at.is_not(None)).cte())
+    agent_spoke = (select(m.conversation_id.label("id")).distinct()
+                   .where(m.sender_type == AGENT, m.created_at >= start, m.message_type == OUTGOING,
+                          m.private.is_(False)).cte())
+    handed_off = (select(handoffs.c.conversation_id.label("id")).distinct()
+                  .where(handoffs.c.requested_at >= start).cte())
+    ticketed = (select(tickets.c.conversation_id.label("id")).distinct()
+                .where(tickets.c.created_at >= start, tickets.c.conversation_id.is_not(None)).cte())
+    is_engaged, is_handed_off = engaged.c.id.is_not(None), handed_off.c.id.is_not(None)
+    nobody = and_(handed_off.c.id.is_(None), ticketed.c.id.is_(None), agent_spoke.c.id.is_(None))
+    joined = (period.outerjoin(engaged, engaged.c.id == period.c.id)
+              .outerjoin(agent_spoke, agent_spoke.c.id == period.c.id)
+              .outerjoin(handed_off, handed_off.c.id == period.c.id)
+              .outerjoin(ticketed, ticketed.c.id == period.c.id))
     row = (await conn.execute(select(
-        func.count(),
-        func.coalesce(func.sum(flags.c.engaged), 0),
-        func.coalesce(func.sum(flags.c.engaged * flags.c.handed_off), 0),
-        func.coalesce(func.sum(flags.c.engaged * (1 - flags.c.person)), 0),
-        func.coalesce(func.sum(flags.c.handed_off), 0),
-    ))).one()
+        func.count(), func.count(engaged.c.id),
+        func.coalesce(func.sum(_flag(and_(is_engaged, is_handed_off))), 0),
+        func.coalesce(func.sum(_flag(and_(is_engaged, nobody))), 0),
+        func.count(handed_off.c.id),
+    ).select_from(joined))).one()
     return OutcomeCounts(*(int(value) for value in row))
 
 
@@ -95,17 +108,24 @@ class HandoffRow:
 
 
 async def handoffs_requested(conn: AsyncConnection, start: datetime, end: datetime) -> list[HandoffRow]:
-    """Every handoff requested in the period, with the first public agent reply while it lasted."""
-    h = handoffs.c
-    first_reply = (
-        select(func.min(messages.c.created_at))
-        .where(messages.c.conversation_id == h.conversation_id, messages.c.sender_type == AGENT,
-               messages.c.message_type == OUTGOING, messages.c.private.is_(False),
-               messages.c.created_at >= h.requested_at,
-               or_(h.ended_at.is_(None), messages.c.created_at <= h.ended_at))
-        .scalar_subquery())
+    """Every handoff requested in the period, with the first public agent reply while it lasted.
+
+    The replies are one set-based join over the agent messages from `start` on (a reply comes after its
+    handoff), not one lookup per handoff.
+    """
+    h, m = handoffs.c, messages.c
+    requested = select(h.id, h.conversation_id, h.requested_at, h.ended_at) \
+        .where(_in_period(h.requested_at, start, end)).cte()
+    replies = (
+        select(requested.c.id.label("handoff_id"), func.min(m.created_at).label("first_reply"))
+        .select_from(requested.join(messages, m.conversation_id == requested.c.conversation_id))
+        .where(m.sender_type == AGENT, m.created_at >= start, m.message_type == OUTGOING, m.private.is_(False),
+               m.created_at >= requested.c.requested_at,
+               or_(requested.c.ended_at.is_(None), m.created_at <= requested.c.ended_at))
+        .group_by(requested.c.id).subquery())
     result = await conn.execute(
-        select(h.requested_at, h.reasons, h.claimed_at, first_reply.label("first_reply"), h.ended_at, h.outcome)
+        select(h.requested_at, h.reasons, h.claimed_at, replies.c.first_reply, h.ended_at, h.outcome)
+        .select_from(handoffs.outerjoin(replies, replies.c.handoff_id == h.id))
         .where(_in_period(h.requested_at, start, end)).order_by(h.requested_at))
     return [HandoffRow(aware(row[0]), list(row[1] or []), aware(row[2]), aware(row[3]), aware(row[4]), row[5])
             for row in result]
