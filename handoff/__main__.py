@@ -115,7 +115,7 @@ def create_agent(settings: Settings, arguments: argparse.Namespace) -> int:
 
 
 def purge(settings: Settings) -> int:
-    from handoff.privacy.retention import purge_expired
+    from handoff.services.retention import purge_expired
 
     result = asyncio.run(_with_setup_context(settings, lambda ctx: purge_expired(ctx, settings.retention_days)))
     print(f"deleted {result.deleted} conversations last updated before {result.cutoff.isoformat()}")

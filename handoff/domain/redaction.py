@@ -141,3 +141,12 @@ def redact(text: str) -> str:
 
 def contains_personal_data(text: str) -> bool:
     return redact(text) != text
+
+
+def text_to_store(text: str, redact_transcripts: bool) -> str:
+    """What of a customer's text is stored: the text itself, or, with REDACT_TRANSCRIPTS, its redacted form.
+
+    The bot still answers the original text (it needs the order number to look an order up); only what is written
+    to the transcript is redacted, by the same rules training uses.
+    """
+    return redact(text) if redact_transcripts else text

@@ -11,7 +11,7 @@ from handoff.domain.vocabulary import MAX_CLIENT_ID_CHARS, MAX_COMMENT_CHARS, MA
 from handoff.domain.events import CsatReceived, SomeoneTyping
 from handoff.domain.ticket_words import reference
 from handoff.domain.states import Status, Trigger, can_transition, routes_to_bot
-from handoff.privacy.transcripts import text_to_store
+from handoff.domain.redaction import text_to_store
 from handoff.services.bot_routing import (  # noqa: F401  (route_customer_message and the texts: public names here)
     BOT_UNAVAILABLE_TEXT, FAILURE_BOT_ERROR, FAILURE_BOT_UNAVAILABLE, TICKET_OPEN, TICKET_PROBLEM_REPORT,
     RoutingClaim, route_customer_message,

@@ -11,13 +11,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
-
 from handoff.engine.contract import TrackerDeletion, capability
 from handoff.services.admin import delete_conversation
 from handoff.services.context import ServiceContext
 from handoff.services.errors import NotFound
-from handoff.store.tables import conversations, messages
+from handoff.services.unit_of_work import unit_of_work
+from handoff.store import retention as store
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +37,8 @@ def retention_cutoff(now: datetime, retention_days: int) -> datetime:
 
 
 async def expired_conversation_ids(ctx: ServiceContext, cutoff: datetime, limit: int = BATCH_SIZE) -> list[str]:
-    # updated_at follows state changes only; a customer still writing keeps the conversation alive too.
-    recent_message = exists().where(messages.c.conversation_id == conversations.c.id,
-                                    messages.c.created_at >= cutoff)
-    query = (select(conversations.c.id).where(conversations.c.updated_at < cutoff, ~recent_message)
-             .order_by(conversations.c.updated_at).limit(limit))
-    async with ctx.engine.connect() as conn:
-        return [row.id for row in await conn.execute(query)]
+    async with unit_of_work(ctx) as uow:
+        return await store.expired_conversation_ids(uow.conn, cutoff, limit)
 
 
 async def _delete_tracker(ctx: ServiceContext, conversation_id: str) -> bool:

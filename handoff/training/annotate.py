@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Collection
 
-from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from handoff.domain.redaction import redact
-from handoff.store.tables import annotations, messages
+from handoff.domain.vocabulary import CUSTOMER
+from handoff.store import annotations as store
 
 CONFIRM, CORRECT, TONE_EXAMPLE, DISMISS = "confirm", "correct", "tone", "dismiss"
 ACTIONS = (CONFIRM, CORRECT, TONE_EXAMPLE, DISMISS)
@@ -70,11 +70,10 @@ async def annotate(conn: AsyncConnection, message_id: str, action: str, annotato
                    tone_label: str | None = None) -> dict[str, Any]:
     if action not in ACTIONS:
         raise AnnotationError("action", f"Aktion muss eine von {', '.join(ACTIONS)} sein.")
-    message = (await conn.execute(select(messages).where(messages.c.id == message_id))).mappings().first()
-    if message is None or message["sender_type"] != "customer" or not message["text"]:
+    message = await store.message(conn, message_id)
+    if message is None or message["sender_type"] != CUSTOMER or not message["text"]:
         raise MessageNotFound(message_id)
-    existing = await conn.execute(select(annotations.c.id).where(annotations.c.message_id == message_id))
-    if existing.first() is not None:
+    if await store.is_annotated(conn, message_id):
         raise AlreadyAnnotated(message_id)
     values = {
         "id": str(uuid.uuid4()), "message_id": message_id, "conversation_id": message["conversation_id"],
@@ -83,13 +82,10 @@ async def annotate(conn: AsyncConnection, message_id: str, action: str, annotato
         "text": None if action == DISMISS else redact(message["text"]),
         "annotated_by": annotator.id, "annotator_name": annotator.name, "annotated_at": now,
     }
-    await conn.execute(insert(annotations).values(**values))
+    await store.insert_annotation(conn, values)
     return {**values, "annotated_at": now.isoformat()}
 
 
 async def pending_exports(conn: AsyncConnection) -> list[Any]:
     """Annotations that carry training data and were not exported yet, oldest first."""
-    result = await conn.execute(
-        select(annotations).where(annotations.c.action != DISMISS, annotations.c.exported_at.is_(None))
-        .order_by(annotations.c.annotated_at))
-    return list(result.mappings().all())
+    return list(await store.not_exported(conn, except_action=DISMISS))

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handoff.domain.vocabulary import ROLE_ADMIN
 from handoff.engine.contract import ModelSwap, capability
-from handoff.training import registry
+from handoff.store import model_registry as registry
 from handoff.training.evaluation import evaluate_model
 from handoff.training.gate import GateRules, compare
 from handoff.training.project import Project

@@ -12,14 +12,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handoff.engine.contract import DomainView, capability
-from handoff.store.tables import annotations
+from handoff.store import annotations as annotation_store
 from handoff.training import annotate as annotating
 from handoff.training import export as exporting
-from handoff.training import promotion, registry
+from handoff.store import model_registry as registry
+from handoff.training import promotion
 from handoff.training.inbox import InboxFilter, annotate_group, review_groups, review_inbox
 from handoff.training.project import Project, domain_intents
 from handoff.training.retrain import SUCCEEDED, TrainingBusy, TrainingJob, start_training
@@ -97,8 +97,7 @@ class Trainer:
             if write:
                 await asyncio.to_thread(exporting.write_export, plan)
                 if plan.exported_ids:
-                    await conn.execute(update(annotations).where(annotations.c.id.in_(plan.exported_ids))
-                                       .values(exported_at=self.clock()))
+                    await annotation_store.mark_exported(conn, plan.exported_ids, self.clock())
         return {**plan.to_dict(self.project), "patch": patch, "written": write}
 
     def start_cycle(self, evaluate: bool = True) -> Cycle:

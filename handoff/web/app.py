@@ -15,6 +15,7 @@ from handoff.web import admin, agent, health, rest_channel, sanic_compat, socket
 from handoff.web import metrics as metrics_web, reports as reports_web
 from handoff.web import goodwill as goodwill_web, incidents as incidents_web
 from handoff.web import tickets as tickets_web
+from handoff.web import mail as mail_web
 from handoff.web.context import AppContext, BotEngineFactory
 from handoff.web.errors import JsonErrorHandler
 from handoff.web.openapi import openapi_blueprint
@@ -77,7 +78,7 @@ def create_app(settings: Settings, bot_engine_factory: BotEngineFactory | None =
         health.blueprint(), widget.blueprint(), rest_channel.blueprint(), agent.blueprint(),
         admin.blueprint(), trainer.blueprint(), reports_web.blueprint(), reports_web.page_blueprint(),
         incidents_web.blueprint(), goodwill_web.blueprint(), tickets_web.blueprint(),
-        metrics_web.blueprint(), openapi_blueprint(), static.blueprint(),
+        metrics_web.blueprint(), mail_web.blueprint(), openapi_blueprint(), static.blueprint(),
     ):
         app.blueprint(blueprint)
     socketio_channel.attach(app)
@@ -99,7 +100,7 @@ async def _open_resources(app: Sanic, _loop: object) -> None:
     context.bot = await context.bot_engine_factory(settings)
     context.services = ServiceContext(engine=context.engine, bus=context.bus, presence=context.presence,
                                       bot=context.bot, config=service_config(settings))
-    from handoff.privacy.retention import run_retention_schedule
+    from handoff.services.retention import run_retention_schedule
 
     context.retention = asyncio.get_running_loop().create_task(
         run_retention_schedule(context.services, settings.retention_days), name="retention")

@@ -11,7 +11,7 @@ import yaml
 
 from handoff.store.engine import create_engine
 from handoff.store.migrate import upgrade_async
-from handoff.training import registry
+from handoff.store import model_registry as registry
 from handoff.training.project import Project, copy_project
 from handoff.training.promotion import Actor, PromotionRefused, register_candidate
 from handoff.training.runtime import Trainer

@@ -20,7 +20,7 @@ from handoff.services import conversations, customer
 from handoff.services.context import ServiceContext
 from handoff.store.engine import create_engine
 from handoff.store.migrate import upgrade_async
-from handoff.training import registry
+from handoff.store import model_registry as registry
 from handoff.training.annotate import CORRECT, Annotator
 from handoff.training.inbox import FALLBACK, InboxFilter
 from handoff.training.promotion import Actor

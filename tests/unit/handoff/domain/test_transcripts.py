@@ -3,7 +3,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from handoff.privacy.transcripts import text_to_store
+from handoff.domain.redaction import text_to_store
 from handoff.services import conversations, customer
 from handoff.services.context import ServiceConfig
 from handoff.store.tables import messages

@@ -4,7 +4,7 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from handoff.privacy.retention import purge_expired, run_retention_schedule
+from handoff.services.retention import purge_expired, run_retention_schedule
 from handoff.services import presence
 from handoff.services import agent as agent_side, auth, conversations, customer
 from handoff.services.context import ServiceContext
@@ -113,7 +113,7 @@ async def test_the_schedule_purges_repeatedly_and_survives_a_failing_run(ctx, cl
     # A database without tables (as when it is unreachable): each run fails, logs, and the next one comes.
     broken_engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'leer.db'}")
     broken = ServiceContext(engine=broken_engine, bus=ctx.bus, presence=ctx.presence, bot=ctx.bot, clock=clock)
-    caplog.set_level(logging.WARNING, logger="handoff.privacy.retention")
+    caplog.set_level(logging.WARNING, logger="handoff.services.retention")
     schedule = asyncio.create_task(run_retention_schedule(broken, RETENTION_DAYS, interval_seconds=0.01))
     await asyncio.sleep(0.2)
     assert not schedule.done()
