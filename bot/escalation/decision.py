@@ -178,7 +178,12 @@ def _customer_request(latest: Turn) -> Reason | None:
 
 
 def _is_insult(latest: Turn) -> bool:
-    return latest.tone_label == TONE_LABEL_ABUSIVE or latest.intent == INTENT_INSULT
+    """The tone scorer says abusive; or the NLU says insult and the tone is not calm. Both signals must agree for
+    the NLU's insult: a calm "Seid ihr auf Social Media?" once read as an insult, and a wrongly insulted customer
+    handed off as "beleidigend" is worse than one more clarifying question."""
+    if latest.tone_label == TONE_LABEL_ABUSIVE:
+        return True
+    return latest.intent == INTENT_INSULT and latest.tone_label != TONE_LABEL_CALM
 
 
 def _abusive(latest: Turn) -> Reason | None:

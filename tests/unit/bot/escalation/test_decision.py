@@ -206,11 +206,15 @@ def test_an_elliptical_follow_up_is_never_a_repeated_question(follow_up: str) ->
     assert repeated_question(conversation, DEFAULT) is None
 
 
-def test_an_insult_the_nlu_recognised_hands_off_whatever_the_tone_label() -> None:
+def test_an_insult_the_nlu_recognised_in_a_frustrated_message_hands_off() -> None:
     assessment = assess([say("Ihr habt doch null Ahnung", "insult", 0.6, "frustrated")], DEFAULT)
 
     assert assessment.reason_codes == (REASON_ABUSIVE,)
     assert assessment.summary_de.startswith("beleidigend")
+
+
+def test_the_nlu_alone_does_not_call_a_calm_message_an_insult() -> None:
+    assert assess([say("Seid ihr auf Social Media?", "insult", 0.2, "calm")], DEFAULT).level == LEVEL_NONE
 
 
 def test_answers_that_did_not_help_twice_hand_off_once_is_watched() -> None:
