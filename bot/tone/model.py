@@ -61,9 +61,10 @@ def evidence_weight(text: str, fired: Sequence[str], short_words: int) -> float:
 
     Normalised n-gram vectors make a one-word message as "certain" as a paragraph: "Klar" scored 0.64.
     A message of fewer than `short_words` words is pulled towards what short messages usually are, an ID or
-    number alone entirely; an explicit cue ("Idioten", "immer noch nicht") keeps the full weight.
+    number alone entirely; an explicit cue ("Idioten", "immer noch nicht") or sarcasm ("Danke für nichts",
+    "Na toll.": short sarcasm is rarely sincere) keeps the full weight.
     """
-    if set(fired) & cues.EXPLICIT_FRUSTRATION_CUES:
+    if set(fired) & (cues.EXPLICIT_FRUSTRATION_CUES | {cues.SARCASM}):
         return 1.0
     return min(1.0, words_with_tone(text) / short_words) if short_words > 0 else 1.0
 
