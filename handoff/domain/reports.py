@@ -255,3 +255,38 @@ def change(current: float | None, previous: float | None) -> float | None:
     if current is None or previous is None or previous == 0:
         return None
     return (current - previous) / previous
+
+
+# --- Tickets: SLA outcome of one ticket (docs/reports.md, "Tickets"). ---
+OPEN_TICKET_STATUSES = ("new", "open")       # due times run (pending pauses them; solved/closed/merged are done)
+
+
+def target_met(due: datetime | None, done: datetime | None, now: datetime) -> bool | None:
+    """One SLA target: True met, False missed, None not decided yet (or no target)."""
+    if due is None:
+        return None
+    if done is not None:
+        return done <= due
+    return False if due < now else None
+
+
+def ticket_sla_met(first_due: datetime | None, first_done: datetime | None, solution_due: datetime | None,
+                   solution_done: datetime | None, now: datetime) -> bool | None:
+    """A ticket met its SLA when every target it has was met; missed as soon as one was missed; None while a
+    target is still open (or it has none): such tickets are left out of the share."""
+    outcomes = [target_met(first_due, first_done, now), target_met(solution_due, solution_done, now)]
+    if False in outcomes:
+        return False
+    targets = sum(1 for due in (first_due, solution_due) if due is not None)
+    if targets and outcomes.count(True) == targets:
+        return True
+    return None
+
+
+def ticket_overdue(status: str, first_due: datetime | None, first_done: datetime | None,
+                   solution_due: datetime | None, solution_done: datetime | None, now: datetime) -> bool:
+    """Still being worked on (new or open) and a due time has passed without its event."""
+    if status not in OPEN_TICKET_STATUSES:
+        return False
+    return (first_due is not None and first_done is None and first_due < now) or \
+        (solution_due is not None and solution_done is None and solution_due < now)

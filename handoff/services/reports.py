@@ -67,6 +67,8 @@ async def _figures(ctx: ServiceContext, period: Period, hours: BusinessHours) ->
         handoff_rows = await store.handoffs_requested(conn, start, end)
         ratings = await store.ratings_in(conn, start, end)
         sent, answered = await store.surveys_in(conn, start, end)
+        created_tickets = await store.tickets_created(conn, start, end)
+        solved_tickets = await store.tickets_solved(conn, start, end)
     return {"volume": _volume(by_channel, messages_by_channel),
             "outcome": _outcome(outcomes, handoff_rows, hours),
             "handoff_reasons": _reasons_over_time(handoff_rows, period),
@@ -74,7 +76,37 @@ async def _figures(ctx: ServiceContext, period: Period, hours: BusinessHours) ->
             "frt_distribution": definitions.frt_distribution(
                 (row.first_agent_reply_at - row.requested_at).total_seconds()
                 for row in handoff_rows if row.first_agent_reply_at is not None),
-            "csat": definitions.csat_summary(ratings, sent, answered).to_dict()}
+            "csat": definitions.csat_summary(ratings, sent, answered).to_dict(),
+            "tickets": _tickets(created_tickets, solved_tickets, ctx.now())}
+
+
+UNOWNED = "nicht zugewiesen"
+
+
+def _ticket_counts(created: Sequence[store.TicketRow], solved: Sequence[store.TicketRow], now: Any) -> dict[str, Any]:
+    outcomes = [definitions.ticket_sla_met(t.first_response_due_at, t.first_response_at, t.solution_due_at,
+                                           t.solved_at, now) for t in created]
+    met, decided = outcomes.count(True), sum(1 for outcome in outcomes if outcome is not None)
+    overdue = sum(1 for t in created if definitions.ticket_overdue(
+        t.status, t.first_response_due_at, t.first_response_at, t.solution_due_at, t.solved_at, now))
+    return {"created": len(created), "solved": len(solved), "overdue": overdue, "sla_met": met,
+            "sla_decided": decided, "sla_met_rate": rate(met, decided)}
+
+
+def _tickets(created: Sequence[store.TicketRow], solved: Sequence[store.TicketRow], now: Any) -> dict[str, Any]:
+    """Created and solved in the period, overdue now, and the share of decided SLAs met: overall, per kind and
+    per owner."""
+    from handoff.domain.ticket_words import KIND_LABELS_DE
+
+    def grouped(key: Any, labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        names = sorted({key(t) for t in created} | {key(t) for t in solved})
+        return [{"name": name, "label": (labels or {}).get(name, name),
+                 **_ticket_counts([t for t in created if key(t) == name], [t for t in solved if key(t) == name],
+                                  now)} for name in names]
+
+    return {**_ticket_counts(created, solved, now),
+            "by_kind": grouped(lambda t: t.kind, KIND_LABELS_DE),
+            "by_agent": grouped(lambda t: t.owner or UNOWNED)}
 
 
 def _volume(by_channel: dict[str, int], messages_by_channel: dict[str, int]) -> dict[str, Any]:

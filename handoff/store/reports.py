@@ -13,7 +13,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from handoff.domain.vocabulary import AGENT, CUSTOMER, OUTGOING
-from handoff.store.tables import conversations, csat, csat_surveys, handoffs, messages, tickets
+from handoff.store.tables import agents, conversations, csat, csat_surveys, handoffs, messages, tickets
 
 FALLBACK_INTENT = "nlu_fallback"
 # Below this intent confidence a message counts as not understood (the same threshold as the trainer inbox).
@@ -193,3 +193,35 @@ async def intents_seen(conn: AsyncConnection) -> list[str]:
     result = await conn.execute(select(messages.c.intent).where(messages.c.intent.is_not(None)).distinct())
     return sorted(name for (name,) in result)
 
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    kind: str
+    status: str
+    owner: str | None            # the owner's display name; None: nobody owns it
+    first_response_due_at: datetime | None
+    first_response_at: datetime | None
+    solution_due_at: datetime | None
+    solved_at: datetime | None
+
+
+MERGED = "merged"   # a duplicate: its history lives on in the ticket it was merged into
+
+
+def _ticket_rows(where: Any) -> Any:
+    t = tickets.c
+    return (select(t.kind, t.status, agents.c.display_name, t.first_response_due_at, t.first_response_at,
+                   t.solution_due_at, t.solved_at)
+            .select_from(tickets.outerjoin(agents, agents.c.id == t.owner_id))
+            .where(where, t.status != MERGED))
+
+
+async def tickets_created(conn: AsyncConnection, start: datetime, end: datetime) -> list[TicketRow]:
+    result = await conn.execute(_ticket_rows(_in_period(tickets.c.created_at, start, end)))
+    return [TicketRow(row[0], row[1], row[2], *(aware(value) for value in row[3:])) for row in result]
+
+
+async def tickets_solved(conn: AsyncConnection, start: datetime, end: datetime) -> list[TicketRow]:
+    result = await conn.execute(_ticket_rows(_in_period(tickets.c.solved_at, start, end)))
+    return [TicketRow(row[0], row[1], row[2], *(aware(value) for value in row[3:])) for row in result]

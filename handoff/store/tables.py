@@ -284,6 +284,8 @@ Index("ix_messages_sender_type_created_at", messages.c.sender_type, messages.c.c
       postgresql_include=list(REPORT_MESSAGE_COLUMNS))
 Index("ix_handoffs_requested_at", handoffs.c.requested_at)
 Index("ix_csat_created_at", csat.c.created_at)
+Index("ix_tickets_created_at", tickets.c.created_at)
+Index("ix_tickets_solved_at", tickets.c.solved_at)
 
 # --- Incidents and goodwill (revision 0005, issue 14). ---
 

@@ -24,6 +24,8 @@ INDEXES = (
     ('ix_conversations_created_at', 'conversations', ['created_at']),
     ('ix_handoffs_requested_at', 'handoffs', ['requested_at']),
     ('ix_csat_created_at', 'csat', ['created_at']),
+    ('ix_tickets_created_at', 'tickets', ['created_at']),
+    ('ix_tickets_solved_at', 'tickets', ['solved_at']),
 )
 
 

@@ -11,9 +11,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from handoff.store.tables import conversations, csat, csat_surveys, handoffs, messages, tickets
+from handoff.store.tables import agents, conversations, csat, csat_surveys, handoffs, messages, tickets
 
 WEEK = {"kind": "week", "anchor": "2025-03-12"}
+# When the report is read: the following Thursday (what is overdue, which SLA is still open, depends on it).
+REPORT_TIME = datetime(2025, 3, 20, 12, 0, tzinfo=timezone.utc)
+ALEX = "agent-alex"
 
 
 def utc(day: int, hour: int, minute: int = 0) -> datetime:
@@ -52,12 +55,19 @@ class Writer:
                  reasons=[{"code": code, "value": 1.0, "detail": ""} for code in reasons], summary={},
                  rolling_tone=None, claimed_by=None, claimed_at=claimed_at, ended_at=ended_at, outcome=outcome)
 
-    def ticket(self, conversation_id: str, kind: str, created_at: datetime) -> None:
+    def agent(self, agent_id: str, name: str) -> None:
+        self.add(agents, id=agent_id, email=f"{agent_id}@nordwind.test", display_name=name, password_hash="unused",
+                 role="agent", active=True, capacity=3, failed_logins=0, locked_until=None, created_at=utc(1, 8))
+
+    def ticket(self, conversation_id: str | None, kind: str, created_at: datetime, *, status: str = "open",
+               owner: str | None = None, first_due: datetime | None = None, first_done: datetime | None = None,
+               solution_due: datetime | None = None, solved_at: datetime | None = None) -> None:
         number = len(self.rows.get(tickets, [])) + 1
         values = dict(id=str(uuid.uuid4()), conversation_id=conversation_id, kind=kind, email=None, note=None,
-                      category=None, status="open", created_at=created_at, updated_at=created_at,
-                      number=number, channel="widget")
-        # Only the columns the ticket schema has (it grows with the ticket work of issue 18).
+                      category=None, status=status, created_at=created_at, updated_at=created_at,
+                      number=number, channel="widget", owner_id=owner, first_response_due_at=first_due,
+                      first_response_at=first_done, solution_due_at=solution_due, solved_at=solved_at)
+        # Only the columns the ticket schema has.
         self.add(tickets, **{key: value for key, value in values.items() if key in tickets.c})
 
     def survey(self, conversation_id: str, sent_at: datetime, rating: int | None = None,
@@ -69,7 +79,7 @@ class Writer:
 
     async def write(self, engine: AsyncEngine) -> None:
         async with engine.begin() as conn:
-            for table in (conversations, messages, handoffs, tickets, csat_surveys, csat):
+            for table in (agents, conversations, messages, handoffs, tickets, csat_surveys, csat):
                 if self.rows.get(table):
                     await conn.execute(table.insert(), self.rows[table])
 
@@ -107,7 +117,9 @@ def the_week() -> Writer:
     w.conversation("c5", "widget", utc(16, 10, 59), status="ticket")
     w.message("c5", "customer", utc(16, 10, 59), intent="returns", confidence=0.7, tone="calm")
     w.handoff("c5", utc(16, 11), ["customer_request"], ended_at=utc(16, 11), outcome="ticket")
-    w.ticket("c5", "follow_up", utc(16, 11, 2))
+    # Its ticket: answered and solved on Sunday evening, both before their due times: SLA met.
+    w.ticket("c5", "follow_up", utc(16, 11, 2), status="solved", owner=ALEX, first_due=utc(17, 11),
+             first_done=utc(16, 19), solution_due=utc(18, 11), solved_at=utc(16, 20))
     # c6: handed off Thursday, nobody took it, the customer gave up after 30 minutes: an abandoned wait.
     w.conversation("c6", "widget", utc(13, 9, 58))
     w.message("c6", "customer", utc(13, 9, 59), intent="complaint", confidence=0.9, tone="frustrated")
@@ -123,8 +135,20 @@ def the_week() -> Writer:
     w.conversation("c9", "widget", utc(11, 15))
     w.message("c9", "customer", utc(11, 15), intent="complaint", confidence=0.95, tone="calm")
     w.message("c9", "bot", utc(11, 15, 1))
-    w.ticket("c9", "problem_report", utc(11, 15, 1))
+    # Its ticket: first answer after the due time (missed), still open and past its solution due time: overdue.
+    w.ticket("c9", "problem_report", utc(11, 15, 1), first_due=utc(11, 18, 1), first_done=utc(12, 8, 30),
+             solution_due=utc(12, 15, 1))
     w.survey("c9", utc(11, 16), rating=4, rated_at=utc(11, 16, 5))
+    # Tickets without a conversation (e-mail): t3 answered in time but solved late (missed); t4 answered in time,
+    # waiting for the customer, its solution due only on the 25th (not decided yet, not overdue).
+    w.agent(ALEX, "Alex Agent")
+    w.ticket(None, "email", utc(12, 10), status="solved", owner=ALEX, first_due=utc(12, 14), first_done=utc(12, 11),
+             solution_due=utc(13, 10), solved_at=utc(13, 12))
+    w.ticket(None, "email", utc(14, 10), status="pending", owner=ALEX, first_due=utc(14, 14), first_done=utc(14, 13),
+             solution_due=utc(25, 10))
+    # t5: created the week before, solved in this one: counts as solved, not as created.
+    w.ticket(None, "complaint", utc(5, 9), status="closed", first_due=utc(5, 13), first_done=utc(5, 10),
+             solution_due=utc(6, 9), solved_at=utc(10, 9))
     # c10: Monday 00:30 local of the NEXT week: outside.
     w.conversation("c10", "widget", utc(16, 23, 30))
     w.message("c10", "customer", utc(16, 23, 30), intent="order_status", confidence=0.9, tone="calm")

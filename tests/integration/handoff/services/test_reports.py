@@ -9,7 +9,8 @@ from handoff.services.errors import ValidationError
 from handoff.services.reports import ReportRequest
 from handoff.store.migrate import upgrade
 from tests.integration.handoff.conftest import BACKENDS
-from tests.integration.handoff.services.reports_fixture import WEEK, the_week
+from tests.integration.handoff.services.reports_fixture import REPORT_TIME, WEEK, the_week
+from tests.unit.handoff.conftest import FakeClock
 
 pytestmark = pytest.mark.integration
 
@@ -33,6 +34,7 @@ def database_url(report_database_url):
 @pytest.fixture
 async def week_ctx(ctx):
     await the_week().write(ctx.engine)
+    ctx.clock = FakeClock(REPORT_TIME)
     return ctx
 
 
@@ -132,6 +134,29 @@ async def test_csat_score_and_response_rate(week):
     # Surveys sent in the week: c3 c4 c6 c9 = 4, answered 3 (c6 never rated).
     assert (csat["surveys_sent"], csat["surveys_answered"]) == (4, 3)
     assert csat["response_rate"] == pytest.approx(3 / 4)
+
+
+@PARAMS
+async def test_tickets_created_solved_overdue_and_the_share_of_slas_met(week):
+    tickets = week["tickets"]
+    # Created in the week: c5's, c9's, t3, t4. Solved in the week: c5's, t3, t5 (created the week before).
+    # Overdue on the 20th: c9's (open, solution due on the 12th). t4 is pending: its due times are paused.
+    assert (tickets["created"], tickets["solved"], tickets["overdue"]) == (4, 3, 1)
+    # SLA: c5's met; c9's missed (late first answer); t3 missed (solved late); t4 not decided: 1 of 3.
+    assert (tickets["sla_met"], tickets["sla_decided"]) == (1, 3)
+    assert tickets["sla_met_rate"] == pytest.approx(1 / 3)
+    kinds = {row["name"]: row for row in tickets["by_kind"]}
+    assert (kinds["follow_up"]["sla_met_rate"], kinds["problem_report"]["sla_met_rate"]) == (1.0, 0.0)
+    assert kinds["email"]["created"] == 2 and kinds["email"]["sla_decided"] == 1
+    assert kinds["email"]["sla_met_rate"] == 0.0
+    assert (kinds["complaint"]["created"], kinds["complaint"]["solved"]) == (0, 1)
+    assert kinds["follow_up"]["label"] == "Rückmeldung erbeten"
+    owners = {row["name"]: row for row in tickets["by_agent"]}
+    # Alex owns c5's (met), t3 (missed) and t4 (open): 1 of 2. Nobody owns c9's (missed) and t5.
+    assert (owners["Alex Agent"]["created"], owners["Alex Agent"]["solved"]) == (3, 2)
+    assert owners["Alex Agent"]["sla_met_rate"] == pytest.approx(1 / 2)
+    assert (owners["nicht zugewiesen"]["created"], owners["nicht zugewiesen"]["overdue"]) == (1, 1)
+    assert owners["nicht zugewiesen"]["sla_met_rate"] == 0.0
 
 
 @PARAMS

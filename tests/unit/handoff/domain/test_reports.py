@@ -102,3 +102,21 @@ def test_csat_summary_and_the_first_response_buckets():
 def test_change_against_the_previous_period():
     assert change(12, 10) == pytest.approx(0.2)
     assert change(5, 0) is None and change(None, 3) is None
+
+
+def test_sla_outcome_of_a_ticket():
+    from handoff.domain.reports import target_met, ticket_overdue, ticket_sla_met
+
+    now = utc(20, 12)
+    assert target_met(None, utc(12, 9), now) is None                    # no target
+    assert target_met(utc(12, 10), utc(12, 10), now) is True            # on the minute counts as met
+    assert target_met(utc(12, 10), utc(12, 11), now) is False
+    assert target_met(utc(12, 10), None, now) is False                  # due passed, nothing happened
+    assert target_met(utc(25, 10), None, now) is None                   # still time
+    assert ticket_sla_met(utc(12, 10), utc(12, 9), utc(13, 10), utc(13, 9), now) is True
+    assert ticket_sla_met(utc(12, 10), utc(12, 9), utc(25, 10), None, now) is None
+    assert ticket_sla_met(utc(12, 10), utc(12, 11), utc(25, 10), None, now) is False
+    assert ticket_sla_met(None, None, None, None, now) is None
+    assert ticket_overdue("open", utc(12, 10), None, None, None, now) is True
+    assert ticket_overdue("pending", utc(12, 10), None, None, None, now) is False   # paused while pending
+    assert ticket_overdue("new", utc(25, 10), None, None, None, now) is False
