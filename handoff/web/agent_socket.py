@@ -23,12 +23,13 @@ from handoff.bus.base import PRESENCE_STATUSES, QUEUE_TOPIC, TICKETS_TOPIC, agen
     conversation_topic
 from handoff.services import agent as agent_services
 from handoff.services import auth, conversations, presence
-from handoff.services.errors import AuthenticationFailed, ServiceError
+from handoff.services.errors import AuthenticationFailed
 from handoff.services.views import AgentView
 from handoff.metrics import record
 from handoff.web.context import AppContext
 from handoff.web.agent_auth import SUPERVISOR_ROLES
 from handoff.web.errors import ApiError, describe, forbidden
+from handoff.web.frames import CLOSE_POLICY_VIOLATION, parse_frame, read_frames
 from handoff.web.inputs import required_text
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,6 @@ audit = logging.getLogger("handoff.audit")
 # The session is checked again while the socket is open: after logout or expiry the socket closes within this
 # time instead of streaming queue and transcripts until the browser goes away.
 SESSION_CHECK_SECONDS = 5.0
-CLOSE_POLICY_VIOLATION = 1008
 MAX_FRAME_CHARS = 4096
 ID_CHARS = 100
 MAX_SUBSCRIPTIONS = 50
@@ -162,35 +162,17 @@ class AgentSocket:
             ready.set()
 
     async def _read_frames(self) -> None:
-        while True:
-            try:
-                raw = await self.ws.recv()
-            except ConnectionClosed:
-                return
-            if raw is None:
-                return
-            try:
-                await self._handle(raw)
-            except ConnectionClosed:
-                return
-            except (ApiError, ServiceError) as error:
-                _, code, message, field = describe(error)
-                frame = {"type": "error", "code": code, "message": message}
-                if field:
-                    frame["field"] = field
-                await self.send(frame)
+        await read_frames(self.ws, self._handle, self._refuse)
+
+    async def _refuse(self, error: Exception) -> None:
+        _, code, message, field = describe(error)
+        frame = {"type": "error", "code": code, "message": message}
+        if field:
+            frame["field"] = field
+        await self.send(frame)
 
     async def _handle(self, raw: str | bytes) -> None:
-        if isinstance(raw, (bytes, bytearray)):
-            raise ApiError(400, "binary_not_supported", "Nur JSON-Textnachrichten werden unterstützt.")
-        if len(raw) > MAX_FRAME_CHARS:
-            raise ApiError(413, "too_large", "Die Nachricht ist zu groß.")
-        try:
-            frame = json.loads(raw)
-        except ValueError:
-            raise ApiError(400, "bad_frame", "Ungültiges JSON.") from None
-        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-            raise ApiError(400, "bad_frame", "Ein JSON-Objekt mit 'type' wird erwartet.")
+        frame = parse_frame(raw, MAX_FRAME_CHARS)
         kind = frame["type"]
         if kind == "ping":
             await self.send({"type": "pong"})

@@ -14,6 +14,7 @@ from handoff.services.routing_sweep import run_routing_sweeps
 from handoff.services.views import ConversationView
 from handoff.web.context import app_context, services
 from handoff.web.errors import describe, unauthenticated
+from handoff.web.frames import CLOSE_POLICY_VIOLATION
 from handoff.web.inputs import (
     CLIENT_ID_MAX_CHARS,
     bearer_token,
@@ -31,7 +32,6 @@ from handoff.web.widget_state import customer_state
 
 WIDGET_CHANNEL = "widget"
 TAG = "widget"
-CLOSE_POLICY_VIOLATION = 1008
 
 MESSAGE_SCHEMA = obj(
     ("seq", "message_type", "sender_type", "text", "created_at"),

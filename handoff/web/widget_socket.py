@@ -23,6 +23,7 @@ from handoff.services.errors import ServiceError
 from handoff.metrics import record
 from handoff.web.context import AppContext
 from handoff.web.errors import ApiError, describe
+from handoff.web.frames import CLOSE_GOING_AWAY, parse_frame, read_frames
 from handoff.domain.vocabulary import CUSTOMER, MAX_COMMENT_CHARS, MAX_EMAIL_CHARS, MAX_NOTE_CHARS
 from handoff.web.inputs import CLIENT_ID_MAX_CHARS, client_ip, optional_text, required_int, required_text
 from handoff.web.widget_state import state_frame
@@ -40,8 +41,6 @@ COMMENT_CHARS = MAX_COMMENT_CHARS
 TYPING_INTERVAL_SECONDS = 2.0
 JSON_ESCAPED_CHARS_PER_CHAR = 6
 FRAME_OVERHEAD_CHARS = 1024
-CLOSE_POLICY_VIOLATION = 1008
-CLOSE_GOING_AWAY = 1001
 
 
 RETRY_AFTER_HEADER = "Retry-After"
@@ -146,34 +145,18 @@ class WidgetSocket:
         # Private notes and agent-side events are never forwarded to customers.
 
     async def _read_frames(self, pump: asyncio.Task[None]) -> None:
-        while not pump.done():
-            try:
-                raw = await self.ws.recv()
-            except ConnectionClosed:
-                return
-            if raw is None:
-                return
-            try:
-                await self._handle(raw)
-            except ConnectionClosed:
-                return
-            except MessageRefused as refused:
-                await self.send(refusal_frame(refused.error, refused.client_id))
-            except (ApiError, ServiceError) as error:
-                _, code, message, field = describe(error)
-                await self.send(error_frame(code, message, field))
+        await read_frames(self.ws, self._handle, self._refuse, (MessageRefused, ApiError, ServiceError),
+                          go_on=lambda: not pump.done())
+
+    async def _refuse(self, error: Exception) -> None:
+        if isinstance(error, MessageRefused):
+            await self.send(refusal_frame(error.error, error.client_id))
+            return
+        _, code, message, field = describe(error)
+        await self.send(error_frame(code, message, field))
 
     async def _handle(self, raw: str | bytes) -> None:
-        if isinstance(raw, (bytes, bytearray)):
-            raise ApiError(400, "binary_not_supported", "Nur JSON-Textnachrichten werden unterstützt.")
-        if len(raw) > self.max_frame_chars:
-            raise ApiError(413, "too_large", "Die Nachricht ist zu groß.")
-        try:
-            frame = json.loads(raw)
-        except ValueError:
-            raise ApiError(400, "bad_frame", "Ungültiges JSON.") from None
-        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-            raise ApiError(400, "bad_frame", "Ein JSON-Objekt mit 'type' wird erwartet.")
+        frame = parse_frame(raw, self.max_frame_chars)
         handler = {MESSAGE: self._on_message, TYPING: self._on_typing, TICKET: self._on_ticket,
                    CSAT: self._on_csat, PING: self._on_ping}.get(frame["type"])
         if handler is None:
