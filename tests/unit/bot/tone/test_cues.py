@@ -4,7 +4,7 @@ from bot.tone import cues
 
 pytestmark = pytest.mark.unit
 
-ANGER_CUES = set(cues.CUE_NAMES) - {cues.DEMAND, cues.INCOMPETENCE}
+ANGER_CUES = set(cues.CUE_NAMES) - {cues.DEMAND, cues.INCOMPETENCE, cues.POSITIVE}
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,50 @@ def test_typographic_features_are_between_zero_and_one() -> None:
 def test_how_often_is_repeat_contact_only_when_it_complains() -> None:
     assert cues.REPEAT_CONTACT in cues.detect_cues("Wie oft denn noch?")
     assert cues.REPEAT_CONTACT not in cues.detect_cues("Wie oft sollte man die Maschine entkalken?")
+
+
+# --- issue 17: disappointment, repeated failure, relief; everyday words that are no cue ------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Geht leider immer noch nicht", cues.REPEATED_FAILURE),
+        ("Hab ich schon probiert, ohne Erfolg", cues.REPEATED_FAILURE),
+        ("Das hat wieder nicht funktioniert", cues.REPEATED_FAILURE),
+        ("Auch nach dem Neustart der gleiche Fehler", cues.REPEATED_FAILURE),
+        ("Ich bin echt enttäuscht", cues.DISAPPOINTMENT),
+        ("Schade, ich hatte mich gefreut", cues.DISAPPOINTMENT),
+        ("Das hilft mir nicht weiter", cues.DISAPPOINTMENT),
+        ("Hat funktioniert, danke!!", cues.POSITIVE),
+        ("Puh, zum Glück ist es doch da", cues.POSITIVE),
+        ("Läuft wieder 👍", cues.POSITIVE),
+    ],
+)
+def test_issue_17_cue_fires(text: str, expected: str) -> None:
+    assert expected in cues.detect_cues(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("oh nice, kostenloser Versand!", cues.INSULT),
+        ("Newsletter kündigen bitte", cues.CANCEL_THREAT),
+        ("Ich wohne jetzt woanders, wohin geht das Paket?", cues.CANCEL_THREAT),
+        ("Erzähl mir einen Witz", cues.INCOMPETENCE),
+        ("Danke, das reicht mir schon", cues.INCOMPETENCE),
+        ("Mein neuer Mixer geht gar nicht an", cues.INCOMPETENCE),
+        ("Spitze, danke!", cues.SARCASM),
+        ("Hat nicht funktioniert, leider", cues.POSITIVE),
+        ("Klappt wieder nicht", cues.POSITIVE),
+        ("Ich bin unzufrieden", cues.POSITIVE),
+    ],
+)
+def test_everyday_words_fire_no_such_cue(text: str, absent: str) -> None:
+    assert absent not in cues.detect_cues(text)
+
+
+def test_exclamations_intensify_a_happy_message_instead_of_counting_as_anger() -> None:
+    happy = cues.typographic_features("DANKE, hat funktioniert!!!")
+    angry = cues.typographic_features("WO IST MEIN PAKET!!!")
+    assert happy["exclamation_count"] == 0.0 and happy["upper_share"] == 0.0
+    assert angry["exclamation_count"] > 0.0 and angry["upper_share"] > 0.0
+    assert not cues.is_happy(cues.detect_cues("Danke für nichts!!"))
