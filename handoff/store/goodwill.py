@@ -110,3 +110,16 @@ async def grants_of_conversation(conn: AsyncConnection, conversation_id: str) ->
         goodwill_grants.c.conversation_id == conversation_id, goodwill_grants.c.ticket_id.in_(own_tickets)))
         .order_by(goodwill_grants.c.created_at))
     return result.mappings().all()
+
+
+async def totals(conn: AsyncConnection, since: datetime, until: datetime) -> Sequence[RowMapping]:
+    """Per kind, status and agent: how many grants and how many cents were created in [since, until) (reports)."""
+    result = await conn.execute(
+        select(goodwill_grants.c.kind, goodwill_grants.c.status, goodwill_grants.c.agent_id,
+               goodwill_grants.c.agent_name, func.count().label("count"),
+               func.sum(goodwill_grants.c.amount_cents).label("cents"))
+        .where(goodwill_grants.c.created_at >= since, goodwill_grants.c.created_at < until)
+        .group_by(goodwill_grants.c.kind, goodwill_grants.c.status, goodwill_grants.c.agent_id,
+                  goodwill_grants.c.agent_name)
+        .order_by(goodwill_grants.c.kind, goodwill_grants.c.status, goodwill_grants.c.agent_name))
+    return result.mappings().all()

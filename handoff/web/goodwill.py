@@ -7,7 +7,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
 from handoff.domain.goodwill import GOODWILL_KINDS, MAX_AMOUNT_CENTS, MAX_REASON_CHARS
-from handoff.services import goodwill
+from handoff.services import goodwill, goodwill_summary
 from handoff.web.agent_auth import ADMIN_ROLES, CHAT_ROLES, SUPERVISOR_ROLES, authenticate
 from handoff.web.context import services
 from handoff.web.errors import invalid
@@ -71,6 +71,20 @@ def blueprint() -> Blueprint:
     async def allowance(request: Request) -> HTTPResponse:
         caller = await authenticate(request, CHAT_ROLES)
         return json(await goodwill.allowance(services(request), caller.agent.id))
+
+    @bp.get("/api/agent/goodwill/summary", ctx_api=Operation(
+        "Goodwill per kind and per agent over whole days (company time zone), in cents: given (granted + approved), "
+        "requested, declined. Supervisors and admins", TAG,
+        {200: obj(("from", "to", "kinds", "agents", "given_cents"), **{"from": STRING, "to": STRING},
+                  kinds=array(obj((), kind=KIND_SCHEMA, label=STRING, given_count=INTEGER, given_cents=INTEGER,
+                                  approved_count=INTEGER, requested_count=INTEGER, declined_count=INTEGER)),
+                  agents=array(obj((), agent_id=NULLABLE_STRING, agent_name=STRING, given_count=INTEGER,
+                                   given_cents=INTEGER)), given_cents=INTEGER)},
+        query={"from": STRING, "to": STRING}, security=AUTH, errors=(401, 403, 422)))
+    async def summary(request: Request) -> HTTPResponse:
+        caller = await authenticate(request, SUPERVISOR_ROLES)
+        return json(await goodwill_summary.summary(services(request), caller.agent.id, request.args.get("from"),
+                                                   request.args.get("to")))
 
     @bp.post("/api/agent/goodwill", ctx_api=Operation(
         "Grant goodwill on your own conversation or ticket: within the limits at once (status granted, the customer "

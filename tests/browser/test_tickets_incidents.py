@@ -114,6 +114,7 @@ def test_goodwill_granted_from_the_console_and_approved_above_the_limit(new_page
     request.get_by_label("Notiz zur Entscheidung").fill("Einverstanden")
     request.get_by_role("button", name="Freigeben").click()
     expect(requests).to_contain_text("Keine offenen Kulanz-Anfragen.")
+    expect(requests.locator(".goodwill-month")).to_contain_text("Diesen Monat gewährt: 40,50 € (Gutschein 40,50 €")
     widget.expect_message("agent", "Gutschein über 25,50 €")
     assert not console.watch.errors and not boss.watch.errors
 

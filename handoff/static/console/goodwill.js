@@ -115,9 +115,13 @@ export class GoodwillRequests {
     if (!this.allowed) {
       return;
     }
+    const today = new Date();
+    const day = (date) => `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
     try {
-      const { grants } = await api("GET", "/api/agent/goodwill?status=requested");
-      this.render(grants || []);
+      const [{ grants }, month] = await Promise.all([
+        api("GET", "/api/agent/goodwill?status=requested"),
+        api("GET", `/api/agent/goodwill/summary?from=${day(new Date(today.getFullYear(), today.getMonth(), 1))}&to=${day(today)}`)]);
+      this.render(grants || [], month);   // in one go: refreshes racing each other never mix their lists
     } catch (error) {
       this.deps.list.replaceChildren(h("li", { class: "empty error" }, error.message));
     }
@@ -129,9 +133,11 @@ export class GoodwillRequests {
     }
   }
 
-  render(grants) {
+  render(grants, month) {
     clear(this.deps.list);
     this.deps.counter.textContent = String(grants.length);
+    this.deps.list.appendChild(h("li", { class: "muted goodwill-month" }, `Diesen Monat gewährt: ${centsToEuro(month.given_cents)} `
+      + `(${month.kinds.map((kind) => `${kind.label} ${centsToEuro(kind.given_cents)}`).join(", ")})`));
     if (!grants.length) {
       this.deps.list.appendChild(h("li", { class: "empty" }, "Keine offenen Kulanz-Anfragen."));
       return;

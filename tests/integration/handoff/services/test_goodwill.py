@@ -1,11 +1,12 @@
 """Goodwill within set limits, exactly, on SQLite and PostgreSQL: at the limit, one cent above, the monthly total,
 concurrent grants that together exceed a limit, requests and decisions, bad input and permissions."""
 import asyncio
+from datetime import timedelta
 
 import pytest
 
 from handoff.services import (
-    admin, conversations, goodwill, handoffs, incidents, ticket_actions, ticket_queries, tickets,
+    admin, conversations, goodwill, goodwill_summary, handoffs, incidents, ticket_actions, ticket_queries, tickets,
 )
 from handoff.services import agent as agent_side
 from handoff.services.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -207,3 +208,31 @@ async def test_deleting_a_conversation_keeps_its_grants_anonymous_and_drops_its_
     [kept] = (await goodwill.list_grants(ctx, agent))["grants"]
     assert kept["id"] == granted["id"] and kept["conversation_id"] is None and kept["amount_cents"] == 1_000
     assert (await incidents.incident_detail(ctx, incident["id"]))["incident"]["report_count"] == 2
+
+
+@BOTH
+async def test_the_summary_for_supervisors_counts_cents_per_kind_and_agent(ctx):
+    agent = await insert_person(ctx, "agent", "Jana")
+    supervisor = await insert_person(ctx, "supervisor", "Sabine")
+    case = await own_conversation(ctx, agent)
+    await voucher(ctx, agent, case, 1_250)
+    request = await voucher(ctx, agent, case, 5_000)
+    await goodwill.decide(ctx, request["id"], supervisor, approve=True)
+    await voucher(ctx, agent, case, 9_999)                                   # stays a request
+    await goodwill.grant(ctx, agent, kind="free_return_shipping", amount_cents=695, reason=REASON,
+                         conversation_id=case)
+    day = ctx.now().date().isoformat()
+    report = await goodwill_summary.summary(ctx, supervisor, day, day)
+    kinds = {k["kind"]: k for k in report["kinds"]}
+    assert (kinds["voucher"]["given_count"], kinds["voucher"]["given_cents"]) == (2, 6_250)
+    assert (kinds["voucher"]["approved_count"], kinds["voucher"]["requested_count"]) == (1, 1)
+    assert kinds["free_return_shipping"]["given_cents"] == 695 and kinds["partial_refund"]["given_count"] == 0
+    assert report["given_cents"] == 6_945 and report["agents"] == [
+        {"agent_id": agent, "agent_name": "Jana", "given_count": 3, "given_cents": 6_945}]
+    yesterday = (ctx.now() - timedelta(days=1)).date().isoformat()
+    assert (await goodwill_summary.summary(ctx, supervisor, yesterday, yesterday))["given_cents"] == 0
+    with pytest.raises(Forbidden):
+        await goodwill_summary.summary(ctx, agent, day, day)
+    for first, last in (("gestern", day), (day, "2020-01-01"), (day, None)):
+        with pytest.raises(ValidationError):
+            await goodwill_summary.summary(ctx, supervisor, first, last)

@@ -2,6 +2,8 @@
 customer reads in the widget. (Anonymous callers and trainers are refused on every route by test_access_control.)"""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from tests.integration.handoff.web.clients import (
@@ -106,6 +108,14 @@ async def test_goodwill_over_http_from_grant_to_approval(sqlite_server, admin_ap
         status, body, _ = await agent.request("GET", "/api/agent/goodwill/allowance")
         voucher = next(k for k in body["kinds"] if k["kind"] == "voucher")
         assert voucher["used_cents"] == 1_500 and voucher["left_cents"] == 98_500
+
+        around = f"from={date.today() - timedelta(days=1)}&to={date.today() + timedelta(days=1)}"
+        status, body, _ = await supervisor.request("GET", f"/api/agent/goodwill/summary?{around}")
+        assert status == 200 and body["given_cents"] >= 1_501, body
+        status, body, _ = await agent.request("GET", f"/api/agent/goodwill/summary?{around}")
+        assert status == 403
+        status, body, _ = await supervisor.request("GET", "/api/agent/goodwill/summary?from=gestern&to=heute")
+        assert status == 422 and body["error"]["field"] == "from"
 
         status, export, _ = await admin_api.request("GET", f"/api/admin/conversations/{conversation_id}/export")
         assert status == 200 and [g["amount_cents"] for g in export["goodwill"]] == [1_500, 1]
