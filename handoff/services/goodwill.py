@@ -268,4 +268,3 @@ async def allowance(ctx: ServiceContext, actor_id: str) -> dict[str, Any]:
 async def grants_for_export(conn: AsyncConnection, conversation_id: str) -> list[dict[str, Any]]:
     """The privacy export of a conversation lists its goodwill (services/admin.py)."""
     return [grant_view(row) for row in await store.grants_of_conversation(conn, conversation_id)]
-
