@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from handoff.domain.ticket_words import reference
 from handoff.domain.vocabulary import AGENT, OUTGOING
 from handoff.services.context import ServiceContext
+from handoff.services.mail_outbox import enqueue_answer_in
 from handoff.services.mapping import append_message
 from handoff.services.ticket_views import ArticleView
 from handoff.services.unit_of_work import UnitOfWork
@@ -45,9 +46,10 @@ async def deliver_answer_in(
 async def enqueue_email_delivery(
     uow: UnitOfWork, ctx: ServiceContext, ticket: Mapping[str, Any], article: ArticleView,
 ) -> bool:
-    """THE hook for e-mail (issue 16): write the outbox row for `article` to `ticket["email"]` here, in `uow`.
+    """THE hook for e-mail (issue 16): the outbox row for `article` to `ticket["email"]`, in `uow`.
 
-    Return True when a mail was enqueued. Until the e-mail channel exists, answers reach the customer through the
-    widget only, and this returns False (the article's meta then lists only the widget as delivery channel).
+    True when a mail was enqueued; False without an address or when the address is undeliverable (a permanent
+    bounce): then the answer reaches the customer through the widget only. Without SMTP settings the mail waits
+    in the outbox (handoff/services/mail_outbox.py, docs/email.md).
     """
-    return False
+    return await enqueue_answer_in(uow, ctx, ticket, article) is not None

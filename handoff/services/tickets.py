@@ -21,6 +21,7 @@ from handoff.domain.vocabulary import CUSTOMER, MAX_DISPLAY_NAME_CHARS, MAX_NOTE
 from handoff.services.business_hours import load_business_hours
 from handoff.services.context import ServiceContext
 from handoff.services.errors import ValidationError
+from handoff.services.mail_outbox import enqueue_acknowledgement_in
 from handoff.services.mapping import new_id
 from handoff.services.text_input import clean_email, clean_text
 from handoff.services.ticket_lifecycle import TicketRow, add_article, apply_ticket, load_ticket, record_change
@@ -149,7 +150,15 @@ async def ticket_for_handoff_in(
 
 async def leave_contact_in(uow: UnitOfWork, ctx: ServiceContext, conversation: Mapping[str, Any], email: str,
                            note: str) -> TicketRow:
-    """The widget's form (address + note): onto the conversation's active request, or a new one."""
+    """The widget's form (address + note): onto the conversation's active request, or a new one; the customer
+    gets the automatic acknowledgement with the reference by e-mail (once per ticket, issue 16)."""
+    ticket = await _contact_onto_request_in(uow, ctx, conversation, email, note)
+    await enqueue_acknowledgement_in(uow, ctx, ticket)
+    return ticket
+
+
+async def _contact_onto_request_in(uow: UnitOfWork, ctx: ServiceContext, conversation: Mapping[str, Any],
+                                   email: str, note: str) -> TicketRow:
     active = await store.tickets_of_conversation(uow.conn, conversation["id"], [s.value for s in ACTIVE])
     existing = next((row for row in reversed(active) if row["kind"] in HANDOFF_KINDS), None)
     if existing is None:
