@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from handoff.store.tables import agents, conversations, csat, handoffs, messages
 from handoff.store.tickets import delete_tickets_of_conversation
+from handoff.domain.vocabulary import CUSTOMER, INCOMING
 
 ALLOCATE_SEQ = text("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = :id RETURNING last_seq")
 MESSAGE_COLUMNS = (*messages.c, agents.c.display_name.label("agent_name"))
@@ -138,7 +139,7 @@ async def first_customer_messages(conn: AsyncConnection, conversation_ids: Seque
     if not conversation_ids:
         return {}
     first_seq = (select(messages.c.conversation_id, func.min(messages.c.seq).label("seq"))
-                 .where(messages.c.conversation_id.in_(conversation_ids), messages.c.sender_type == "customer")
+                 .where(messages.c.conversation_id.in_(conversation_ids), messages.c.sender_type == CUSTOMER)
                  .group_by(messages.c.conversation_id).subquery())
     result = await conn.execute(select(messages.c.conversation_id, messages.c.text).join(
         first_seq, and_(messages.c.conversation_id == first_seq.c.conversation_id,
@@ -237,7 +238,7 @@ async def finish_routing(conn: AsyncConnection, message_id: str, now: Any, claim
 async def unrouted_customer_messages(conn: AsyncConnection, stale_before: Any, limit: int) -> Sequence[RowMapping]:
     """Customer messages stored before `stale_before` whose routing never ended and whose claim (if any) is stale."""
     result = await conn.execute(_messages_query().where(
-        messages.c.message_type == "incoming", messages.c.routed_at.is_(None),
+        messages.c.message_type == INCOMING, messages.c.routed_at.is_(None),
         messages.c.created_at < stale_before,
         or_(messages.c.routing_started_at.is_(None), messages.c.routing_started_at < stale_before),
     ).order_by(messages.c.created_at, messages.c.conversation_id, messages.c.seq).limit(limit))

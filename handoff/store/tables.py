@@ -14,6 +14,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from handoff.domain.vocabulary import INCOMING
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -228,7 +230,7 @@ settings = Table(
 
 Index("ix_conversations_queue", conversations.c.status, conversations.c.priority, conversations.c.waiting_since)
 # Partial: only customer messages still waiting for routing, so the sweep stays cheap however long history grows.
-UNROUTED_CUSTOMER_MESSAGE = (messages.c.message_type == "incoming") & messages.c.routed_at.is_(None)
+UNROUTED_CUSTOMER_MESSAGE = (messages.c.message_type == INCOMING) & messages.c.routed_at.is_(None)
 Index("ix_messages_unrouted", messages.c.created_at, postgresql_where=UNROUTED_CUSTOMER_MESSAGE,
       sqlite_where=UNROUTED_CUSTOMER_MESSAGE)
 

@@ -18,11 +18,11 @@ from handoff.web.context import app_context, services
 from handoff.web.errors import invalid
 from handoff.web.inputs import client_ip, json_object, required_text
 from handoff.web.openapi import ANY_OBJECT, STRING, Operation, array, obj
+from handoff.domain.vocabulary import INCOMING, OUTGOING
 
 REST_CHANNEL = "rest"
 SENDER_MAX_CHARS = 200
 TAG = "rasa-rest"
-INCOMING, OUTGOING = "incoming", "outgoing"
 SENDER_AGENT = "agent"
 
 RASA_MESSAGE_SCHEMA = obj(("recipient_id",), recipient_id=STRING, text=STRING,

@@ -22,6 +22,7 @@ from handoff.metrics import record
 from handoff.web.context import AppContext
 from handoff.web.errors import ApiError, describe
 from handoff.web.openapi import INTEGER, STRING, TEXT_MEDIA, Operation
+from handoff.domain.vocabulary import CUSTOMER
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,6 @@ SESSION_REQUEST = "session_request"
 SESSION_CONFIRM = "session_confirm"
 ERROR_EVENT = "error_message"
 SESSION_ID_MAX_CHARS = 200
-CUSTOMER = "customer"
 
 
 def bot_uttered(message: dict[str, Any]) -> dict[str, Any]:
