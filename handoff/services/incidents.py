@@ -229,6 +229,8 @@ async def close(ctx: ServiceContext, incident_id: str, actor_id: str, note: str 
         actor = await load_actor(uow, actor_id)
         incident = await _load(uow, incident_id)
         _ensure_may_act(incident, actor)
+        # Reports of the category are grouped under this lock: none can join while it closes and be told "known".
+        await store.lock_category(uow.conn, incident["category"])
         try:
             new = domain.next_incident_status(incident["status"], domain.IncidentTrigger.CLOSED)
         except domain.InvalidIncidentTransition as error:

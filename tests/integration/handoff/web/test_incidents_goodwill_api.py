@@ -124,3 +124,37 @@ async def test_goodwill_over_http_from_grant_to_approval(sqlite_server, admin_ap
         await agent_ws.close()
         for api in (agent, colleague, supervisor):
             await api.close()
+
+
+@pytest.mark.parametrize("role, allowed", [("agent", {"incidents", "grant", "allowance"}),
+                                           ("trainer", set()),
+                                           ("supervisor", {"incidents", "grant", "allowance", "summary"}),
+                                           ("admin", {"incidents", "grant", "allowance", "summary", "limits",
+                                                      "settings"})])
+async def test_who_may_do_what(sqlite_server, admin_api, role, allowed):
+    if role == "admin":
+        api = admin_api
+    else:
+        email, password = await create_agent(admin_api, role=role)
+        api, _ = await login_cookie(sqlite_server.base, email, password)
+    day = date.today().isoformat()
+    checks = {
+        "incidents": ("GET", "/api/agent/incidents", None),
+        # Allowed callers get past the role check to the case check: an unknown conversation is a 404.
+        "grant": ("POST", "/api/agent/goodwill", {"kind": "voucher", "amount_cents": 100, "reason": REASON,
+                                                 "conversation_id": SOME_ID}),
+        "allowance": ("GET", "/api/agent/goodwill/allowance", None),
+        "summary": ("GET", f"/api/agent/goodwill/summary?from={day}&to={day}", None),
+        "limits": ("GET", "/api/admin/goodwill/limits", None),
+        "settings": ("GET", "/api/admin/incidents/settings", None),
+    }
+    try:
+        for name, (method, path, body) in checks.items():
+            status, answer, _ = await api.request(method, path, json=body)
+            if name in allowed:
+                assert status in (200, 404), (role, name, status, answer)
+            else:
+                assert status == 403 and answer["error"]["message"], (role, name, status, answer)
+    finally:
+        if api is not admin_api:
+            await api.close()
