@@ -1,6 +1,8 @@
 """Names of domain responses and slots the custom actions use (the German texts live in domain.yml)."""
 from __future__ import annotations
 
+from bot.custom_messages import HUMAN_REQUEST_TITLE
+
 SLOT_ORDER_NUMBER = "order_number"
 SLOT_ORDER_NUMBER_ATTEMPTS = "order_number_attempts"
 SLOT_ORDER_TOTAL = "order_total"
@@ -37,5 +39,5 @@ UTTER_HANDOFF = "utter_handoff"
 UTTER_ACK_FRUSTRATION = "utter_ack_frustration"
 EXTERNALLY_USED_RESPONSES = (UTTER_OFFER_HUMAN, UTTER_HANDOFF, UTTER_ACK_FRUSTRATION)
 
-BUTTON_HUMAN_TITLE = "Mit einem Menschen sprechen"
+BUTTON_HUMAN_TITLE = HUMAN_REQUEST_TITLE
 PAYLOAD_REQUEST_HUMAN = "/request_human"

@@ -7,7 +7,8 @@ from typing import Any
 from collections import OrderedDict
 
 from bot.escalation.acknowledge import CUE_POSITIVE, EXPLICIT_CUES, MIN_TURNS_BETWEEN, choose_acknowledgement
-from handoff.bot_engine import HUMAN_REQUEST_PAYLOAD, Button
+from bot.custom_messages import HUMAN_REQUEST_PAYLOAD, HUMAN_REQUEST_TITLE
+from handoff.engine.contract import Button, ResponseLookup, capability
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ FALLBACK_ACKNOWLEDGEMENT = "Ich verstehe, dass das ärgerlich ist."
 ACKNOWLEDGED_CONVERSATIONS_KEPT = 10_000
 _last_acknowledged: "OrderedDict[str, int]" = OrderedDict()
 OFFER_PERSON_TEXT = "Wenn Sie möchten, verbinde ich Sie gern mit einer Kollegin oder einem Kollegen."
-OFFER_PERSON_BUTTON = Button(title="Mit einer Person sprechen", payload=HUMAN_REQUEST_PAYLOAD)
+OFFER_PERSON_BUTTON = Button(title=HUMAN_REQUEST_TITLE, payload=HUMAN_REQUEST_PAYLOAD)
 
 
 def is_watch(escalation: dict[str, Any] | None) -> bool:
@@ -29,8 +30,8 @@ def is_watch(escalation: dict[str, Any] | None) -> bool:
 
 def deescalation_acknowledgement(bot: Any, conversation_id: str, escalation: dict[str, Any]) -> str:
     """The sentence put before the bot's answer: varied per conversation and turn, specific to the cues."""
-    responses = getattr(bot, "responses", None)
-    variations = responses(ACKNOWLEDGEMENT_RESPONSE) if callable(responses) else []
+    lookup = capability(bot, ResponseLookup)
+    variations = lookup.responses(ACKNOWLEDGEMENT_RESPONSE) if lookup is not None else []
     chosen = choose_acknowledgement(variations, conversation_id, int(escalation.get("turns") or 0),
                                     cues=tuple(escalation.get("cues") or ()))
     return chosen or FALLBACK_ACKNOWLEDGEMENT

@@ -46,7 +46,7 @@ def test_incident_view_live_known_to_the_next_customer_and_closed_with_a_note(ne
     known = fourth.message("bot", KNOWN).last
     expect(known).to_contain_text(re.compile(r"seit \d\d:\d\d Uhr"))
     expect(known).to_contain_text("arbeitet daran")
-    expect(fourth.panel.get_by_role("button", name="Mit einer Person sprechen").last).to_be_visible()
+    expect(fourth.panel.get_by_role("button", name="Mit einem Menschen sprechen").last).to_be_visible()
     for widget in reporters:                                # the earlier reporters were not told it was known
         expect(widget.message("bot", KNOWN)).to_have_count(0)
     expect(incident).to_contain_text("4 Meldungen")

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from bot.custom_messages import HUMAN_REQUEST_PAYLOAD, HUMAN_REQUEST_TITLE
+
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,6 +94,16 @@ def test_button_titles_are_german_and_payloads_are_known_intents(domain):
             for button in variant.get("buttons", []):
                 assert name in BILINGUAL_RESPONSES or not (_words(button["title"]) & ENGLISH_WORDS), (name, button)
                 assert button["payload"].startswith("/") and button["payload"][1:] in intents, (name, button)
+
+
+def test_every_talk_to_a_person_button_has_the_one_title(domain):
+    for name, variants in domain["responses"].items():
+        for variant in variants:
+            for button in variant.get("buttons", []):
+                # A "Ja, bitte" answering "shall I connect you?" is the same request, worded as an answer.
+                names_the_request = "sprechen" in button["title"]
+                if button["payload"] == HUMAN_REQUEST_PAYLOAD and names_the_request and name not in BILINGUAL_RESPONSES:
+                    assert button["title"] == HUMAN_REQUEST_TITLE, (name, button)
 
 
 def test_contact_facts_are_the_same_everywhere(domain):

@@ -13,13 +13,13 @@ from dataclasses import replace
 from typing import Any, Sequence
 
 from bot.escalation.names import CONVERSATIONAL_INTENTS
-from bot.custom_messages import HUMAN_REQUEST_PAYLOAD
+from bot.custom_messages import HUMAN_REQUEST_PAYLOAD, HUMAN_REQUEST_TITLE
 from handoff.engine.contract import BotMessage, Button
 
 USER_EVENT, BOT_EVENT = "user", "bot"
 REPEATED_PREFIX = "Wie eben geschrieben: "
 NOT_HELPING_TEXT = "Wenn Ihnen das nicht weiterhilft, kann sich eine Kollegin oder ein Kollege Ihr Anliegen genauer ansehen."
-PERSON_BUTTON = Button(title="Mit einem Menschen sprechen", payload=HUMAN_REQUEST_PAYLOAD)
+PERSON_BUTTON = Button(title=HUMAN_REQUEST_TITLE, payload=HUMAN_REQUEST_PAYLOAD)
 
 
 def previous_reply_texts(events: Sequence[Any]) -> list[str]:

@@ -37,7 +37,7 @@ async def test_watch_level_prefixes_acknowledgement_and_offers_a_person(ctx):
     acknowledgement, answer = replies[0].text.rsplit(" Ihr Paket", 1)
     assert acknowledgement in ACKNOWLEDGEMENTS and answer == " kommt morgen."
     assert replies[1].text == deescalation.OFFER_PERSON_TEXT
-    assert replies[1].buttons == [{"title": "Mit einer Person sprechen", "payload": "/request_human"}]
+    assert replies[1].buttons == [{"title": "Mit einem Menschen sprechen", "payload": "/request_human"}]
 
 
 async def test_watch_does_not_offer_a_person_twice_when_the_answer_already_does(ctx):
