@@ -37,7 +37,7 @@ TICKET_FOLLOW_UP = "follow_up"
 # Only in these conversation states can a customer message be a reply to a ticket's answer: the query is skipped
 # on every ordinary bot turn.
 TICKET_STATUSES = frozenset({Status.TICKET.value, Status.RESOLVED.value})
-TICKET_CONFIRMATION = ("Danke! Wir haben Ihr Anliegen unter {reference} aufgenommen und melden uns per E-Mail an "
+TICKET_CONFIRMATION = ("Danke! Wir haben Ihr Anliegen aufgenommen ({reference}) und melden uns per E-Mail an "
                        "{email}.")
 
 

@@ -24,6 +24,9 @@ OWNER_ME, OWNER_NONE = "me", "none"
 LIST_LIMIT = 500
 # What a returning customer is shown: their requests still being worked on, and those solved or closed lately.
 CUSTOMER_STATUSES = (*(s.value for s in ACTIVE), TicketStatus.CLOSED.value)
+# The widget's notice for a returning customer: their request is not forgotten, and where our answer is.
+NOTICE_OPEN = "Ihre Anfrage {reference} liegt bei unserem Team ({status}). Sie müssen nichts noch einmal schreiben."
+NOTICE_ANSWERED = "Zu Ihrer Anfrage {reference} ({status}) haben wir geantwortet – die Antwort steht im Verlauf."
 
 
 def _statuses(status: str | None) -> list[str] | None:
@@ -138,7 +141,11 @@ async def tickets_for_customer(ctx: ServiceContext, conversation_id: str) -> lis
         result = []
         for row in rows:
             answers = await store.articles_of(conn, row["id"], [ARTICLE_REPLY])
+            label = STATUS_LABELS_DE[TicketStatus(row["status"])]
+            notice = (NOTICE_ANSWERED if answers else NOTICE_OPEN).format(reference=reference(row["number"]),
+                                                                           status=label)
             result.append({
+                "notice": notice if row["status"] != TicketStatus.CLOSED else None,
                 "reference": reference(row["number"]), "status": row["status"],
                 "status_label": STATUS_LABELS_DE[TicketStatus(row["status"])],
                 "kind_label": KIND_LABELS_DE.get(row["kind"], row["kind"]), "created_at": iso(row["created_at"]),

@@ -52,7 +52,7 @@ LIST_SCHEMA = obj(("tickets", "counts", "due"), tickets=array(TICKET_SCHEMA), co
 DETAIL_SCHEMA = obj(("ticket", "articles"), ticket=TICKET_SCHEMA, articles=array(ARTICLE_SCHEMA),
                     transcript=array(ANY_OBJECT), handoff={**ANY_OBJECT, "nullable": True}, details=ANY_OBJECT,
                     related=array(TICKET_SCHEMA))
-CUSTOMER_TICKET = obj(("reference", "status"), reference=STRING, status=STRING, status_label=STRING,
+CUSTOMER_TICKET = obj(("reference", "status"), notice=NULLABLE_STRING, reference=STRING, status=STRING, status_label=STRING,
                       kind_label=STRING, created_at=STRING,
                       answers=array(obj(("text",), text=STRING, created_at=STRING, author_name=NULLABLE_STRING)))
 SLA_POLICY = obj((), first_response_minutes={"type": "integer", "nullable": True},

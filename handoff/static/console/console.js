@@ -9,6 +9,7 @@ import { IncidentsPanel } from "./incidents.js";
 import { STATUSES, label } from "./labels.js";
 import { QueuePanel } from "./queue.js";
 import { AgentSocket } from "./socket.js";
+import { TICKET_EVENTS, TicketsView } from "./tickets.js";
 
 const PRESENCE = Object.freeze({ ONLINE: "online", AWAY: "away" });
 const REFRESH_DEBOUNCE_MS = 150;
@@ -24,6 +25,8 @@ class Console {
     this.panes = new Map();
     this.activeId = null;
     this.refreshTimer = null;
+    this.tickets = new TicketsView({ root: $("#tickets-view"), me: () => this.agent, onDue: (due) => this.showDue(due),
+      onOpenConversation: (id) => { this.showView("chats"); this.open(id); } });
     this.queue = new QueuePanel($("#queue-list"), $("#queue-count"), (id) => this.open(id));
     this.incidents = new IncidentsPanel({ list: $("#incidents-list"), counter: $("#incidents-count"), me: () => this.agent, onOpenConversation: (id) => this.open(id) });
     this.goodwillRequests = new GoodwillRequests({ section: $("#goodwill-requests"), list: $("#goodwill-requests-list"), counter: $("#goodwill-requests-count"), me: () => this.agent });
@@ -43,6 +46,8 @@ class Console {
   async start() {
     $("#login-form").addEventListener("submit", (event) => { event.preventDefault(); this.login(); });
     $("#logout").addEventListener("click", () => this.logout());
+    $("#view-chats").addEventListener("click", () => this.showView("chats"));
+    $("#view-tickets").addEventListener("click", () => this.showView("tickets"));
     $("#presence").addEventListener("change", (event) => this.setPresence(event.target.value));
     try {
       const me = await api("GET", "/api/agent/me");
@@ -114,10 +119,31 @@ class Console {
     this.refreshTimer = setTimeout(() => this.refreshLists(), REFRESH_DEBOUNCE_MS);
   }
 
+  /** Live chats (queue, conversations) or the ticket inbox; the header's due counts show in both. */
+  showView(view) {
+    const tickets = view === "tickets";
+    $("#tickets-view").hidden = !tickets;
+    for (const selector of [".sidebar", ".workspace"]) {
+      document.querySelector(selector).hidden = tickets;
+    }
+    $("#view-tickets").setAttribute("aria-pressed", String(tickets));
+    $("#view-chats").setAttribute("aria-pressed", String(!tickets));
+    $("#app-view").dataset.view = view;
+  }
+
+  showDue(due) {
+    for (const [key, text] of [["overdue", "überfällig"], ["soon", "bald fällig"]]) {
+      const badge = $(`#due-${key}`);
+      badge.textContent = `${due[key]} ${text}`;
+      badge.dataset.count = String(due[key]);
+    }
+  }
+
   async refreshLists() {
     if (!this.agent) {
       return;
     }
+    this.tickets.refresh();
     try {
       const [queueData, mineData] = await Promise.all([
         api("GET", "/api/agent/queue"),
@@ -152,6 +178,10 @@ class Console {
   }
 
   onEvent(event) {
+    if (TICKET_EVENTS.has(event.type)) {
+      this.tickets.onEvent(event);
+      return;
+    }
     this.incidents.onEvent(event);
     this.goodwillRequests.onEvent(event);
     const pane = event.conversation_id ? this.panes.get(event.conversation_id) : null;

@@ -197,6 +197,14 @@ class Widget {
     }
     this.view.setNotice(lines, status);
     this.view.showForm(form);
+    this.showRequests(lines, status);
+  }
+
+  /** A returning customer sees their open request (the server words it); our answers are in the history. */
+  async showRequests(lines, status) {
+    const response = await conversationRequest(this.config.apiBase, this.store.session, "/tickets").catch(() => null);
+    const notes = ((response?.ok && await response.json().catch(() => null))?.tickets || []).map((t) => t.notice).filter(Boolean);
+    if (notes.length && this.status === status) this.view.setNotice([...lines, ...notes], status);
   }
 
   onTyping({ sender_type: sender, sender_name: name }) {

@@ -139,6 +139,7 @@ async def test_the_customer_sees_their_request_and_our_answer(ctx):
     await actions.answer(ctx, ticket["id"], anna, "Die Rechnung ist korrigiert.")
     seen = await tickets_for_customer(ctx, conversation.id)
     assert seen == [{
+        "notice": f"Zu Ihrer Anfrage {ticket['reference']} (offen) haben wir geantwortet – die Antwort steht im Verlauf.",
         "reference": ticket["reference"], "status": "open", "status_label": "offen",
         "kind_label": "Rückmeldung erbeten", "created_at": ticket["created_at"],
         "answers": [{"text": "Die Rechnung ist korrigiert.", "created_at": seen[0]["answers"][0]["created_at"],
