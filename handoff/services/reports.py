@@ -19,7 +19,7 @@ from handoff.services.context import ServiceContext
 from handoff.services.errors import ValidationError
 from handoff.store import reports as store
 
-# Channels always listed (zero when unused); e-mail joins when a conversation of that channel exists.
+# Channels always listed (zero when unused); e-mail (tickets opened by mail) joins when there is any.
 KNOWN_CHANNELS = ("widget", "rest", "socketio", "email")
 OUTCOME_TICKET, OUTCOME_RESOLVED, OUTCOME_HANDED_BACK = "ticket", "resolved", "handed_back"
 HANDLED_OUTCOMES = (OUTCOME_RESOLVED, OUTCOME_HANDED_BACK)
@@ -63,12 +63,16 @@ async def _figures(ctx: ServiceContext, period: Period, hours: BusinessHours) ->
     async with ctx.engine.connect() as conn:   # reading only: no write lock, no events
         by_channel = await store.conversations_by_channel(conn, start, end)
         messages_by_channel = await store.customer_messages_by_channel(conn, start, end)
+        email_tickets, emails_received = await store.email_volume(conn, start, end)
         outcomes = await store.outcome_counts(conn, start, end)
         handoff_rows = await store.handoffs_requested(conn, start, end)
         ratings = await store.ratings_in(conn, start, end)
         sent, answered = await store.surveys_in(conn, start, end)
         created_tickets = await store.tickets_created(conn, start, end)
         solved_tickets = await store.tickets_solved(conn, start, end)
+    if email_tickets or emails_received:   # e-mail threads are tickets: counted as contacts of channel e-mail
+        by_channel[store.EMAIL] = by_channel.get(store.EMAIL, 0) + email_tickets
+        messages_by_channel[store.EMAIL] = messages_by_channel.get(store.EMAIL, 0) + emails_received
     return {"volume": _volume(by_channel, messages_by_channel),
             "outcome": _outcome(outcomes, handoff_rows, hours),
             "handoff_reasons": _reasons_over_time(handoff_rows, period),

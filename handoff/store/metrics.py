@@ -13,8 +13,10 @@ from handoff.store.reports import aware
 from handoff.store.tables import conversations, metadata, models, tickets
 
 QUEUED, LIVE = "queued", "live"
-# The e-mail outbox (issue 16), when that table exists: a message waits while it has no sent_at.
-OUTBOX_TABLES = ("email_outbox", "outbox")
+# The e-mail outbox (issue 16): a mail waits while pending (or being sent); sent, failed and undeliverable ones
+# are done.
+OUTBOX_TABLE = "mail_outbox"
+WAITING_MAIL = ("pending", "sending")
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,8 @@ class Snapshot:
 
 
 def _outbox_table():
-    for name in OUTBOX_TABLES:
-        table = metadata.tables.get(name)
-        if table is not None and "sent_at" in table.c:
-            return table
-    return None
+    """None in a schema without e-mail; the metric is left out then rather than reported as 0."""
+    return metadata.tables.get(OUTBOX_TABLE)
 
 
 async def snapshot(conn: AsyncConnection) -> Snapshot:
@@ -43,7 +42,7 @@ async def snapshot(conn: AsyncConnection) -> Snapshot:
     backlog = None
     if outbox is not None:
         backlog = (await conn.execute(select(func.count()).select_from(outbox)
-                                      .where(outbox.c.sent_at.is_(None)))).scalar_one()
+                                      .where(outbox.c.status.in_(WAITING_MAIL)))).scalar_one()
     live = (await conn.execute(select(models.c.id, models.c.path).where(models.c.status == LIVE)
                                .order_by(models.c.promoted_at.desc()).limit(1))).first()
     return Snapshot(int(queue[0]), aware(queue[1]), by_status, backlog,

@@ -13,7 +13,9 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from handoff.domain.vocabulary import AGENT, CUSTOMER, OUTGOING
-from handoff.store.tables import agents, conversations, csat, csat_surveys, handoffs, messages, tickets
+from handoff.store.tables import (
+    agents, conversations, csat, csat_surveys, handoffs, messages, ticket_articles, tickets,
+)
 
 FALLBACK_INTENT = "nlu_fallback"
 # Below this intent confidence a message counts as not understood (the same threshold as the trainer inbox).
@@ -52,6 +54,20 @@ async def customer_messages_by_channel(conn: AsyncConnection, start: datetime, e
         .where(messages.c.sender_type == CUSTOMER, _in_period(messages.c.created_at, start, end))
         .group_by(conversations.c.channel))
     return {channel: count for channel, count in result}
+
+
+EMAIL = "email"
+
+
+async def email_volume(conn: AsyncConnection, start: datetime, end: datetime) -> tuple[int, int]:
+    """(tickets opened by e-mail, customer e-mails received) in the period: e-mail threads are tickets (issue 16),
+    not chat conversations."""
+    opened = (await conn.execute(select(func.count()).select_from(tickets).where(
+        tickets.c.channel == EMAIL, _in_period(tickets.c.created_at, start, end)))).scalar_one()
+    received = (await conn.execute(select(func.count()).select_from(ticket_articles).where(
+        ticket_articles.c.channel == EMAIL, ticket_articles.c.sender_type == CUSTOMER,
+        _in_period(ticket_articles.c.created_at, start, end)))).scalar_one()
+    return int(opened), int(received)
 
 
 @dataclass(frozen=True)

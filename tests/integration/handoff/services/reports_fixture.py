@@ -11,7 +11,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from handoff.store.tables import agents, conversations, csat, csat_surveys, handoffs, messages, tickets
+from handoff.store.tables import (
+    agents, conversations, csat, csat_surveys, handoffs, messages, ticket_articles, tickets,
+)
 
 WEEK = {"kind": "week", "anchor": "2025-03-12"}
 # When the report is read: the following Thursday (what is overdue, which SLA is still open, depends on it).
@@ -61,14 +63,19 @@ class Writer:
 
     def ticket(self, conversation_id: str | None, kind: str, created_at: datetime, *, status: str = "open",
                owner: str | None = None, first_due: datetime | None = None, first_done: datetime | None = None,
-               solution_due: datetime | None = None, solved_at: datetime | None = None) -> None:
+               solution_due: datetime | None = None, solved_at: datetime | None = None,
+               channel: str = "widget", emails: tuple[datetime, ...] = ()) -> None:
         number = len(self.rows.get(tickets, [])) + 1
         values = dict(id=str(uuid.uuid4()), conversation_id=conversation_id, kind=kind, email=None, note=None,
                       category=None, status=status, created_at=created_at, updated_at=created_at,
-                      number=number, channel="widget", owner_id=owner, first_response_due_at=first_due,
+                      number=number, channel=channel, owner_id=owner, first_response_due_at=first_due,
                       first_response_at=first_done, solution_due_at=solution_due, solved_at=solved_at)
         # Only the columns the ticket schema has.
         self.add(tickets, **{key: value for key, value in values.items() if key in tickets.c})
+        for seq, at in enumerate(emails, start=1):   # the customer's e-mails on this ticket
+            self.add(ticket_articles, id=str(uuid.uuid4()), ticket_id=values["id"], seq=seq, kind="customer",
+                     channel="email", sender_type="customer", author_id=None, author_name=None, text="…", meta=None,
+                     created_at=at)
 
     def survey(self, conversation_id: str, sent_at: datetime, rating: int | None = None,
                rated_at: datetime | None = None) -> None:
@@ -79,7 +86,7 @@ class Writer:
 
     async def write(self, engine: AsyncEngine) -> None:
         async with engine.begin() as conn:
-            for table in (agents, conversations, messages, handoffs, tickets, csat_surveys, csat):
+            for table in (agents, conversations, messages, handoffs, tickets, ticket_articles, csat_surveys, csat):
                 if self.rows.get(table):
                     await conn.execute(table.insert(), self.rows[table])
 
@@ -142,10 +149,11 @@ def the_week() -> Writer:
     # Tickets without a conversation (e-mail): t3 answered in time but solved late (missed); t4 answered in time,
     # waiting for the customer, its solution due only on the 25th (not decided yet, not overdue).
     w.agent(ALEX, "Alex Agent")
+    # Both came by e-mail: t3 with one customer mail, t4 with two (the second on the 17th, the next week).
     w.ticket(None, "email", utc(12, 10), status="solved", owner=ALEX, first_due=utc(12, 14), first_done=utc(12, 11),
-             solution_due=utc(13, 10), solved_at=utc(13, 12))
+             solution_due=utc(13, 10), solved_at=utc(13, 12), channel="email", emails=(utc(12, 10),))
     w.ticket(None, "email", utc(14, 10), status="pending", owner=ALEX, first_due=utc(14, 14), first_done=utc(14, 13),
-             solution_due=utc(25, 10))
+             solution_due=utc(25, 10), channel="email", emails=(utc(14, 10), utc(17, 9)))
     # t5: created the week before, solved in this one: counts as solved, not as created.
     w.ticket(None, "complaint", utc(5, 9), status="closed", first_due=utc(5, 13), first_done=utc(5, 10),
              solution_due=utc(6, 9), solved_at=utc(10, 9))

@@ -51,17 +51,19 @@ async def test_the_period_is_the_local_week_and_volume_counts_by_channel(week):
     assert week["period"]["from"] == "2025-03-10" and week["period"]["to"] == "2025-03-16"
     assert week["period"]["start"] == "2025-03-10T00:00:00+01:00"
     volume = week["volume"]
-    # c1..c9: c1 (Sunday 23:30 UTC = Monday 00:30 local) is in, c10 (next Monday 00:30 local) and c0 are out.
-    assert volume["conversations"] == 9
-    # customer messages: c1 1, c2 2, c3 2, c4 1, c5 1, c6 1, c8 1, c9 1 = 10
-    assert volume["customer_messages"] == 10
+    # c1..c9: c1 (Sunday 23:30 UTC = Monday 00:30 local) is in, c10 (next Monday 00:30 local) and c0 are out;
+    # plus the two tickets opened by e-mail (t3, t4): 11 contacts.
+    assert volume["conversations"] == 11
+    # customer messages: c1 1, c2 2, c3 2, c4 1, c5 1, c6 1, c8 1, c9 1 = 10, and the e-mails of t3 and t4 in
+    # the week (t4's second one came on the 17th): 12
+    assert volume["customer_messages"] == 12
     channels = {row["channel"]: row for row in volume["channels"]}
     assert [row["channel"] for row in volume["channels"]] == ["widget", "rest", "socketio", "email"]
     assert channels["widget"]["conversations"] == 6             # c1 c2 c5 c6 c7 c9
-    assert channels["widget"]["share"] == pytest.approx(6 / 9)
+    assert channels["widget"]["share"] == pytest.approx(6 / 11)
     assert channels["widget"]["customer_messages"] == 6         # c1 1 + c2 2 + c5 + c6 + c9
-    assert (channels["rest"]["conversations"], channels["socketio"]["conversations"],
-            channels["email"]["conversations"]) == (1, 1, 1)
+    assert (channels["rest"]["conversations"], channels["socketio"]["conversations"]) == (1, 1)
+    assert (channels["email"]["conversations"], channels["email"]["customer_messages"]) == (3, 3)   # c8, t3, t4
 
 
 @PARAMS
@@ -168,7 +170,7 @@ async def test_comparison_with_the_week_before(week):
     assert previous["handoff_rate"] == 1.0 and previous["containment_rate"] == 0.0
     assert previous["csat_average"] == 1.0 and previous["response_rate"] == 1.0
     changes = week["changes"]
-    assert changes["conversations"] == pytest.approx(8.0)          # 9 against 1: +800 %
+    assert changes["conversations"] == pytest.approx(10.0)         # 11 against 1: +1000 %
     assert changes["handoff_rate"] == pytest.approx(4 / 7 - 1)     # 4/7 against 1
     assert changes["containment_rate"] is None                     # nothing to compare with 0
 
