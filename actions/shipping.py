@@ -11,7 +11,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.dialogue.followup import is_elliptical_follow_up
+import re
+
+from bot.dialogue.followup import fold, is_elliptical_follow_up
 from bot.dialogue.vocabulary import country_by_code, find_country
 
 SLOT_COUNTRY = "country"
@@ -19,6 +21,14 @@ UTTER_DELIVERY_INFO = "utter_delivery_info"
 UTTER_COUNTRY_NOT_SERVED = "utter_delivery_country_not_served"
 # Countries Nordwind ships to, each with its own answer in domain.yml (utter_delivery_info_de, ...).
 UTTER_FOR_COUNTRY = {"DE": "utter_delivery_info_de", "AT": "utter_delivery_info_at", "CH": "utter_delivery_info_ch"}
+UTTER_DETAIL_FOR_COUNTRY = {
+    ("cost", "DE"): "utter_delivery_cost_de", ("cost", "AT"): "utter_delivery_cost_at",
+    ("cost", "CH"): "utter_delivery_cost_ch", ("time", "DE"): "utter_delivery_time_de",
+    ("time", "AT"): "utter_delivery_time_at", ("time", "CH"): "utter_delivery_time_ch",
+}
+# One detail asked in a follow-up about the country just answered: only that detail, not the same text again.
+_COST = re.compile(r"\b(kost\w*|teuer\w*|preis\w*|gebuehr\w*|porto|gratis|kostenlos|umsonst|versandkostenfrei|was zahle)")
+_TIME = re.compile(r"\b(wie lange|dauer\w*|wann|wie schnell|werktag\w*|tage|lieferzeit\w*|braucht|brauchen)\b")
 
 
 class ActionDeliveryInfo(Action):
@@ -32,6 +42,10 @@ class ActionDeliveryInfo(Action):
         country = find_country(text)
         if country is None and is_elliptical_follow_up(text):
             country = country_by_code(tracker.get_slot(SLOT_COUNTRY))
+            detail = asked_detail(text)
+            if country is not None and (detail, country.code) in UTTER_DETAIL_FOR_COUNTRY:
+                dispatcher.utter_message(response=UTTER_DETAIL_FOR_COUNTRY[(detail, country.code)])
+                return []
         if country is None:
             dispatcher.utter_message(response=UTTER_DELIVERY_INFO)
             return []
@@ -40,3 +54,12 @@ class ActionDeliveryInfo(Action):
         else:
             dispatcher.utter_message(response=UTTER_COUNTRY_NOT_SERVED, country=country.name)
         return [SlotSet(SLOT_COUNTRY, country.code)]
+
+
+def asked_detail(text: str) -> str | None:
+    """ "cost" or "time" when a follow-up asks for exactly one of them, else None."""
+    folded = fold(text)
+    cost, time = bool(_COST.search(folded)), bool(_TIME.search(folded))
+    if cost == time:
+        return None
+    return "cost" if cost else "time"

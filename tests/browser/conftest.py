@@ -172,11 +172,9 @@ def new_page(browser: Any, server: str) -> Iterator[Any]:
 
 @pytest.fixture(scope="package")
 def screenshots(tmp_path_factory) -> Path:
-    """docs/screenshots/ with UPDATE_SCREENSHOTS=1 (the README shows them); a temporary folder otherwise,
-    so that running the suite leaves the work tree clean."""
-    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        return SCREENSHOTS
+    """A temporary folder for pictures the tests take while they run (to look at when one fails). The pictures in
+    docs/screenshots/ show the real trained assistant and come only from `make screenshots`
+    (tests/browser/screenshots.py): this suite's bot is a fake."""
     return tmp_path_factory.mktemp("screenshots")
 
 

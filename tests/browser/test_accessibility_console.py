@@ -27,6 +27,12 @@ def test_console_login_queue_and_conversation(new_page, agent_account) -> None:
     console.reply(pane, "Guten Tag, ich kümmere mich darum.")
     expect(pane.locator(".transcript .msg--agent")).to_be_visible()
     assert_accessible(console.page, "console conversation in progress")
+    tickets = console.page.locator("#view-tickets")
+    if tickets.count():   # the tickets view (issue 13) where this console has one
+        tickets.click()
+        expect(console.page.locator("#tickets-view")).to_be_visible()
+        console.page.wait_for_load_state("networkidle")
+        assert_accessible(console.page, "console tickets view")
 
 
 def test_admin_page(new_page, admin_account) -> None:

@@ -32,7 +32,7 @@ async def test_a_country_not_served_gets_an_honest_no(tracker_factory):
 
 
 async def test_an_elliptical_follow_up_keeps_the_country_of_the_answer_before(tracker_factory):
-    messages, _ = await answer(tracker_factory(text="Und wie lange dauert das?", slots={"country": "CH"}))
+    messages, _ = await answer(tracker_factory(text="Und in welcher Zeit?", slots={"country": "CH"}))
 
     assert [m["response"] for m in messages] == ["utter_delivery_info_ch"]
 
@@ -42,3 +42,14 @@ async def test_a_new_question_without_a_country_gets_all_three(tracker_factory):
 
     assert [m["response"] for m in messages] == ["utter_delivery_info"]
     assert events == []
+
+
+@pytest.mark.parametrize("text, response", [
+    ("Und wie teuer ist das?", "utter_delivery_cost_at"), ("und was kostet das?", "utter_delivery_cost_at"),
+    ("Ok und wie lange braucht das Paket?", "utter_delivery_time_at"), ("Und wann ist es da?", "utter_delivery_time_at"),
+    ("Und wie lange dauert das und was kostet es?", "utter_delivery_info_at"),
+])
+async def test_a_follow_up_asking_one_detail_gets_only_that_detail(text: str, response: str, tracker_factory):
+    messages, events = await answer(tracker_factory(text=text, slots={"country": "AT"}))
+
+    assert [m["response"] for m in messages] == [response]
