@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence
 
 # --- Settings (admin-settable, stored in the settings table; these are the defaults). ---
@@ -28,6 +30,10 @@ MAX_MIN_REPORTS = 100
 MAX_CLOSE_NOTE_CHARS = 2000
 MAX_TITLE_CHARS = 200
 SHARED_WORDS_SHOWN = 6
+# An incident's newest reports stand for it: a new report is compared with at most this many of them, so a large
+# outage (hundreds of reports) costs each further report the same few milliseconds.
+MAX_COMPARED_PER_INCIDENT = 50
+PROFILE_CACHE_SIZE = 4096
 
 CATEGORY_LABELS_DE = {
     "damaged_item": "Beschädigte Ware", "parcel_not_received": "Paket nicht angekommen",
@@ -139,14 +145,21 @@ def _trigrams(words: Iterable[str]) -> Counter[str]:
     return grams
 
 
+@lru_cache(maxsize=PROFILE_CACHE_SIZE)
+def _profile(text: str) -> tuple[Mapping[str, int], float]:
+    """A text's trigram counts and their norm, computed once per text (a report is compared again and again)."""
+    grams = _trigrams(content_words(text))
+    return MappingProxyType(dict(grams)), math.sqrt(sum(c * c for c in grams.values()))
+
+
 def similarity(a: str, b: str) -> float:
     """Cosine of the character trigram counts of both texts' content words: 0 (nothing alike) .. 1 (same words)."""
-    left, right = _trigrams(content_words(a)), _trigrams(content_words(b))
-    if not left or not right:
+    (left, left_norm), (right, right_norm) = _profile(a or ""), _profile(b or "")
+    if not left_norm or not right_norm:
         return 0.0
-    dot = sum(count * right[gram] for gram, count in left.items())
-    norm = math.sqrt(sum(c * c for c in left.values())) * math.sqrt(sum(c * c for c in right.values()))
-    return dot / norm
+    if len(left) > len(right):
+        left, right = right, left
+    return sum(count * right.get(gram, 0) for gram, count in left.items()) / (left_norm * right_norm)
 
 
 def shared_words(a: str, b: str) -> list[str]:
@@ -219,7 +232,8 @@ def group(report: Report, open_incidents: Sequence[OpenIncident], loose: Sequenc
     for incident in open_incidents:
         if incident.category != report.category:
             continue
-        score, matched = _best_match(report, incident.reports)
+        newest = sorted(incident.reports, key=lambda r: r.reported_at)[-MAX_COMPARED_PER_INCIDENT:]
+        score, matched = _best_match(report, newest)
         if score >= settings.similarity and score > best[0]:
             best = (score, incident, matched)
     if best[1] is not None and best[2] is not None:

@@ -80,3 +80,11 @@ def test_what_the_customer_reads():
     assert d.since_phrase(local, local + timedelta(days=3)) == "seit dem 12.03., 14:05 Uhr"
     text = d.known_incident_text(local, local)
     assert "keine" not in text.lower() and "Person" in text   # never a brush-off; a person is offered
+
+
+def test_a_large_incident_is_matched_against_its_newest_reports():
+    old_checkout = [rep(f"o{i}", "Checkout Fehler", 600 - i) for i in range(5)]
+    newer_other = [rep(f"n{i}", "Login Passwort abgelehnt", 100 - i) for i in range(d.MAX_COMPARED_PER_INCIDENT)]
+    incident = d.OpenIncident("a", "report_outage", tuple(old_checkout + newer_other))
+    assert d.group(rep("x", "Checkout zeigt Fehler"), [incident], [], SETTINGS, NOW) is None
+    assert d.group(rep("y", "Login: Passwort wird abgelehnt"), [incident], [], SETTINGS, NOW).incident_id == "a"
