@@ -201,6 +201,11 @@ class Settings:
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT_PER_MINUTE
     # How often a connected console renews its agent's presence (the presence store forgets after 60 s).
     presence_heartbeat_seconds: float = DEFAULT_PRESENCE_HEARTBEAT_SECONDS
+    # The trainer loop's project (docs/training.md): where data/, domain.yml and config.yml are, where candidate
+    # models go, and another config.yml for training; tests and dry runs point these at a copy.
+    training_project_root: str = "."
+    training_models_dir: str | None = None
+    training_config: str | None = None
     retention_days: int = DEFAULT_RETENTION_DAYS
     redact_transcripts: bool = False
     # /metrics answers loopback clients; with this token (Authorization: Bearer ...) any client.
@@ -259,6 +264,9 @@ class Settings:
             retention_days=_get(environ, "RETENTION_DAYS", _parse_int, DEFAULT_RETENTION_DAYS),
             presence_heartbeat_seconds=_get(environ, "PRESENCE_HEARTBEAT_SECONDS", _parse_float,
                                             DEFAULT_PRESENCE_HEARTBEAT_SECONDS),
+            training_project_root=_get(environ, "TRAINING_PROJECT_ROOT", str, "."),
+            training_models_dir=_get(environ, "TRAINING_MODELS_DIR", str, None),
+            training_config=_get(environ, "TRAINING_CONFIG", str, None),
             redact_transcripts=_get(environ, "REDACT_TRANSCRIPTS", _parse_bool, False),
             metrics_token=_get(environ, "METRICS_TOKEN", str, None),
             mail=MailSettings.from_env(environ),

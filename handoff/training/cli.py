@@ -133,7 +133,7 @@ async def _main(arguments: argparse.Namespace) -> int:
 
     settings = Settings.from_env(os.environ)
     engine = create_engine(settings.database_url)
-    project = Project.from_env(os.environ, Path.cwd())
+    project = Project.from_settings(settings)
     trainer = Trainer.create(engine, project, bot=InstallOnly(), install_path=Path(settings.model_path))
     try:
         if Path(settings.model_path).exists():

@@ -5,13 +5,13 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING
 
 import yaml
 
-PROJECT_ROOT_VARIABLE = "TRAINING_PROJECT_ROOT"
-MODELS_DIR_VARIABLE = "TRAINING_MODELS_DIR"
-TRAINING_CONFIG_VARIABLE = "TRAINING_CONFIG"
+if TYPE_CHECKING:
+    from handoff.settings import Settings
+
 ANNOTATED_FILE = "annotated.yml"
 CANDIDATES_DIR = "candidates"
 PREVIOUS_DIR = "previous"
@@ -36,12 +36,13 @@ class Project:
                    training_config.resolve() if training_config else None)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str], default_root: Path,
-                 default_models: Path | None = None) -> "Project":
-        root = Path(environ.get(PROJECT_ROOT_VARIABLE) or default_root)
-        models = environ.get(MODELS_DIR_VARIABLE)
-        config = environ.get(TRAINING_CONFIG_VARIABLE)
-        return cls.at(root, Path(models) if models else default_models, Path(config) if config else None)
+    def from_settings(cls, settings: "Settings", default_models: Path | None = None) -> "Project":
+        """TRAINING_PROJECT_ROOT (default: the directory the service was started in), TRAINING_MODELS_DIR,
+        TRAINING_CONFIG, read once with the other settings (handoff/settings.py)."""
+        models = settings.training_models_dir
+        config = settings.training_config
+        return cls.at(Path(settings.training_project_root), Path(models) if models else default_models,
+                      Path(config) if config else None)
 
     @property
     def data_dir(self) -> Path:

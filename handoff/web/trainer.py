@@ -6,7 +6,6 @@ the model registry, promote (hot swap; overriding the gate needs role admin) and
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -94,7 +93,7 @@ async def start_trainer(app: Sanic, _loop: object) -> None:
     context = app.ctx
     settings = context.settings
     live_path = Path(settings.model_path)
-    project = Project.from_env(os.environ, Path.cwd(), live_path.resolve().parent)
+    project = Project.from_settings(settings, live_path.resolve().parent)
     context.trainer = Trainer.create(context.engine, project, bot=context.bot, install_path=live_path)
     if live_path.exists() and capability(context.bot, ModelSwap) is not None:
         try:
