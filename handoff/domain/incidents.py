@@ -183,6 +183,7 @@ class Report:
     text: str
     reported_at: datetime
     reference: str = ""            # what agents call it (the ticket number), for the reason
+    customer: str = ""             # who reported it (their conversation): several reports of one customer are one
 
 
 @dataclass(frozen=True)
@@ -247,9 +248,11 @@ def group(report: Report, open_incidents: Sequence[OpenIncident], loose: Sequenc
         score = similarity(other.text, report.text)
         if score >= settings.similarity:
             similar.append(_membership(other, report, score, settings))
-    if len(similar) + 1 < settings.min_reports:
+    customers = {report.customer or report.ticket_id} | {
+        other.customer or other.ticket_id for other in loose if other.ticket_id in {m.ticket_id for m in similar}}
+    if len(customers) < settings.min_reports:   # "several customers": one customer reporting three times is one
         return None
-    anchor = Membership(report.ticket_id, None, None, (), anchor_reason(report, len(similar), settings))
+    anchor = Membership(report.ticket_id, None, None, (), anchor_reason(report, len(customers) - 1, settings))
     return Grouping(None, (anchor, *similar))
 
 
@@ -275,8 +278,9 @@ def reason_de(category: str, score: float, matched_reference: str, words: Sequen
 
 
 def anchor_reason(report: Report, others: int, settings: GroupingSettings) -> str:
-    return (f"Kategorie {category_label(report.category)}; diese Meldung brachte {others} ähnliche aus den "
-            f"letzten {settings.window_minutes} Minuten zusammen (ab {settings.min_reports} Meldungen eine Störung)")
+    return (f"Kategorie {category_label(report.category)}; diese Meldung brachte ähnliche von {others} weiteren "
+            f"Kunden aus den letzten {settings.window_minutes} Minuten zusammen (ab {settings.min_reports} Kunden "
+            "eine Störung)")
 
 
 def title_for(text: str) -> str:

@@ -67,7 +67,8 @@ def _words(row: Mapping[str, Any]) -> str:
 
 
 def _report(row: Mapping[str, Any]) -> domain.Report:
-    return domain.Report(row["ticket_id"], row["category"], _words(row), row["created_at"], reference(row["number"]))
+    return domain.Report(row["ticket_id"], row["category"], _words(row), row["created_at"], reference(row["number"]),
+                         row["conversation_id"] or row["ticket_id"])
 
 
 async def group_new_reports_in(uow: UnitOfWork, ctx: ServiceContext, conversation_id: str) -> bool:

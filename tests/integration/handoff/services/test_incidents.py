@@ -3,10 +3,12 @@ import asyncio
 
 import pytest
 
-from handoff.services import conversations, incidents
+from handoff.services import conversations, customer, incidents
 from handoff.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from tests.integration.handoff.conftest import BACKENDS
-from tests.integration.handoff.services.c2_fixtures import RECORDED, bot_texts, insert_person, report, start_clean
+from tests.integration.handoff.services.c2_fixtures import (
+    RECORDED, ReportingBot, bot_texts, insert_person, report, start_clean,
+)
 
 pytestmark = pytest.mark.integration
 BOTH = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
@@ -145,3 +147,16 @@ async def test_bad_input_and_permissions(ctx):
     assert handed["incident"]["owner_name"] == "Ole"
     closed = await incidents.close(ctx, incident["id"], supervisor, None)   # supervisors may close anyone's
     assert closed["incident"]["status"] == "closed"
+
+
+@BOTH
+async def test_one_customer_reporting_the_same_fault_three_times_is_not_an_incident(ctx):
+    ctx.bot = ReportingBot()
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    for number, text in enumerate(CHECKOUT):
+        await customer.customer_writes(ctx, conversation.id, f"c{number}", text)
+    assert await _all(ctx) == []
+    await report(ctx, "Checkout Fehler, Bestellung nicht möglich")
+    await report(ctx, "Checkout bricht mit Fehler ab")   # three customers now: one incident with all five reports
+    [incident] = await _all(ctx)
+    assert incident["report_count"] == 5

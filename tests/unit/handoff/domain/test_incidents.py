@@ -9,8 +9,9 @@ NOW = datetime(2025, 3, 12, 10, 0, tzinfo=timezone.utc)
 SETTINGS = d.GroupingSettings()
 
 
-def rep(ticket_id, text, minutes_ago=0, category="report_outage"):
-    return d.Report(ticket_id, category, text, NOW - timedelta(minutes=minutes_ago), f"NW#{ticket_id}")
+def rep(ticket_id, text, minutes_ago=0, category="report_outage", customer=None):
+    return d.Report(ticket_id, category, text, NOW - timedelta(minutes=minutes_ago), f"NW#{ticket_id}",
+                    customer or f"conversation-{ticket_id}")
 
 
 def test_similar_fault_reports_score_above_the_default_threshold_and_unrelated_ones_below():
@@ -88,3 +89,12 @@ def test_a_large_incident_is_matched_against_its_newest_reports():
     incident = d.OpenIncident("a", "report_outage", tuple(old_checkout + newer_other))
     assert d.group(rep("x", "Checkout zeigt Fehler"), [incident], [], SETTINGS, NOW) is None
     assert d.group(rep("y", "Login: Passwort wird abgelehnt"), [incident], [], SETTINGS, NOW).incident_id == "a"
+
+
+def test_one_customer_reporting_three_times_is_not_an_incident():
+    loose = [rep("1", "Checkout Fehler", 20, customer="anna"), rep("2", "Fehler im Checkout", 10, customer="anna")]
+    assert d.group(rep("3", "Checkout zeigt Fehler", customer="anna"), [], loose, SETTINGS, NOW) is None
+    grouping = d.group(rep("4", "Checkout zeigt Fehler", customer="ben"), [],
+                       [*loose, rep("5", "Checkout kaputt, Fehler", 5, customer="clara")], SETTINGS, NOW)
+    assert grouping is not None and len(grouping.members) == 4   # anna's two reports, clara's and ben's
+    assert "ähnliche von 2 weiteren Kunden" in grouping.members[0].reason
