@@ -9,7 +9,7 @@ import shutil
 from playwright.sync_api import expect
 
 from tests.browser.conftest import REPO_ROOT
-from tests.browser.pages import ConsolePage, WidgetPage
+from tests.browser.pages import AdminPage, ConsolePage, WidgetPage
 
 ALWAYS_CLOSED = {"time_zone": "Europe/Berlin", "weekly": {day: [] for day in
                                                          ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
@@ -113,6 +113,36 @@ def test_an_overdue_ticket_is_highlighted_and_counted(new_page, api, admin_accou
         keep(screenshots, "tickets-overdue.png")
         filter_select = view.get_by_label("Art")
         expect(filter_select.locator("option[value=problem_report]")).to_contain_text(re.compile(r"Problemmeldung \(\d+\)"))
+        assert not console.watch.errors and not console.watch.missing_assets
+    finally:
+        api.call("PUT", "/api/admin/ticket-sla", original_sla, token=token)
+
+
+def test_admin_sets_the_due_times_per_kind(new_page, api, admin_account, screenshots):
+    token = api.login(admin_account)
+    status, original_sla = api.call("GET", "/api/admin/ticket-sla", token=token)
+    assert status == 200
+    try:
+        console = ConsolePage(new_page()).login(admin_account)
+        AdminPage(console.page).visit()
+        page = console.page
+        form = page.locator("#ticket-sla-form")
+        first = form.get_by_label("Beschwerde: erste Antwort in Stunden")
+        expect(first).to_have_value("4")
+        expect(form.get_by_label("Datenschutzanfrage: gesetzliche Monatsfrist")).to_be_checked()
+        first.fill("vier")
+        form.get_by_role("button", name="Fristen speichern").click()
+        expect(page.locator("#ticket-sla-status")).to_contain_text("Beschwerde: Bitte Stunden als Zahl")
+        assert api.call("GET", "/api/admin/ticket-sla", token=token)[1] == original_sla    # nothing changed
+        first.fill("0,5")
+        form.get_by_label("Gelöste Tickets schließen nach Tagen").fill("10")
+        form.get_by_role("button", name="Fristen speichern").click()
+        expect(page.locator("#ticket-sla-status")).to_have_text("Gespeichert.")
+        saved = api.call("GET", "/api/admin/ticket-sla", token=token)[1]
+        assert saved["policies"]["complaint"]["first_response_minutes"] == 30 and saved["close_after_days"] == 10
+        page.locator("#ticket-sla-form").scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshots / "tickets-admin-sla.png"))
+        keep(screenshots, "tickets-admin-sla.png")
         assert not console.watch.errors and not console.watch.missing_assets
     finally:
         api.call("PUT", "/api/admin/ticket-sla", original_sla, token=token)
