@@ -140,10 +140,10 @@ def test_admin_sets_goodwill_limits_and_the_grouping(new_page, api, admin_accoun
 
     grouping = page.locator("#incident-grouping-form")
     expect(grouping.get_by_label("Textähnlichkeit ab (%)")).to_have_value("35")
-    grouping.get_by_label("Ab so vielen Meldungen").fill("1")
+    grouping.get_by_label("Ab so vielen Kunden").fill("1")
     grouping.get_by_role("button", name="Speichern").click()
     expect(page.locator("#incident-grouping-status")).to_contain_text("Ganze Zahl von 2 bis 100")
-    grouping.get_by_label("Ab so vielen Meldungen").fill("4")
+    grouping.get_by_label("Ab so vielen Kunden").fill("4")
     grouping.get_by_role("button", name="Speichern").click()
     expect(page.locator("#incident-grouping-status")).to_have_text("Gespeichert.")
     assert api.call("GET", "/api/admin/incidents/settings", token=token)[1]["min_reports"] == 4

@@ -99,7 +99,7 @@ export class IncidentsPanel {
         h("dt", {}, "Meldungen"), h("dd", {}, String(incident.report_count)),
         h("dt", {}, "Verantwortlich"), h("dd", { class: "incident-owner" }, incident.owner_name || "niemand"),
         h("dt", {}, "Gruppiert nach"), h("dd", {}, `Kategorie + Textähnlichkeit ab ${percent(grouping.similarity)}, `
-          + `ab ${grouping.min_reports} Meldungen in ${grouping.window_minutes} Minuten`)),
+          + `ab ${grouping.min_reports} Kunden in ${grouping.window_minutes} Minuten`)),
       ...(incident.close_note ? [h("p", { class: "muted" }, `Nachricht an die Meldenden: ${incident.close_note}`)] : []),
       this.reportsTable(detail.reports || []));
     if (incident.status !== "open") {
