@@ -55,6 +55,18 @@ def pick(rng: random.Random, weighted: tuple[tuple[Any, float], ...]) -> Any:
     return rng.choices([value for value, _ in weighted], [weight for _, weight in weighted])[0]
 
 
+def row_for(table: Any, values: dict[str, Any]) -> tuple:
+    """A COPY row in the table's column order; a column not given takes its scalar default (the ticket schema
+    grows while this runs against it)."""
+    row = []
+    for column in table.columns:
+        value = values.get(column.name)
+        if value is None and column.default is not None and not callable(column.default.arg):
+            value = column.default.arg
+        row.append(value)
+    return tuple(row)
+
+
 class Generator:
     """Rows for COPY, per table, in the column order of handoff/store/tables.py."""
 
@@ -64,7 +76,8 @@ class Generator:
         self.end = end
         self.hours = BusinessHours()
         self.rows: dict[str, list[tuple]] = {name: [] for name in ("conversations", "messages", "handoffs",
-                                                                   "csat", "csat_surveys", "tickets")}
+                                                                   "csat", "csat_surveys", "tickets",
+                                                                   "ticket_articles")}
         self.ticket_number = 0
 
     def moments(self) -> list[datetime]:
@@ -94,14 +107,16 @@ class Generator:
         rng = self.rng
         cid = str(uuid.uuid4())
         channel = pick(rng, CHANNELS)
+        if channel == "email":   # e-mail threads are tickets (issue 16), not chat conversations
+            self.add_ticket(None, "email", created, kind="email", mails=rng.randint(1, 3))
+            return
         at, seq, status = created, 0, "resolved"
         resolved_at = None
         if channel != "email" and rng.random() < 0.07:          # opened, never written in
             self.add_conversation(cid, channel, "bot", created, at, 0, None)
             return
         turns = max(1, min(12, int(rng.lognormvariate(1.65, 0.5))))
-        # E-mail goes to people, not to the bot: no handoff, agents answer.
-        handoff_turn = None if channel == "email" else (rng.randint(1, turns) if rng.random() < 0.22 else None)
+        handoff_turn = rng.randint(1, turns) if rng.random() < 0.22 else None
         for turn in range(1, turns + 1):
             at += timedelta(seconds=rng.randint(8, 90))
             seq += 1
@@ -109,13 +124,9 @@ class Generator:
             confidence = round(rng.uniform(0.2, 0.58) if intent == "nlu_fallback" or rng.random() < 0.08
                                else rng.uniform(0.6, 0.99), 3)
             self.message(cid, seq, at, "customer", intent=intent, confidence=confidence, tone=pick(rng, TONES),
-                         to_bot=channel != "email")
+                         to_bot=True)
             seq += 1
-            if channel == "email":
-                at += timedelta(minutes=rng.randint(20, 600))
-                self.message(cid, seq, at, "agent")
-            else:
-                self.message(cid, seq, at + timedelta(milliseconds=rng.randint(40, 900)), "bot")
+            self.message(cid, seq, at + timedelta(milliseconds=rng.randint(40, 900)), "bot")
             if handoff_turn == turn:
                 seq, status, resolved_at = self.handoff(cid, channel, seq, at + timedelta(seconds=1))
                 break
@@ -164,13 +175,33 @@ class Generator:
         self.rows["handoffs"].append((str(uuid.uuid4()), cid, requested, json.dumps(reasons), "{}", None, None,
                                       claimed, ended, outcome))
 
-    def add_ticket(self, cid: str, channel: str, created: datetime) -> None:
+    def add_ticket(self, cid: str | None, channel: str, created: datetime, kind: str = "follow_up",
+                   mails: int = 0) -> None:
+        """A ticket with its SLA facts: first answer due in 4 business hours, solution in 24 (roughly, in wall
+        time here); most are answered and solved in time, some late, the newest still open."""
+        rng = self.rng
         self.ticket_number += 1
-        values = {"id": str(uuid.uuid4()), "conversation_id": cid, "number": self.ticket_number,
-                  "kind": "follow_up", "channel": channel if channel in ("widget", "email") else "widget",
-                  "status": "open" if created > datetime.now(timezone.utc) - timedelta(days=3) else "solved",
-                  "email": None, "note": None, "category": None, "created_at": created, "updated_at": created}
-        self.rows["tickets"].append(tuple(values.get(column.name) for column in tables.tickets.columns))
+        first_due, solution_due = created + timedelta(hours=4), created + timedelta(hours=24)
+        first_done = created + timedelta(minutes=rng.lognormvariate(4.5, 0.9))
+        solved_at = first_done + timedelta(minutes=rng.lognormvariate(6.0, 1.0))
+        now = datetime.now(timezone.utc)
+        if solved_at > now:
+            status, solved_at = "open", None
+            first_done = first_done if first_done < now else None
+        else:
+            status = "closed" if solved_at < now - timedelta(days=7) else "solved"
+        values = {"id": str(uuid.uuid4()), "conversation_id": cid, "number": self.ticket_number, "kind": kind,
+                  "channel": channel if channel in ("widget", "email") else "widget", "status": status,
+                  "owner_id": None, "created_at": created, "updated_at": solved_at or created,
+                  "first_response_due_at": first_due, "first_response_at": first_done,
+                  "solution_due_at": solution_due, "solved_at": solved_at}
+        values["last_article_seq"] = mails
+        self.rows["tickets"].append(row_for(tables.tickets, values))
+        for seq in range(1, mails + 1):
+            article = {"id": str(uuid.uuid4()), "ticket_id": values["id"], "seq": seq, "kind": "customer",
+                       "channel": "email", "sender_type": "customer", "text": "…",
+                       "created_at": created + timedelta(hours=20 * (seq - 1))}
+            self.rows["ticket_articles"].append(row_for(tables.ticket_articles, article))
 
 
 CONVERSATION_COLUMNS = ("id", "token_hash", "channel", "external_id", "status", "assignee_id", "priority",
@@ -191,8 +222,8 @@ COLUMNS = {
 async def load(dsn: str, generator: Generator) -> dict[str, int]:
     connection = await asyncpg.connect(dsn)
     try:
-        for table in ("conversations", "messages", "handoffs", "csat", "csat_surveys", "tickets"):
-            columns = COLUMNS.get(table) or tuple(column.name for column in tables.tickets.columns)
+        for table in ("conversations", "messages", "handoffs", "csat", "csat_surveys", "tickets", "ticket_articles"):
+            columns = COLUMNS.get(table) or tuple(column.name for column in tables.metadata.tables[table].columns)
             await connection.copy_records_to_table(table, records=generator.rows[table], columns=list(columns))
         await connection.execute("ANALYZE")
     finally:
