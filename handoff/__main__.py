@@ -136,6 +136,12 @@ def serve(settings: Settings, arguments: argparse.Namespace) -> int:
         print("error: --workers > 1 needs REDIS_URL (the in-process bus does not reach other workers)",
               file=sys.stderr)
         return 2
+    taken = port_taken(host, port)
+    if taken:
+        print(f"error: cannot listen on {host}:{port} ({taken}); another program (an earlier `make run`?) uses it: "
+              f"stop it, or choose another port, e.g. PORT={5080 if port != 5080 else 5081} make run",
+              file=sys.stderr)
+        return 2
     migrate(settings)
     new_password = ensure_admin(settings)
     base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
@@ -151,6 +157,19 @@ def serve(settings: Settings, arguments: argparse.Namespace) -> int:
     app.register_listener(show_banner, "after_server_start" if arguments.workers == 1 else "main_process_start")
     app.run(host=host, port=port, workers=arguments.workers, access_log=settings.access_log, motd=False)
     return 0
+
+
+def port_taken(host: str, port: int) -> str | None:
+    """Why the port cannot be used, before minutes of model loading end in Sanic's traceback (None: free)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return error.strerror or str(error)
+    return None
 
 
 def configure_logging(settings: Settings) -> None:
