@@ -58,7 +58,9 @@ def follow_up_topic(message: Message, answered_topic: str | None, answers: Mappi
         return None
     if message.intent == topic:
         return None  # the rules answer it already, with the same context-aware action
-    switches = message.intent not in _WEAK_INTENTS and message.confidence >= TOPIC_SWITCH_CONFIDENCE
+    # A confident new topic, or something confidently outside the assistant's field ("Und wie wird das Wetter?").
+    own_meaning = message.intent not in _WEAK_INTENTS or message.intent == "out_of_scope"
+    switches = own_meaning and message.confidence >= TOPIC_SWITCH_CONFIDENCE
     if named is None and switches:
         return None
     return topic

@@ -3,11 +3,12 @@
 Each conversation in `tests/conversations/*.yml` states, per customer message, the intent the NLU should
 find, whether the de-escalation acknowledgement may appear, and optionally words the answer must (or must
 not) contain; and for the whole conversation the end state the customer experiences: still with the bot,
-or queued for a person (with the handoff reasons), plus any tickets recorded.
+queued for a person (with the handoff reasons), or a ticket when nobody can take over (`hours: closed`), plus any
+tickets recorded.
 
 What is checked is what the customer sees: the messages the service stores (acknowledgement included) and
 the conversation's status. A handoff is expected exactly at the last message of a conversation that ends
-`queued`; every message before it must stay with the bot.
+`queued` or `ticket`; every message before it must stay with the bot.
 
     python -m tests.conversations.runner --model models/nordwind.tar.gz     (also part of `make eval`)
 """
@@ -24,7 +25,9 @@ from typing import Any, Sequence
 import yaml
 
 SUITE_DIR = Path(__file__).resolve().parent
-END_STATES = ("bot", "queued")
+END_STATES = ("bot", "queued", "ticket")
+# "open": a weekday morning with an agent online (a handoff queues); "closed": a Sunday (a handoff becomes a ticket).
+HOURS = ("open", "closed")
 ACK_VALUES = ("never", "may", "must")
 KINDS = (
     "follow-up", "correction", "topic-switch", "closing", "mixed-tone", "insult", "build-up", "misunderstanding",
@@ -55,6 +58,7 @@ class Conversation:
     end: str
     reasons: tuple[str, ...] = ()
     tickets: tuple[str, ...] = ()
+    hours: str = "open"
     source: str = ""
 
 
@@ -88,20 +92,22 @@ def _conversation(entry: Any, source: str) -> Conversation:
     if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
         raise SuiteError(f"{source}: every conversation needs a 'name'")
     where = f"{source}, '{entry['name']}'"
-    unknown = set(entry) - {"name", "kind", "turns", "end", "reasons", "tickets"}
+    unknown = set(entry) - {"name", "kind", "turns", "end", "reasons", "tickets", "hours"}
     if unknown:
         raise SuiteError(f"{where}: unknown keys {sorted(unknown)}")
     if entry.get("kind") not in KINDS:
         raise SuiteError(f"{where}: kind must be one of {KINDS}")
     if entry.get("end") not in END_STATES:
         raise SuiteError(f"{where}: end must be one of {END_STATES}")
+    if entry.get("hours", "open") not in HOURS:
+        raise SuiteError(f"{where}: hours must be one of {HOURS}")
     turns = entry.get("turns")
     if not isinstance(turns, list) or len(turns) < 2:
         raise SuiteError(f"{where}: a conversation has at least two customer messages")
     return Conversation(
         name=entry["name"], kind=entry["kind"], turns=tuple(_turn(turn, where) for turn in turns), end=entry["end"],
         reasons=_strings(entry.get("reasons"), where, "reasons"), tickets=_strings(entry.get("tickets"), where, "tickets"),
-        source=source,
+        hours=entry.get("hours", "open"), source=source,
     )
 
 
@@ -163,19 +169,24 @@ async def run_suite(agent: Any, conversations: Sequence[Conversation], database_
     from handoff.services.context import ServiceContext
     from handoff.store.engine import create_engine
     from handoff.store.migrate import upgrade_async
-    from tests.unit.handoff.conftest import OPEN_TIME, FakeClock
+    from tests.unit.handoff.conftest import CLOSED_TIME, OPEN_TIME, FakeClock
 
     url = f"sqlite+aiosqlite:///{database_dir / 'conversations.db'}"
     await upgrade_async(url)
     engine = create_engine(url)
     bus, presence = InProcessBus(), InProcessPresence()
     bot = _RecordingBot(RasaBotEngine(agent, timeout_seconds=TIMEOUT_SECONDS, bot_thread=SameLoop()))
-    ctx = ServiceContext(engine=engine, bus=bus, presence=presence, bot=bot, clock=FakeClock(OPEN_TIME))
+    clock = FakeClock(OPEN_TIME)
+    ctx = ServiceContext(engine=engine, bus=bus, presence=presence, bot=bot, clock=clock)
     try:
         agent_account = await auth.create_agent(ctx, "suite@nordwind.test", "Suite", "ein-langes-passwort-1",
                                                 role="agent")
         await presence.heartbeat(agent_account.id, "online")
-        return [await run_conversation(ctx, bot, conversation) for conversation in conversations]
+        outcomes = []
+        for conversation in conversations:
+            clock.now = OPEN_TIME if conversation.hours == "open" else CLOSED_TIME
+            outcomes.append(await run_conversation(ctx, bot, conversation))
+        return outcomes
     finally:
         await bus.close()
         await engine.dispose()

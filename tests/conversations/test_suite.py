@@ -31,6 +31,7 @@ def test_the_suite_is_large_and_covers_every_kind() -> None:
      "states no intent"),
     ({"name": "x", "kind": "nonsense", "turns": [], "end": "bot"}, "kind must be one of"),
     ({"name": "x", "kind": "closing", "turns": [], "end": "gone"}, "end must be one of"),
+    ({"name": "x", "kind": "closing", "turns": [], "end": "bot", "hours": "night"}, "hours must be one of"),
     ({"name": "x", "kind": "closing", "end": "bot", "turns": [{"say": "a", "intent": "greet", "ack": "yes"},
                                                                 {"say": "b", "intent": "greet"}]}, "ack must be"),
 ])

@@ -58,3 +58,8 @@ def test_saying_the_answer_did_not_help_where_the_nlu_found_no_topic() -> None:
     assert not says_answer_did_not_help(said, None)
     assert not says_answer_did_not_help(Message("Wo ist mein Paket?", "nlu_fallback", 0.4), "invoice_copy")
     assert not says_answer_did_not_help(Message("Hilft nicht, Mitarbeiter bitte", "request_human", 0.9), "invoice_copy")
+
+
+def test_a_confidently_out_of_scope_follow_up_is_not_forced_onto_the_topic() -> None:
+    assert topic("Und wie wird das Wetter morgen?", "out_of_scope", "delivery_info", 0.97) is None
+    assert topic("Was ist mit Italien?", "out_of_scope", "delivery_info", 0.98) == "delivery_info"

@@ -29,7 +29,8 @@ def test_messages_with_their_own_question_are_not_elliptical(text: str) -> None:
     "Geht leider immer noch nicht", "Hab ich schon probiert, ohne Erfolg", "Das beantwortet meine Frage nicht",
     "Das hat mir nicht geholfen", "Klappt trotzdem nicht", "Das war nicht meine Frage",
     "Ich habe das alles schon versucht", "Funktioniert immer noch nicht!!", "geht schon wieder nicht",
-    "HAB ICH DOCH SCHON GEMACHT",
+    "HAB ICH DOCH SCHON GEMACHT", "Auch ein neues Passwort klappt nicht", "immer noch Fehler",
+    "Es kommt weiterhin die gleiche Fehlermeldung", "Das geht leider auch nicht",
 ])
 def test_signs_that_the_answer_did_not_help(text: str) -> None:
     assert signals_answer_did_not_help(text)
@@ -38,6 +39,7 @@ def test_signs_that_the_answer_did_not_help(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "Mein Paket ist noch nicht da", "Er hat nichts bekommen", "Danke, das hilft mir sehr",
     "Ich habe noch eine Frage", "Die Zahlung hat nicht geklappt", "Wo ist mein Paket?",
+    "Geht das auch mit PayPal?", "Auch die Lieferung nach Wien?", "Ich habe ein Problem mit der Rechnung",
 ])
 def test_ordinary_messages_are_no_such_sign(text: str) -> None:
     assert not signals_answer_did_not_help(text)
