@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -185,17 +185,9 @@ async def delete_ticket(conn: AsyncConnection, ticket_id: str) -> bool:
 
 
 async def expired_ticket_ids(conn: AsyncConnection, cutoff: datetime, limit: int) -> list[str]:
-    """Tickets without a conversation (e-mail) that are final and untouched since `cutoff`: retention deletes them."""
+    """Tickets without a conversation (e-mail) untouched since `cutoff`: retention deletes them. (A ticket of a
+    conversation goes with its conversation, which a recently worked ticket keeps alive: store/retention.py.)"""
     result = await conn.execute(select(tickets.c.id).where(
-        tickets.c.conversation_id.is_(None), tickets.c.status.in_(["closed", "merged"]),
-        tickets.c.updated_at < cutoff).order_by(tickets.c.updated_at).limit(limit))
+        tickets.c.conversation_id.is_(None), tickets.c.updated_at < cutoff)
+        .order_by(tickets.c.updated_at).limit(limit))
     return [row.id for row in result]
-
-
-async def active_ticket_updated_since(conn: AsyncConnection, conversation_id: str, cutoff: datetime) -> bool:
-    result = await conn.execute(select(tickets.c.id).where(
-        tickets.c.conversation_id == conversation_id,
-        or_(tickets.c.updated_at >= cutoff, tickets.c.status.in_(["new", "open", "pending"]))).limit(1))
-    return result.first() is not None
-
-

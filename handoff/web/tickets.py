@@ -6,7 +6,6 @@ unifies job start-up.
 """
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -15,8 +14,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
 from handoff.domain.ticket_words import MAX_TICKET_TEXT_CHARS
-from handoff.services import ticket_actions, ticket_queries
-from handoff.services.ticket_jobs import run_ticket_jobs
+from handoff.services import ticket_actions, ticket_privacy, ticket_queries
 from handoff.services.ticket_sla import get_sla_settings, set_sla_settings
 from handoff.store import accounts
 from handoff.web.agent_auth import ADMIN_ROLES, CHAT_ROLES, authenticate
@@ -91,20 +89,6 @@ def _filter(request: Request, name: str) -> str | None:
 
 def blueprint() -> Blueprint:
     bp = Blueprint("tickets")
-    jobs: dict[str, asyncio.Task[None]] = {}   # one per app, like the routing sweep (web/widget.py)
-
-    async def start_ticket_jobs(app: Any, _loop: Any) -> None:
-        jobs["task"] = asyncio.get_running_loop().create_task(run_ticket_jobs(app.ctx.service_context()),
-                                                              name="ticket-jobs")
-
-    async def stop_ticket_jobs(_app: Any, _loop: Any) -> None:
-        task = jobs.pop("task", None)
-        if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-
-    bp.listener("after_server_start")(start_ticket_jobs)
-    bp.listener("before_server_stop")(stop_ticket_jobs)
 
     @bp.get("/api/agent/tickets", ctx_api=Operation(
         "The ticket inbox: filtered (status: active|all|new|open|pending|solved|closed|merged; kind; owner: "
@@ -217,6 +201,21 @@ def blueprint() -> Blueprint:
     async def put_sla(request: Request) -> HTTPResponse:
         await authenticate(request, ADMIN_ROLES)
         return json((await set_sla_settings(services(request), json_object(request))).to_dict())
+
+    @bp.get("/api/admin/tickets/export", ctx_api=Operation(
+        "Every ticket of one e-mail address with its whole history, notes included (data subject access)", "admin",
+        {200: obj(("email", "tickets"), format_version=INTEGER, exported_at=STRING, email=STRING,
+                  tickets=array(ANY_OBJECT))}, query={"email": STRING}, security=AUTH, errors=(401, 403, 422)))
+    async def export_contact(request: Request) -> HTTPResponse:
+        await authenticate(request, ADMIN_ROLES)
+        return json(await ticket_privacy.export_contact(services(request), request.args.get("email") or ""))
+
+    @bp.delete("/api/admin/tickets", ctx_api=Operation(
+        "Erase every ticket of one e-mail address with its history (data subject erasure)", "admin",
+        {200: obj(("deleted",), deleted=INTEGER)}, query={"email": STRING}, security=AUTH, errors=(401, 403, 422)))
+    async def delete_contact(request: Request) -> HTTPResponse:
+        await authenticate(request, ADMIN_ROLES)
+        return json({"deleted": await ticket_privacy.delete_contact(services(request), request.args.get("email") or "")})
 
     @bp.get("/api/widget/conversations/<conversation_id>/tickets", ctx_api=Operation(
         "The customer's requests from this conversation: reference, status and our answers", "widget",

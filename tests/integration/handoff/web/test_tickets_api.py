@@ -125,3 +125,19 @@ async def test_sla_settings_for_admins_only(sqlite_server, admin_api):
     changed = {**before, "close_after_days": 3}
     status, body, _ = await admin_api.request("PUT", "/api/admin/ticket-sla", json=changed)
     assert status == 200 and body["close_after_days"] == 3
+
+
+async def test_contact_export_and_erasure_for_admins_only(sqlite_server, admin_api):
+    email, password = await create_agent(admin_api)
+    agent, _ = await login_cookie(sqlite_server.base, email, password)
+    try:
+        status, _, _ = await agent.request("GET", "/api/admin/tickets/export?email=a@example.org")
+        assert status == 403
+    finally:
+        await agent.close()
+    status, body, _ = await admin_api.request("GET", "/api/admin/tickets/export?email=kaputt")
+    assert status == 422 and "E-Mail-Adresse" in body["error"]["message"]
+    status, body, _ = await admin_api.request("GET", "/api/admin/tickets/export?email=niemand@example.org")
+    assert status == 200 and body["tickets"] == []
+    status, body, _ = await admin_api.request("DELETE", "/api/admin/tickets?email=niemand@example.org")
+    assert status == 200 and body == {"deleted": 0}
