@@ -1,7 +1,6 @@
 """`create_app(settings)`: the one Sanic app serving the widget, the Rasa channels, the console and the admin API."""
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
 
@@ -84,6 +83,8 @@ def create_app(settings: Settings, bot_engine_factory: BotEngineFactory | None =
     socketio_channel.attach(app)
 
     app.register_listener(_open_resources, "before_server_start")
+    app.register_listener(_start_jobs, "after_server_start")
+    app.register_listener(_stop_jobs, "before_server_stop")
     app.register_listener(_close_resources, "after_server_stop")
     return app
 
@@ -100,19 +101,25 @@ async def _open_resources(app: Sanic, _loop: object) -> None:
     context.bot = await context.bot_engine_factory(settings)
     context.services = ServiceContext(engine=context.engine, bus=context.bus, presence=context.presence,
                                       bot=context.bot, config=service_config(settings))
-    from handoff.services.retention import run_retention_schedule
-
-    context.retention = asyncio.get_running_loop().create_task(
-        run_retention_schedule(context.services, settings.retention_days), name="retention")
     logger.info("handoff app ready: database %s, bus %s", context.engine.url.get_backend_name(),
                 "redis" if settings.redis_url else "in-process")
 
 
+async def _start_jobs(app: Sanic, _loop: object) -> None:
+    from handoff.jobs import Jobs
+
+    app.ctx.jobs = await Jobs.start(app.ctx)
+
+
+async def _stop_jobs(app: Sanic, _loop: object) -> None:
+    context: AppContext = app.ctx
+    if context.jobs is not None:
+        await context.jobs.stop(context)
+        context.jobs = None
+
+
 async def _close_resources(app: Sanic, _loop: object) -> None:
     context: AppContext = app.ctx
-    if context.retention is not None:
-        context.retention.cancel()
-        await asyncio.gather(context.retention, return_exceptions=True)
     await context.drain(SHUTDOWN_DRAIN_SECONDS)
     for resource in (context.bot, context.bus, context.presence):
         if resource is not None:

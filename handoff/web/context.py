@@ -41,7 +41,7 @@ class AppContext:
     sio: "AsyncServer | None" = None
     trainer: Any = None  # handoff.training.runtime.Trainer, set by the trainer blueprint after start-up
     background: set[asyncio.Task[Any]] = field(default_factory=set)
-    retention: "asyncio.Task[None] | None" = None  # handoff/services/retention.py schedule, cancelled at stop
+    jobs: Any = None  # handoff.jobs.Jobs: the background jobs, started after the server starts
     # Open agent sockets per agent on this instance: presence is forgotten when the last one closes.
     agent_sockets: dict[str, int] = field(default_factory=dict)
 

@@ -1,14 +1,11 @@
-"""E-mail in the web app: the mail runtime (sender, SMTP receiver, IMAP polling) started with the server, the
-agents' view of a ticket's mails and of the outbox, and the customer's request for the chat transcript."""
+"""E-mail in the web app: the agents' view of a ticket's mails and of the outbox, and the customer's request for
+the chat transcript. The mail runtime (sender, SMTP receiver, IMAP polling) is one of the jobs (handoff/jobs.py)."""
 from __future__ import annotations
-
-from typing import Any
 
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
-from handoff.mail.runtime import MailRuntime
 from handoff.services import mail_outbox, mail_queries
 from handoff.web.agent_auth import CHAT_ROLES, authenticate
 from handoff.web.context import services
@@ -31,19 +28,6 @@ TICKET_MAIL = obj(("sending_enabled", "mails"), sending_enabled=BOOLEAN, note=NU
 
 def blueprint() -> Blueprint:
     bp = Blueprint("mail")
-    runtimes: dict[str, MailRuntime] = {}   # one per app: each create_app builds its own blueprint
-
-    async def start_mail(app: Any, _loop: Any) -> None:
-        settings = app.ctx.settings
-        runtimes["mail"] = await MailRuntime.start(app.ctx.service_context(), settings.mail, settings.retention_days)
-
-    async def stop_mail(_app: Any, _loop: Any) -> None:
-        runtime = runtimes.pop("mail", None)
-        if runtime is not None:
-            await runtime.stop()
-
-    bp.listener("after_server_start")(start_mail)
-    bp.listener("before_server_stop")(stop_mail)
 
     @bp.get("/api/agent/mail/status", ctx_api=Operation(
         "Whether e-mail is set up (with a German note when it is not) and the outbox by status", TAG,

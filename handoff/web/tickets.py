@@ -1,8 +1,6 @@
 """Tickets API: the agents' inbox and actions (`/api/agent/tickets`), the SLA settings (`/api/admin/ticket-sla`),
-and a returning customer's view of their requests (`/api/widget/conversations/<id>/tickets`).
-
-Also starts the periodic ticket jobs (reminders, auto-close) next to the routing sweep, until the jobs module
-unifies job start-up.
+and a returning customer's view of their requests (`/api/widget/conversations/<id>/tickets`). The periodic ticket
+jobs (reminders, auto-close) are started with the others (handoff/jobs.py).
 """
 from __future__ import annotations
 

@@ -9,17 +9,15 @@ import logging
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sanic import Blueprint, Sanic
+from sanic import Blueprint
 from sanic.blueprint_group import BlueprintGroup
 from sanic.request import Request
 from sanic.response import HTTPResponse, file, json
 
-from handoff.engine.contract import ModelSwap, capability
 from handoff.training.annotate import ACTIONS, TONE_LABELS, AlreadyAnnotated, AnnotationError, Annotator, \
     MessageNotFound
 from handoff.training.inbox import REASONS, InboxFilter
-from handoff.training.project import Project
-from handoff.training.promotion import Actor, PromotionRefused, UnknownModel, ensure_live_registered
+from handoff.training.promotion import Actor, PromotionRefused, UnknownModel
 from handoff.training.retrain import TrainingBusy
 from handoff.training.runtime import Trainer
 from handoff.web.agent_auth import ADMIN_ROLES, ROLE_ADMIN, ROLE_TRAINER, authenticate
@@ -88,26 +86,6 @@ def _inbox_filter(request: Request) -> InboxFilter:
                        reason, limit)
 
 
-async def start_trainer(app: Sanic, _loop: object) -> None:
-    """After the app's own resources exist: the trainer shares its database and its live bot."""
-    context = app.ctx
-    settings = context.settings
-    live_path = Path(settings.model_path)
-    project = Project.from_settings(settings, live_path.resolve().parent)
-    context.trainer = Trainer.create(context.engine, project, bot=context.bot, install_path=live_path)
-    if live_path.exists() and capability(context.bot, ModelSwap) is not None:
-        try:
-            await ensure_live_registered(context.trainer.loop, live_path)
-        except Exception:  # the chat must start even if the registry cannot be written now
-            logger.exception("could not register the live model")
-
-
-async def stop_trainer(app: Sanic, _loop: object) -> None:
-    trainer = getattr(app.ctx, "trainer", None)
-    if trainer is not None:
-        await trainer.close()
-
-
 def blueprint() -> BlueprintGroup:
     """The API and the page, registered together with one `app.blueprint(trainer.blueprint())`."""
     return Blueprint.group(api_blueprint(), page_blueprint())
@@ -115,8 +93,6 @@ def blueprint() -> BlueprintGroup:
 
 def api_blueprint() -> Blueprint:
     bp = Blueprint("trainer", url_prefix="/api/trainer")
-    bp.listener("after_server_start")(start_trainer)
-    bp.listener("before_server_stop")(stop_trainer)
 
     @bp.get("/inbox", ctx_api=_operation("Customer messages worth a look, ranked"))
     async def inbox(request: Request) -> HTTPResponse:

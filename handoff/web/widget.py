@@ -1,7 +1,6 @@
 """Customer API under `/api/widget`: start a conversation, WebSocket, and the REST polling fallback."""
 from __future__ import annotations
 
-import asyncio
 import json as jsonlib
 from typing import Any
 
@@ -10,7 +9,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
 from handoff.services import conversations, customer
-from handoff.services.routing_sweep import run_routing_sweeps
 from handoff.services.views import ConversationView
 from handoff.web.context import app_context, services
 from handoff.web.errors import describe, unauthenticated
@@ -50,22 +48,6 @@ async def customer_conversation(request: Request, conversation_id: str, token: s
 
 def blueprint() -> Blueprint:
     bp = Blueprint("widget", url_prefix="/api/widget")
-    sweeps: dict[str, asyncio.Task[None]] = {}   # one per app: each create_app builds its own blueprint
-
-    async def start_routing_sweeps(app: Any, _loop: Any) -> None:
-        """Answer what a dead process left unanswered (docs/reliability.md, finding 1): at start-up, then periodically."""
-        services_context = app.ctx.service_context()
-        sweeps["task"] = asyncio.get_running_loop().create_task(run_routing_sweeps(services_context),
-                                                                name="routing-sweeps")
-
-    async def stop_routing_sweeps(_app: Any, _loop: Any) -> None:
-        task = sweeps.pop("task", None)
-        if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-
-    bp.listener("after_server_start")(start_routing_sweeps)
-    bp.listener("before_server_stop")(stop_routing_sweeps)
 
     @bp.post("/conversations", ctx_api=Operation(
         "Start a conversation; keep both values (localStorage)", TAG,
