@@ -191,6 +191,12 @@ VALENCE_FAULT: tuple[str, ...] = (
     r"\bverbogen", r"\bverbeult", r"\bklemmt", r"\bhakt\b", r"\bwackelt", r"\bleckt", r"\btropft", r"\brost",
     r"\bschimmel", r"\bloch\b", r"\blöcher", r"\bverfärbt", r"\beingelaufen", r"\bausgeblichen", r"\brauscht",
     r"\bflackert", r"\büberhitzt", r"\bnirgends", r"\bnirgendwo",
+    # Things that do not work or did not arrive, as support chats say it (issue 17: calm fault reports).
+    r"\bnicht (angekommen|erhalten|bekommen|geliefert|zugestellt|gebucht|erstattet)", r"\bnie (angekommen|erhalten|bekommen)",
+    r"\b(kommt|kam|geht|ging|startet|reagiert|lädt|lässt sich|schaltet|druckt|lädt sich|verbindet sich|öffnet sich)( \w+)? (nicht|nich|net|ned|kaum)\b",
+    r"\bstürzt (\w+ )?ab", r"\babgelehnt", r"\bdoppelt (abgebucht|berechnet|belastet)", r"\bzu viel (berechnet|abgebucht)",
+    r"\bverschwunden", r"\bkein(e|en)? (antwort|rückmeldung|bestätigung|geld|erstattung|gutschrift|lieferung|zugang)\b",
+    r"\bfehlermeldung", r"\bfehlgeschlagen", r"\bhängt\b", r"\bzerbrochen", r"\bzerrissen", r"\bkratzer", r"\bdelle",
     r"\bbeschwer", r"\breklamation", r"\breklamier", r"\bkritik", r"\bkritisier", r"\bzu (heiß|kalt|laut|eng|voll|klein|groß|teuer|spät|wenig|lang)\b",
 )
 VALENCE_DELAY: tuple[str, ...] = (

@@ -19,11 +19,17 @@ from typing import Iterable, Sequence
 
 import yaml
 
-from bot.tone.data import CALM, ToneDataError, ToneExample, tone_data_files
+from bot.tone.data import CALM, NEGATIVE, NOT_NEGATIVE, ToneDataError, ToneExample, tone_data_files
 
 # Intents whose examples are not calm by design (complaints, insults, "hat nicht geholfen"); a new intent for
 # anger or disappointment belongs here too.
 EXCLUDED_INTENTS: frozenset[str] = frozenset({"complaint", "insult", "abuse", "frustration", "not_helped"})
+
+# Intents whose examples report something going wrong: calm, but negative valence (bot/tone/valence.py).
+# "Mein Paket ist nicht angekommen" is a problem report whatever its tone.
+NEGATIVE_VALENCE_INTENTS: frozenset[str] = frozenset(
+    {"damaged_item", "parcel_not_received", "wrong_item", "login_problem", "report_outage", "voucher_problem"}
+)
 
 # [text](entity), [text](entity:value), [text]{"entity": ...}
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
@@ -53,7 +59,11 @@ def load_nlu_calm(path: str | Path, excluded: Iterable[str] = EXCLUDED_INTENTS) 
                     continue
                 text = strip_annotations(line[2:])
                 if text:
-                    examples.append(ToneExample(text=text, label=CALM, source=f"{file}:intent {block['intent']}"))
+                    negative = block["intent"] in NEGATIVE_VALENCE_INTENTS
+                    examples.append(ToneExample(
+                        text=text, label=CALM, source=f"{file}:intent {block['intent']}",
+                        valence=NEGATIVE if negative else NOT_NEGATIVE, valence_given=negative,
+                    ))
     return examples
 
 

@@ -47,3 +47,12 @@ def test_labelled_tone_data_wins_and_nothing_is_doubled() -> None:
     nlu = [ToneExample("danke!!", "calm", "nlu"), ToneExample("Hallo", "calm", "nlu"), ToneExample("hallo", "calm", "nlu")]
     merged = merge(labelled, nlu)
     assert [(e.text, e.label) for e in merged] == [("Danke!!", "frustrated"), ("Hallo", "calm")]
+
+
+def test_problem_report_intents_are_calm_with_negative_valence(tmp_path: Path) -> None:
+    (tmp_path / "nlu.yml").write_text(
+        'nlu:\n- intent: damaged_item\n  examples: |\n    - Die Tasse kam zerbrochen an\n'
+        '- intent: payment_methods\n  examples: |\n    - Nehmt ihr Visa?\n', encoding="utf-8")
+    damaged, visa = load_nlu_calm(tmp_path)
+    assert (damaged.label, damaged.valence) == ("calm", "negative")
+    assert (visa.label, visa.valence) == ("calm", "not_negative")
