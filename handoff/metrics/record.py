@@ -22,7 +22,7 @@ CONNECTION_KINDS = (WIDGET_WEBSOCKET, AGENT_WEBSOCKET, SOCKETIO)
 REASON_CODE = re.compile(r"[a-z][a-z_]{0,39}")
 # The reason codes of bot/escalation and the service's own (bot_unavailable); anything else counts as "other".
 REASONS = frozenset({"customer_request", "tone", "abusive", "fallbacks", "repeated_question", "legal_threat",
-                     "data_protection", "damage_value", "bot_unavailable", "other_language"})
+                     "data_protection", "damage_value", "not_helped", "bot_unavailable", "other_language"})
 OK, FAILED = "ok", "failed"
 # The bot's answer is stored in a unit of work that does not read the conversation; its channel is known from
 # the customer's message just before, in this same process. Bounded: the oldest entries are dropped.
