@@ -14,6 +14,7 @@ from typing import Any
 
 from handoff.engine.contract import BotMessage, BotReply, BotUnavailable, Button, DomainFacts
 from handoff.engine.rasa import repeat_guard
+from handoff.engine.rasa.compaction import TrackerWindow, compacted
 from handoff.engine.rasa import speedups as rasa_speedups
 from handoff.engine.rasa.tracker_store import idle_evicting_tracker_store
 from handoff.engine.settings import EngineSettings, engine_settings
@@ -130,10 +131,12 @@ class RasaBotEngine:
 
     model_loaded = True
 
-    def __init__(self, agent: Any, timeout_seconds: float, bot_thread: BotThread | SameLoop | None = None) -> None:
+    def __init__(self, agent: Any, timeout_seconds: float, bot_thread: BotThread | SameLoop | None = None,
+                 window: TrackerWindow = TrackerWindow()) -> None:
         self.agent = agent
         self.timeout_seconds = timeout_seconds
         self.bot_thread = bot_thread or BotThread()
+        self.window = window
 
     @property
     def model_id(self) -> str | None:
@@ -167,8 +170,9 @@ class RasaBotEngine:
             tracker = await processor.run_action_extract_slots(output, tracker)
             await processor._run_prediction_loop(output, tracker)
             await processor.run_anonymization_pipeline(tracker)
-            await processor.save_tracker(tracker)
-        return reply_from_tracker(output.messages, tracker)
+            reply = reply_from_tracker(output.messages, tracker)
+            await processor.save_tracker(compacted(tracker, processor.domain, self.window))
+        return reply
 
     async def swap_model(self, model_path: Path) -> str | None:
         """Load a model off the event loop, then switch to it in one assignment (trackers stay in the store)."""

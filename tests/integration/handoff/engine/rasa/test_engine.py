@@ -114,3 +114,26 @@ async def test_a_calm_customer_with_a_real_problem_stays_with_the_bot(ctx):
     ):
         await say(ctx, conversation.id, text)
         assert (await conversations.get_conversation(ctx, conversation.id)).status == "bot", text
+
+
+CALM_QUESTIONS = ("Wie lange dauert der Versand nach Österreich?", "Kann ich auch per Rechnung zahlen?",
+                  "Wie kann ich etwas zurückschicken?", "Gibt es Garantie auf Elektrogeräte?")
+
+
+async def test_a_long_conversation_keeps_its_form_and_a_bounded_tracker(ctx):
+    """The tracker is compacted (handoff/engine/rasa/compaction.py) right as the form starts: the form goes on,
+    the Rasa tracker holds only the recent turns, and the transcript keeps every message."""
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    window = ctx.bot.window
+    for number in range(window.compact_after):
+        assert await say(ctx, conversation.id, CALM_QUESTIONS[number % len(CALM_QUESTIONS)])
+    asked = " ".join(await say(ctx, conversation.id, "Wo bleibt meine Bestellung?"))
+    assert "Bestellnummer" in asked
+    answer = " ".join(await say(ctx, conversation.id, KNOWN_ORDER))
+    assert KNOWN_ORDER in answer and "DHL" in answer
+    tracker = await ctx.bot.agent.tracker_store.retrieve(conversation.id)
+    customer_messages = [event for event in tracker.events if event.type_name == "user"]
+    assert window.keep <= len(customer_messages) <= window.compact_after
+    detail = await conversations.conversation_detail(ctx, conversation.id)
+    incoming = [m for m in detail["transcript"] if m["sender_type"] == "customer"]
+    assert len(incoming) == window.compact_after + 2
