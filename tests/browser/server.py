@@ -7,6 +7,7 @@ seeded through the service layer before the server accepts requests, with busine
 """
 from __future__ import annotations
 
+import os
 import sys
 
 ADMIN = {"email": "admin@nordwind.test", "display_name": "Ada Admin", "password": "admin-passwort-123", "role": "admin"}
@@ -26,6 +27,7 @@ NOT_UNDERSTOOD_CONFIDENCE = 0.31
 # "Störung melden: WORDS" is recorded as a problem report (category report_outage) as the real bot's
 # action_record_problem does, followed by its confirmation: incidents group such reports (issue 14).
 PROBLEM_REPORT = "Störung melden:"
+MAIL_VARIABLES = ("SMTP_", "MAIL_")
 PROBLEM_RECORDED_TEXT = "Danke für den Hinweis, ich habe die Störung an unser Technik-Team weitergegeben."
 
 
@@ -78,6 +80,8 @@ def main(argv: list[str]) -> None:
         "ADMIN_EMAIL": ADMIN["email"], "ADMIN_PASSWORD": ADMIN["password"],
         # The suite sends many messages from one loopback address within a minute.
         "RATE_LIMIT_PER_MINUTE": "1000",
+        # E-mail (tests/browser/test_tickets_email.py): a test SMTP server and the app's own receiver.
+        **{name: value for name, value in os.environ.items() if name.startswith(MAIL_VARIABLES)},
     })
     upgrade(database_url)
 

@@ -10,6 +10,7 @@ import { STATUSES, label } from "./labels.js";
 import { QueuePanel } from "./queue.js";
 import { AgentSocket } from "./socket.js";
 import { TICKET_EVENTS, TicketsView } from "./tickets.js";
+import "./ticket_mail.js";   // the e-mail panel of a ticket (issue 16)
 
 const PRESENCE = Object.freeze({ ONLINE: "online", AWAY: "away" });
 const REFRESH_DEBOUNCE_MS = 150;

@@ -4,6 +4,7 @@
 
 import { clear, h } from "../widget/dom.js";
 import { api } from "./api.js";
+import { registerTicketPanel } from "./ticket_detail.js";
 
 const PURPOSES = { answer: "Antwort", acknowledgement: "Eingangsbestätigung", transcript: "Chatprotokoll" };
 
@@ -44,3 +45,15 @@ export async function renderTicketMail(container, ticketId) {
   container.append(list);
   return data;
 }
+
+// The panel in the ticket detail (issue 14's extension point): shown when the ticket has an address or mails.
+registerTicketPanel((detail, extensions) => {
+  const ticket = detail.ticket;
+  const body = h("div.ticket-mail-body");
+  const section = h("section.ticket-mail", { "aria-label": "E-Mail" }, h("h3", {}, "E-Mail"), body);
+  section.hidden = true;
+  extensions.append(section);
+  renderTicketMail(body, ticket.id).then((data) => {
+    section.hidden = !(ticket.email || (data && (data.mails.length || data.undeliverable)));
+  });
+});
