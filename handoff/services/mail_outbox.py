@@ -24,6 +24,7 @@ PURPOSE_ACKNOWLEDGEMENT = "acknowledgement"
 PURPOSE_TRANSCRIPT = "transcript"
 DEFAULT_SUBJECT = "Ihre Anfrage bei Nordwind"
 MAX_REFERENCES = 20
+MAX_TRANSCRIPTS = 3      # per conversation: the endpoint must not become a way to send mail to anyone
 
 ANSWER_FOOTER = (
     "\n\n--\n{name}\nIhre Vorgangsnummer: {reference}. Antworten Sie einfach auf diese E-Mail, dann landet Ihre "
@@ -127,9 +128,12 @@ async def enqueue_transcript_in(uow: UnitOfWork, ctx: ServiceContext, conversati
     except InvalidAddress as error:
         raise ValidationError("email", str(error)) from None
     typed = " ".join(await store.customer_texts(uow.conn, conversation_id)).lower()
-    if address.lower() not in typed and typed_address.strip().lower() not in typed:
+    left = (await store.conversation_email(uow.conn, conversation_id) or "").lower()   # the widget's contact form
+    if address.lower() not in typed and typed_address.strip().lower() not in typed and address.lower() != left:
         raise ValidationError("email", "Das Protokoll senden wir nur an eine Adresse, die Sie in diesem Chat "
                                        "selbst geschrieben haben.")
+    if await store.transcripts_sent(uow.conn, conversation_id) >= MAX_TRANSCRIPTS:
+        raise ValidationError("email", f"Das Protokoll dieses Chats wurde schon {MAX_TRANSCRIPTS}-mal versandt.")
     if await store.undeliverable(uow.conn, address) is not None:
         raise ValidationError("email", "An diese Adresse konnten wir zuletzt nicht zustellen. Bitte prüfen Sie sie.")
     lines = []

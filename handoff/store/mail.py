@@ -15,8 +15,8 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from handoff.store.tables import (
-    mail_attempts, mail_message_ids, mail_outbox, mail_raw, mail_reply_tokens, mail_undeliverable, messages,
-    tickets,
+    conversations, mail_attempts, mail_message_ids, mail_outbox, mail_raw, mail_reply_tokens, mail_undeliverable,
+    messages, tickets,
 )
 
 PENDING, SENDING, SENT, FAILED, UNDELIVERABLE = "pending", "sending", "sent", "failed", "undeliverable"
@@ -215,6 +215,17 @@ async def customer_texts(conn: AsyncConnection, conversation_id: str) -> list[st
     result = await conn.execute(select(messages.c.text).where(
         messages.c.conversation_id == conversation_id, messages.c.sender_type == "customer"))
     return [row.text or "" for row in result]
+
+
+async def conversation_email(conn: AsyncConnection, conversation_id: str) -> str | None:
+    result = await conn.execute(select(conversations.c.customer_email).where(conversations.c.id == conversation_id))
+    return result.scalar_one_or_none()
+
+
+async def transcripts_sent(conn: AsyncConnection, conversation_id: str) -> int:
+    result = await conn.execute(select(func.count()).select_from(mail_outbox).where(
+        mail_outbox.c.conversation_id == conversation_id, mail_outbox.c.purpose == "transcript"))
+    return int(result.scalar_one())
 
 
 async def transcript_messages(conn: AsyncConnection, conversation_id: str) -> Sequence[RowMapping]:
