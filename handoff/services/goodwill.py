@@ -20,7 +20,7 @@ from handoff.services.business_hours import load_business_hours
 from handoff.services.context import ServiceContext
 from handoff.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from handoff.services.mapping import append_message, new_id
-from handoff.services.ticket_lifecycle import add_article, load_actor
+from handoff.services.ticket_lifecycle import add_article, load_actor, record_change
 from handoff.services.unit_of_work import UnitOfWork, unit_of_work
 from handoff.store import accounts, repository as repo
 from handoff.store import goodwill as store
@@ -189,6 +189,8 @@ async def grant(ctx: ServiceContext, actor_id: str, *, kind: Any, amount_cents: 
                                  + "; ".join(decision.reasons) + ". Eine Supervisorin oder ein Admin entscheidet.")
         await _history(uow, now, case_ticket, row, actor, decision.status,
                        f" ({'; '.join(decision.reasons)})" if decision.reasons else "")
+        if ticket is not None:
+            record_change(uow, ticket, "goodwill")   # the inbox and an open ticket detail refresh
         uow.record(GoodwillChanged(case_conversation or "", grant_id=row["id"], status=row["status"],
                                    agent_id=actor["id"]))
         stored = await store.get_grant(uow.conn, row["id"])
@@ -226,6 +228,8 @@ async def decide(ctx: ServiceContext, grant_id: str, actor_id: str, approve: boo
                                  text=domain.agent_summary(row["kind"], row["amount_cents"], new)
                                  + (f": {note}" if note else "."))
         await _history(uow, now, row["ticket_id"], row, actor, new, f". Entscheidung: {note}" if note else "")
+        if ticket is not None:
+            record_change(uow, ticket, "goodwill")
         uow.record(GoodwillChanged(row["conversation_id"] or "", grant_id=row["id"], status=new.value,
                                    agent_id=row["agent_id"]))
         stored = await store.get_grant(uow.conn, row["id"])

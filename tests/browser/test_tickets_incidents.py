@@ -152,3 +152,30 @@ def test_admin_sets_goodwill_limits_and_the_grouping(new_page, api, admin_accoun
              token)
     api.call("PUT", "/api/admin/incidents/settings", {"min_reports": 3, "window_minutes": 60, "similarity": 0.35}, token)
     assert not console.watch.errors and not console.watch.missing_assets
+
+
+def test_goodwill_granted_from_a_ticket_is_in_its_history(new_page, api, admin_account):
+    agent = new_account(api, admin_account, "agent")
+    console = ConsolePage(new_page()).login(agent)
+    widget = report(new_page, "Die Lieferung kam beschädigt an, die Kanne hat einen Sprung")
+    conversation_id = widget.session()["conversation_id"]
+    console.page.locator("#view-tickets").click()
+    view = console.page.locator("#tickets-view")
+    row = view.locator(".ticket-row").filter(has_text="Kanne hat einen Sprung")
+    row.get_by_role("button").click()
+    detail = view.locator(".ticket-detail")
+    goodwill = detail.locator("details.goodwill")
+    goodwill.locator("summary").click()
+    goodwill.get_by_label("Art").select_option("partial_refund")
+    goodwill.get_by_label("Betrag in €").fill("10")
+    goodwill.get_by_label("Grund").fill("Kanne beschädigt, Kundin behält sie")
+    goodwill.get_by_role("button", name="Kulanz gewähren").click()
+    expect(goodwill.locator(".hint")).to_contain_text("übernehmen Sie das Ticket zuerst")   # nobody's case yet
+    detail.locator(".ticket-actions").get_by_role("button", name="Übernehmen").click()
+    goodwill = detail.locator("details.goodwill")
+    expect(goodwill.get_by_label("Grund")).to_have_value("Kanne beschädigt, Kundin behält sie")   # kept on redraw
+    goodwill.get_by_role("button", name="Kulanz gewähren").click()
+    expect(goodwill.locator(".hint")).to_contain_text("Teilerstattung über 10,00 € gewährt")
+    expect(detail.locator(".ticket-history")).to_contain_text("Kulanz: Teilerstattung über 10,00 € – gewährt")
+    widget.expect_message("agent", "erstatten wir Ihnen 10,00 €")
+    assert conversation_id and not console.watch.errors

@@ -3,6 +3,7 @@
 
 import { clear, h, uniqueId } from "../widget/dom.js";
 import { api } from "./api.js";
+import { registerTicketPanel } from "./ticket_detail.js";
 
 const KINDS = [["voucher", "Gutschein"], ["partial_refund", "Teilerstattung"], ["free_return_shipping", "Kostenlose Rücksendung"]];
 const REASON_MAX = 1000;
@@ -153,3 +154,15 @@ export class GoodwillRequests {
     }
   }
 }
+
+// In a ticket's detail (its extension point): goodwill on the ticket, recorded in its history. The detail is drawn
+// anew on every ticket event; the same section is put back, so what the agent is typing and the answer stay.
+let ticketSection = null;
+registerTicketPanel((detail, extensions) => {
+  if (!ticketSection || ticketSection.caseRef.ticketId !== detail.ticket.id) {
+    ticketSection = new GoodwillSection({ ticketId: detail.ticket.id });
+  } else if (ticketSection.element.open) {
+    ticketSection.load();
+  }
+  extensions.append(ticketSection.element);
+});
