@@ -4,11 +4,10 @@
 """
 from __future__ import annotations
 
-import logging
 import os
 
 from handoff.settings import Settings
-from handoff.__main__ import ensure_admin, migrate
+from handoff.__main__ import configure_logging, ensure_admin, migrate
 from handoff.web.app import create_app
 from tests.fakes import FakeBotEngine
 
@@ -19,11 +18,12 @@ async def fake_bot_engine(_settings: Settings) -> FakeBotEngine:
 
 def main() -> None:
     settings = Settings.from_env(os.environ)
-    logging.basicConfig(level=settings.log_level_number)
+    configure_logging(settings)
     migrate(settings)
     ensure_admin(settings)
     app = create_app(settings, bot_engine_factory=fake_bot_engine)
-    app.run(host=settings.host, port=settings.port, workers=1, access_log=False, motd=False)
+    configure_logging(settings)   # as `serve` does: after Sanic's own logging set-up
+    app.run(host=settings.host, port=settings.port, workers=1, access_log=settings.access_log, motd=False)
 
 
 if __name__ == "__main__":
