@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from handoff.domain import incidents as domain
 from handoff.domain.events import IncidentChanged, TicketCreated
 from handoff.domain.ticket_words import ARTICLE_SYSTEM, CHANNEL_CONSOLE, reference
-from handoff.domain.vocabulary import AGENT, BOT, OUTGOING, ROLE_ADMIN, ROLE_SUPERVISOR
+from handoff.domain.vocabulary import AGENT, BOT, OUTGOING, ROLE_ADMIN, ROLE_AGENT, ROLE_SUPERVISOR
 from handoff.services import deescalation
 from handoff.services.business_hours import load_business_hours
 from handoff.services.context import ServiceContext
@@ -28,6 +28,7 @@ from handoff.store import incidents as store
 
 GROUPING_KEY = "incident_grouping"
 OVERRIDE_ROLES = frozenset({ROLE_SUPERVISOR, ROLE_ADMIN})
+OWNER_ROLES = frozenset({ROLE_AGENT, ROLE_SUPERVISOR, ROLE_ADMIN})
 LIST_LIMIT = 200
 CHANGED = "Die Störung wurde gerade geändert. Bitte neu laden."
 NOT_FOUND = "Störung nicht gefunden."
@@ -191,6 +192,8 @@ async def _load(uow: UnitOfWork, incident_id: str) -> Mapping[str, Any]:
 
 
 def _ensure_may_act(incident: Mapping[str, Any], actor: Mapping[str, Any]) -> None:
+    if actor["role"] not in OWNER_ROLES:
+        raise Forbidden("Störungen bearbeiten Agents, Supervisor und Admins.")
     owner = incident["owner_id"]
     if owner is not None and owner != actor["id"] and actor["role"] not in OVERRIDE_ROLES:
         raise Forbidden(f"Diese Störung betreut {incident['owner_name'] or 'eine Kollegin oder ein Kollege'}. "
@@ -210,6 +213,8 @@ async def assign(ctx: ServiceContext, incident_id: str, actor_id: str, owner_id:
             owner = await accounts.get_agent(uow.conn, owner_id)
             if owner is None or not owner["active"]:
                 raise ValidationError("owner_id", "Unbekanntes oder deaktiviertes Konto.")
+            if owner["role"] not in OWNER_ROLES:
+                raise ValidationError("owner_id", "Störungen betreuen Agents, Supervisor und Admins.")
         try:
             domain.next_incident_status(incident["status"], domain.IncidentTrigger.ASSIGNED)
         except domain.InvalidIncidentTransition as error:

@@ -143,6 +143,13 @@ async def test_bad_input_and_permissions(ctx):
         await incidents.list_incidents(ctx, "kaputt")
     detail = await incidents.incident_detail(ctx, incident["id"])
     assert detail["incident"]["status"] == "open" and detail["incident"]["owner_name"] == "Jana"   # unchanged
+    trainer = await insert_person(ctx, "trainer", "Tim")
+    with pytest.raises(ValidationError):
+        await incidents.assign(ctx, incident["id"], supervisor, trainer)       # trainers do not work incidents
+    with pytest.raises(ValidationError):
+        await incidents.assign(ctx, incident["id"], supervisor, "no-such-agent")
+    with pytest.raises(Forbidden):
+        await incidents.close(ctx, incident["id"], trainer, None)             # trainers do not work incidents
     handed = await incidents.assign(ctx, incident["id"], supervisor, colleague)
     assert handed["incident"]["owner_name"] == "Ole"
     closed = await incidents.close(ctx, incident["id"], supervisor, None)   # supervisors may close anyone's
