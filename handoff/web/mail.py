@@ -6,8 +6,8 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
-from handoff.services import mail_outbox, mail_queries
-from handoff.web.agent_auth import CHAT_ROLES, authenticate
+from handoff.services import mail_outbox, mail_privacy, mail_queries
+from handoff.web.agent_auth import ADMIN_ROLES, CHAT_ROLES, authenticate
 from handoff.web.context import services
 from handoff.web.inputs import bearer_token, json_object, required_text
 from handoff.web.openapi import (
@@ -44,6 +44,24 @@ def blueprint() -> Blueprint:
     async def ticket_mail(request: Request, ticket_id: str) -> HTTPResponse:
         await authenticate(request, CHAT_ROLES)
         return json(await mail_queries.ticket_mail(services(request), ticket_id[:64]))
+
+    @bp.get("/api/admin/mail/export", ctx_api=Operation(
+        "Every mail of a contact's tickets, as sent and as received (data subject access request)", TAG,
+        {200: obj(("email", "tickets"), email=STRING, tickets=array({"type": "object"}))},
+        query={"email": STRING}, security=AUTH, errors=(401, 403, 422)))
+    async def export(request: Request) -> HTTPResponse:
+        await authenticate(request, ADMIN_ROLES)
+        email = required_text({"email": request.args.get("email")}, "email", EMAIL_CHARS)
+        return json({"email": email, "tickets": await mail_privacy.export_address_mail(services(request), email)})
+
+    @bp.delete("/api/admin/mail", ctx_api=Operation(
+        "Erase what is stored of a contact's mails outside tickets (mails to it, raw mails from it, its bounce "
+        "mark); tickets are deleted with their own erasure", TAG, {200: obj(("deleted",), deleted=INTEGER)},
+        query={"email": STRING}, security=AUTH, errors=(401, 403, 422)))
+    async def erase(request: Request) -> HTTPResponse:
+        await authenticate(request, ADMIN_ROLES)
+        email = required_text({"email": request.args.get("email")}, "email", EMAIL_CHARS)
+        return json({"deleted": await mail_privacy.erase_address(services(request), email)})
 
     @bp.post("/api/widget/conversations/<conversation_id>/transcript", ctx_api=Operation(
         "Send the chat transcript by e-mail, only to an address the customer typed in this conversation", TAG,

@@ -60,6 +60,15 @@ async def test_mail_in_and_out_through_the_running_app(tmp_path):
         status, body, _ = await admin.request("GET", "/api/agent/mail/status")
         assert status == 200 and body["sending_enabled"] and body["note"] is None
         assert body["outbox"]["sent"] == 1 and body["smtp_intake"]
+        status, body, _ = await admin.request("GET", "/api/admin/mail/export?email=m.krueger@t-online.de")
+        assert status == 200
+        [ticket] = body["tickets"]
+        assert len(ticket["received"]) == 2 and ticket["sent"][0]["purpose"] == "acknowledgement"
+        assert "Sendungsverfolgung" in ticket["received"][0]["raw"]
+        status, body, _ = await admin.request("GET", "/api/admin/mail/export")
+        assert status == 422
+        status, body, _ = await admin.request("DELETE", "/api/admin/mail?email=newsletter@example.de")
+        assert status == 200 and body == {"deleted": 0}
 
         customer = Api(server.base)
         status, started, _ = await customer.request("POST", "/api/widget/conversations")
