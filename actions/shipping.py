@@ -11,9 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-import re
-
-from bot.dialogue.followup import fold, is_elliptical_follow_up
+from bot.dialogue.followup import asked_detail, is_elliptical_follow_up
 from bot.dialogue.vocabulary import country_by_code, find_country
 
 SLOT_COUNTRY = "country"
@@ -26,9 +24,6 @@ UTTER_DETAIL_FOR_COUNTRY = {
     ("cost", "CH"): "utter_delivery_cost_ch", ("time", "DE"): "utter_delivery_time_de",
     ("time", "AT"): "utter_delivery_time_at", ("time", "CH"): "utter_delivery_time_ch",
 }
-# One detail asked in a follow-up about the country just answered: only that detail, not the same text again.
-_COST = re.compile(r"\b(kost\w*|teuer\w*|preis\w*|gebuehr\w*|porto|gratis|kostenlos|umsonst|versandkostenfrei|was zahle)")
-_TIME = re.compile(r"\b(wie lange|dauer\w*|wann|wie schnell|werktag\w*|tage|lieferzeit\w*|braucht|brauchen)\b")
 
 
 class ActionDeliveryInfo(Action):
@@ -55,11 +50,3 @@ class ActionDeliveryInfo(Action):
             dispatcher.utter_message(response=UTTER_COUNTRY_NOT_SERVED, country=country.name)
         return [SlotSet(SLOT_COUNTRY, country.code)]
 
-
-def asked_detail(text: str) -> str | None:
-    """ "cost" or "time" when a follow-up asks for exactly one of them, else None."""
-    folded = fold(text)
-    cost, time = bool(_COST.search(folded)), bool(_TIME.search(folded))
-    if cost == time:
-        return None
-    return "cost" if cost else "time"

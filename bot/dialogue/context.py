@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from bot.dialogue.followup import is_elliptical_follow_up, signals_answer_did_not_help
+from bot.dialogue.followup import fold, is_elliptical_follow_up, signals_answer_did_not_help
 from bot.dialogue.vocabulary import find_country, find_payment_method
 
 TOPIC_DELIVERY = "delivery_info"
@@ -61,7 +61,7 @@ def follow_up_topic(message: Message, answered_topic: str | None, answers: Mappi
     # A confident new topic, or something confidently outside the assistant's field ("Und wie wird das Wetter?").
     own_meaning = message.intent not in _WEAK_INTENTS or message.intent == "out_of_scope"
     switches = own_meaning and message.confidence >= TOPIC_SWITCH_CONFIDENCE
-    if named is None and switches:
+    if named is None and switches and not asks_only_a_detail(message.text):
         return None
     return topic
 
@@ -71,6 +71,26 @@ def says_answer_did_not_help(message: Message, answered_topic: str | None) -> bo
     the customer is told that a person can look into it (utter_not_helped), not asked to pick a topic."""
     return (answered_topic is not None and message.intent in _WEAK_INTENTS
             and signals_answer_did_not_help(message.text))
+
+
+# Words that ask for a detail of whatever was just answered (cost, time, place, how) without naming a topic: the
+# NLU reads "Und was kostet mich das?" as a shipping question because "kostet" is a shipping word, but after the
+# returns answer it is about returns.
+_DETAIL_WORDS = frozenset("""
+und oder aber also ok okay gut danke ach ah achso alles klar super prima
+was wie wann wo wohin woher wer wieso warum weshalb welche welcher welches wieviel wie viel
+ist sind wird werden war hat habe hab haben kann koennen muss muessen soll sollte darf geht gilt klappt
+das es dies dieses der die den dem sie er ihn ihm mich mir ich man wir uns denn dann noch auch jetzt
+eigentlich genau ungefaehr etwa so da dafuer dabei davon damit dazu dort hier bei mit fuer von im in an auf
+kostet kosten koste teuer guenstig preis lange dauert dauern dauer braucht brauchen schnell viel
+ein eine einen etwas was nochmal mal bitte
+""".split())
+
+
+def asks_only_a_detail(text: str) -> bool:
+    """ "Und was kostet mich das?", "Und wie lange dauert es?": only detail words, no topic word of its own."""
+    words = [word for word in re.findall(r"[a-z]+", fold(text))]
+    return bool(words) and all(word in _DETAIL_WORDS for word in words)
 
 
 _REFERS_BACK = re.compile(r"\b(das|dies|dieses|es|die|der)\b.*\bauch\b|\bauch\b.*\b(das|dies|es)\b", re.IGNORECASE)

@@ -82,3 +82,19 @@ def is_elliptical_follow_up(text: str) -> bool:
 def signals_answer_did_not_help(text: str) -> bool:
     """ "Geht leider immer noch nicht", "Hab ich schon probiert, ohne Erfolg", "Das beantwortet meine Frage nicht"."""
     return bool(_NOT_HELPED.search(text) or _NOT_HELPED.search(fold(text)))
+
+
+# One detail a follow-up asks about the topic just answered: what it costs, or how long it takes.
+DETAIL_COST = "cost"
+DETAIL_TIME = "time"
+_COST = re.compile(r"\b(kost\w*|teuer\w*|preis\w*|gebuehr\w*|porto|gratis|kostenlos|umsonst|versandkostenfrei|was zahle)")
+_TIME = re.compile(r"\b(wie lange|dauer\w*|wann|wie schnell|werktag\w*|tage|lieferzeit\w*|braucht|brauchen)\b")
+
+
+def asked_detail(text: str) -> str | None:
+    """ "cost" or "time" when a message asks for exactly one of them ("Und wie teuer ist das?"), else None."""
+    folded = fold(text)
+    cost, time = bool(_COST.search(folded)), bool(_TIME.search(folded))
+    if cost == time:
+        return None
+    return DETAIL_COST if cost else DETAIL_TIME

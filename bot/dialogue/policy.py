@@ -1,6 +1,9 @@
 """ContextPolicy: answers an elliptical follow-up ("und nach Italien?", "Und wie teuer ist das?") in the context of
 the answer just given, instead of letting the NLU's guess for a message without a topic decide.
 
+A follow-up asking one detail (cost or time) of a topic gets `utter_<topic>_<detail>` when the domain has such a
+response ("Und was kostet mich das?" after the returns answer: the returns are free), else the topic's answer.
+
 At a customer message it predicts the answer action of the follow-up's topic (bot/dialogue/context.py) with
 confidence 1.0 at a priority above RulePolicy; right after such an answer it predicts `action_listen` (no rule
 covers "inform → utter_delivery_info", and the core fallback would otherwise ask a clarifying question after
@@ -25,6 +28,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.dialogue.followup import asked_detail
 from bot.dialogue.context import NOT_TOPICS, Message, follow_up_topic, says_answer_did_not_help
 
 logger = logging.getLogger(__name__)
@@ -103,7 +107,14 @@ class ContextPolicy(Policy):
         if says_answer_did_not_help(message, answered) and RESPONSE_NOT_HELPED in domain.action_names_or_texts:
             return RESPONSE_NOT_HELPED
         topic = follow_up_topic(message, answered, answers)
-        return answers.get(topic) if topic else None
+        if topic is None:
+            return None
+        # "Und was kostet mich das?" after the returns answer: utter_return_item_cost when the domain has it.
+        detail = asked_detail(message.text)
+        detail_response = f"utter_{topic}_{detail}"
+        if detail and detail_response in domain.action_names_or_texts:
+            return detail_response
+        return answers[topic]
 
 
 def topic_answers(domain: Domain) -> dict[str, str]:

@@ -138,6 +138,8 @@ def test_no_response_is_unused(domain, dialogue_steps):
     used = {step["action"] for step in dialogue_steps if "action" in step}
     used |= _utter_names_in_actions_code() | RESPONSES_USED_ELSEWHERE
     used |= {f"utter_ask_{slot}" for form in domain["forms"].values() for slot in form["required_slots"]}
+    # The ContextPolicy answers a follow-up asking one detail with utter_<topic>_<cost|time> (bot/dialogue/policy.py).
+    used |= {f"utter_{intent}_{detail}" for intent in domain["intents"] for detail in ("cost", "time")}
     assert sorted(set(domain["responses"]) - used) == []
 
 

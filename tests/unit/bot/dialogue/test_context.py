@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue.context import Message, follow_up_topic, says_answer_did_not_help
+from bot.dialogue.context import Message, asks_only_a_detail, follow_up_topic, says_answer_did_not_help
 
 pytestmark = pytest.mark.unit
 
@@ -63,3 +63,11 @@ def test_saying_the_answer_did_not_help_where_the_nlu_found_no_topic() -> None:
 def test_a_confidently_out_of_scope_follow_up_is_not_forced_onto_the_topic() -> None:
     assert topic("Und wie wird das Wetter morgen?", "out_of_scope", "delivery_info", 0.97) is None
     assert topic("Was ist mit Italien?", "out_of_scope", "delivery_info", 0.98) == "delivery_info"
+
+
+def test_a_detail_question_stays_with_the_topic_even_when_the_nlu_is_sure_of_another() -> None:
+    assert topic("Und was kostet mich das?", "delivery_info", "return_item", 0.93) == "return_item"
+    assert topic("Und wie lange dauert es?", "delivery_info", "refund_status", 0.9) == "refund_status"
+    assert topic("Und kann ich das umtauschen?", "exchange_item", "return_item", 0.97) is None
+    assert asks_only_a_detail("Ok, und wie viel kostet das dann?")
+    assert not asks_only_a_detail("Und kann ich das umtauschen?")

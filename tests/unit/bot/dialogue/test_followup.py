@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue.followup import fold, is_elliptical_follow_up, signals_answer_did_not_help
+from bot.dialogue.followup import asked_detail, fold, is_elliptical_follow_up, signals_answer_did_not_help
 
 pytestmark = pytest.mark.unit
 
@@ -47,3 +47,12 @@ def test_ordinary_messages_are_no_such_sign(text: str) -> None:
 
 def test_fold_lowers_and_folds_umlauts_and_spaces() -> None:
     assert fold("  Größe  ÄRGER ") == "groesse aerger"
+
+
+@pytest.mark.parametrize("text, detail", [
+    ("Und wie teuer ist das?", "cost"), ("und was kostet das?", "cost"), ("Ist das gratis?", "cost"),
+    ("Und wie lange dauert das?", "time"), ("Und wann ist es da?", "time"),
+    ("Wie lange dauert das und was kostet es?", None), ("Und nach Italien?", None),
+])
+def test_asked_detail(text: str, detail: str | None) -> None:
+    assert asked_detail(text) == detail

@@ -121,3 +121,21 @@ def test_answered_topic_looks_only_at_the_answer_right_before_the_latest_message
 
     assert answered_topic(recent, answers) == "return_item"
     assert answered_topic(older, answers) is None
+
+
+def test_a_detail_question_gets_the_topic_s_detail_response_when_there_is_one(tmp_path: Path) -> None:
+    domain = Domain.from_yaml(DOMAIN.as_yaml()).merge(Domain.from_yaml("""
+version: "3.1"
+responses:
+  utter_return_item_cost: [{text: "Die Rücksendung ist kostenlos."}]
+"""))
+    cost = conversation(user("Wie kann ich etwas zurückschicken?", "return_item", 0.99),
+                        *answered("utter_return_item"), user("Und was kostet mich das?", "delivery_info", 0.93))
+    time = conversation(user("Wie kann ich etwas zurückschicken?", "return_item", 0.99),
+                        *answered("utter_return_item"), user("Und wie lange dauert das?", "delivery_info", 0.6))
+
+    predict = policy(tmp_path).predict_action_probabilities
+    top = lambda prediction: domain.action_names_or_texts[max(range(len(prediction.probabilities)),  # noqa: E731
+                                                               key=prediction.probabilities.__getitem__)]
+    assert top(predict(cost, domain)) == "utter_return_item_cost"
+    assert top(predict(time, domain)) == "utter_return_item"
