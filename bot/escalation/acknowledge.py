@@ -14,12 +14,13 @@ from bot.escalation.names import CUE_REPEAT_CONTACT, CUE_WAITING_TIME
 
 CUE_REPEATED_FAILURE = "repeated_failure"
 CUE_DISAPPOINTMENT = "disappointment"
+CUE_WORRY = "worry"
 CUE_POSITIVE = "positive"
 # Cues (bot/tone/cues.py EXPLICIT_FRUSTRATION_CUES) that show annoyance by themselves; the typographic ones,
 # sarcasm, waiting and repeat contact also occur in calm or happy messages.
 EXPLICIT_CUES = frozenset({
     "insult", "profanity", "mild_profanity", "threat", "legal_threat", "cancel_threat", "public_threat",
-    "incompetence", "angry_emoji", CUE_REPEATED_FAILURE, CUE_DISAPPOINTMENT,
+    "incompetence", "angry_emoji", "annoyance", CUE_REPEATED_FAILURE, CUE_DISAPPOINTMENT, CUE_WORRY,
 })
 # A calibrated tone score this high is frustration without any cue (on the tone calibration split, the label
 # threshold; docs/tone.md).
@@ -38,6 +39,7 @@ CUE_WORD_STARTS: Mapping[str, tuple[str, ...]] = {
     ),
     CUE_REPEATED_FAILURE: ("immer noch", "weiterhin", "nicht geholfen", "nicht geklappt"),
     CUE_DISAPPOINTMENT: ("enttäusch",),
+    CUE_WORRY: ("sorge",),
 }
 
 

@@ -31,20 +31,22 @@ DEMAND = "demand"
 INCOMPETENCE = "incompetence"
 ANGRY_EMOJI = "angry_emoji"
 REPEATED_FAILURE = "repeated_failure"  # "immer noch nicht", "schon probiert, ohne Erfolg", "wieder nicht"
-DISAPPOINTMENT = "disappointment"  # "enttäuscht", "schade", "hilft mir nicht weiter"
+DISAPPOINTMENT = "disappointment"  # "enttäuscht", "schade", "hatte mehr erwartet"
+ANNOYANCE = "annoyance"  # "ärgerlich", "hilft mir nicht weiter", "Nase voll"
+WORRY = "worry"  # "Ich mache mir Sorgen", "beunruhigt", "verzweifelt"
 POSITIVE = "positive"  # thanks, praise, relief: "Hat funktioniert, danke!!"
 
 CUE_NAMES: tuple[str, ...] = (
     CAPS, EXCLAMATIONS, QUESTION_MARKS, REPEATED_LETTERS, INSULT, PROFANITY, MILD_PROFANITY, THREAT,
     LEGAL_THREAT, CANCEL_THREAT, PUBLIC_THREAT, REPEAT_CONTACT, WAITING_TIME, SARCASM, DEMAND, INCOMPETENCE,
-    ANGRY_EMOJI, REPEATED_FAILURE, DISAPPOINTMENT, POSITIVE,
+    ANGRY_EMOJI, REPEATED_FAILURE, DISAPPOINTMENT, ANNOYANCE, WORRY, POSITIVE,
 )
 # Cues that by themselves show that the customer is annoyed, disappointed or angry: evidence enough for an
 # acknowledgement (bot/escalation/acknowledge.py) and for a short message to keep its score. The others
 # (caps, "!!", "?!", sarcasm, demand, waiting, repeat contact) also occur in calm or happy messages.
 EXPLICIT_FRUSTRATION_CUES: frozenset[str] = frozenset(
     {INSULT, PROFANITY, MILD_PROFANITY, THREAT, LEGAL_THREAT, CANCEL_THREAT, PUBLIC_THREAT, INCOMPETENCE,
-     ANGRY_EMOJI, REPEATED_FAILURE, DISAPPOINTMENT}
+     ANGRY_EMOJI, REPEATED_FAILURE, DISAPPOINTMENT, ANNOYANCE, WORRY}
 )
 # Typographic cues only intensify what the words say ("!!" after thanks is joy, after a complaint anger).
 INTENSIFIERS: frozenset[str] = frozenset({CAPS, EXCLAMATIONS, QUESTION_MARKS, REPEATED_LETTERS})
@@ -117,6 +119,8 @@ def _lexicons() -> _Lexicons:
             INCOMPETENCE: compile_all(lexicon.INCOMPETENCE_PATTERNS),
             REPEATED_FAILURE: compile_all(lexicon.REPEATED_FAILURE_PATTERNS),
             DISAPPOINTMENT: compile_all(lexicon.DISAPPOINTMENT_PATTERNS),
+            ANNOYANCE: compile_all(lexicon.ANNOYANCE_PATTERNS),
+            WORRY: compile_all(lexicon.WORRY_PATTERNS),
             POSITIVE: compile_all(lexicon.POSITIVE_PATTERNS),
         },
     )

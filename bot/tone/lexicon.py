@@ -248,14 +248,24 @@ REPEATED_FAILURE_PATTERNS: tuple[str, ...] = (
 )
 # Disappointment and being let down, said without insult.
 DISAPPOINTMENT_PATTERNS: tuple[str, ...] = (
-    r"\benttäusch", r"\bschade\b", r"\bfrustrier", r"\bärgerlich", r"\bärgert mich", r"\bregt mich auf",
-    r"\bnicht (in ordnung|okay|ok|fair)\b", r"\b(hilft|bringt) mir (leider |so |das |überhaupt |gar )?(nicht|nichts|nix|null)\b",
+    # Only the words that say it: the acknowledgement "... dass Sie enttäuscht sind" rests on this cue.
+    r"\benttäusch", r"\bschade\b", r"\bmehr erwartet", r"\bhatte mich .{0,25}gefreut", r"\bunzufrieden",
+    r"\bnicht zufrieden",
+)
+# Annoyance said in plain words, without insult: explicit, but names no cause an acknowledgement could repeat.
+ANNOYANCE_PATTERNS: tuple[str, ...] = (
+    r"\bfrustrier", r"\bärgerlich", r"\bärgert mich", r"\bregt mich auf", r"\bnicht (in ordnung|okay|ok|fair)\b",
+    r"\b(hilft|bringt) mir (leider |so |das |überhaupt |gar )?(nicht|nichts|nix|null)\b",
     r"\bkeine (lust|geduld|nerven) mehr", r"\b(verliere|verlier) (\w+ )?(die )?(lust|geduld)", r"\bseufz",
     r"\bmenno", r"\blatein am ende", r"\bnicht (meine|die) frage", r"\b(hab|habe) ich nicht gefragt",
-    r"\b(verstehst|verstehen) (du|sie) (mich )?(einfach |leider |wohl )?nicht\b", r"\bmehr erwartet",
-    r"\bhatte mich .{0,25}gefreut", r"\b(viel )?zu lange\b", r"\bverappelt", r"\bveräppelt", r"\bfaxen dicke",
-    r"\bnase (gestrichen )?voll", r"\bschnauze voll", r"\bunzufrieden", r"\bnicht zufrieden",
+    r"\b(verstehst|verstehen) (du|sie) (mich )?(einfach |leider |wohl )?nicht\b", r"\b(viel )?zu lange\b",
+    r"\bverappelt", r"\bveräppelt", r"\bfaxen dicke", r"\bnase (gestrichen )?voll", r"\bschnauze voll",
     r"\bnicht weiter\b", r"\bnicht (zu )?fassen", r"\bdarf (doch )?nicht wahr sein",
+)
+# Worry and distress: a feeling the customer expressed, not anger ("Ich mache mir langsam Sorgen").
+WORRY_PATTERNS: tuple[str, ...] = (
+    r"\b(mache|mach|machen) (mir|uns) (\w+ ){0,2}sorgen", r"\bbeunruhig", r"\bnervös", r"\bverzweifel",
+    r"\bhabe angst\b", r"\bhab angst\b", r"\bangst, dass", r"\bpanik", r"\bbin (total |echt |ganz )?(aufgelöst|fertig)\b",
 )
 # Relief, thanks and praise: keeps a happy "Hat funktioniert, danke!!" from reading as angry ("!!" then
 # intensifies the joy). Negated and sarcastic forms are left to the model (the sarcasm cue fires beside it).

@@ -33,7 +33,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 CONTENT_CUES: tuple[str, ...] = (
     cues.INSULT, cues.PROFANITY, cues.MILD_PROFANITY, cues.THREAT, cues.LEGAL_THREAT, cues.CANCEL_THREAT,
     cues.PUBLIC_THREAT, cues.REPEAT_CONTACT, cues.WAITING_TIME, cues.SARCASM, cues.INCOMPETENCE,
-    cues.REPEATED_FAILURE, cues.DISAPPOINTMENT,  # "immer noch nicht", "enttäuscht": negative, not insults
+    cues.REPEATED_FAILURE, cues.DISAPPOINTMENT, cues.ANNOYANCE, cues.WORRY,  # negative, never insults
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(name for name, _ in GROUPS) + CONTENT_CUES
 
