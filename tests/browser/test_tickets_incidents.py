@@ -68,6 +68,10 @@ def test_incident_view_live_known_to_the_next_customer_and_closed_with_a_note(ne
         widget.expect_message("agent", NOTE)
     dialog.get_by_role("button", name="Schließen").click()
     expect(page.locator("#incidents-list")).to_contain_text("Keine offene Störung.")
+    page.get_by_role("button", name="Geschlossene anzeigen").click()
+    expect(incident).to_contain_text("geschlossen")
+    page.get_by_role("button", name="Offene anzeigen").click()
+    expect(page.locator("#incidents-list")).to_contain_text("Keine offene Störung.")
 
     later = report(new_page, "Checkout Fehler 500 beim Bestellen")
     expect(later.message("bot", KNOWN)).to_have_count(0)    # closed: the bot no longer mentions it

@@ -21,13 +21,22 @@ export class IncidentsPanel {
     this.deps = deps;
     this.timer = null;
     this.current = null;
+    this.status = "open";
+    this.toggle = h("button", { type: "button", class: "ghost incidents-toggle", onClick: () => this.switchStatus() }, "Geschlossene anzeigen");
+    deps.list.after(this.toggle);
     this.dialog = this.buildDialog();
     document.body.appendChild(this.dialog);
   }
 
+  switchStatus() {
+    this.status = this.status === "open" ? "closed" : "open";
+    this.toggle.textContent = this.status === "open" ? "Geschlossene anzeigen" : "Offene anzeigen";
+    this.refresh();
+  }
+
   async refresh() {
     try {
-      const data = await api("GET", "/api/agent/incidents?status=open");
+      const data = await api("GET", `/api/agent/incidents?status=${this.status}`);
       // Only the list: the open dialog is re-rendered by the agent's own actions, never under their typing.
       this.render(data.incidents || [], data.open_count || 0);
     } catch (error) {
@@ -48,7 +57,7 @@ export class IncidentsPanel {
     this.deps.counter.textContent = String(openCount);
     this.deps.counter.dataset.alert = String(openCount > 0);
     if (!incidents.length) {
-      list.appendChild(h("li", { class: "empty" }, "Keine offene Störung."));
+      list.appendChild(h("li", { class: "empty" }, this.status === "open" ? "Keine offene Störung." : "Keine geschlossene Störung."));
       return;
     }
     for (const incident of incidents) {
@@ -58,7 +67,8 @@ export class IncidentsPanel {
             h("span", { class: "incident-count" }, `${incident.report_count} Meldungen`)),
           h("q", { class: "first-message" }, incident.title),
           h("span", { class: "muted" }, `seit ${dateTime(incident.first_reported_at)} · zuletzt ${dateTime(incident.last_reported_at)} · `,
-            incident.owner_name ? `betreut von ${incident.owner_name}` : "noch ohne Verantwortliche"))));
+            incident.status === "closed" ? `geschlossen ${dateTime(incident.closed_at)}`
+              : incident.owner_name ? `betreut von ${incident.owner_name}` : "noch ohne Verantwortliche"))));
     }
   }
 
