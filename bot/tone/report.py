@@ -28,8 +28,10 @@ METHOD = """\
   `calm_questions_faults.yml`: happy exclamations, thanks and closings, one-word answers, IDs and addresses
   alone, plain and elliptical questions, questions about the bot, neutral fault reports with typos and dialect)
   and plain disappointment / repeated failure as `frustrated` with calm look-alikes (`disappointment.yml`).
-  New cues `repeated_failure`, `disappointment` (explicit, negative valence) and `positive` (thanks, praise,
-  relief). "!!" and capitals count only when the message is not happy (`cues.is_happy`), and runs of marks
+  New cues `repeated_failure`, `disappointment`, `annoyance`, `worry` (explicit, negative valence; worry is
+  a feeling, not anger, and gets its own acknowledgement) and `positive` (thanks, praise, relief). NLU
+  examples of problem-report intents (damaged, lost or wrong goods, login, outage, voucher) are calm with
+  negative valence. "!!" and capitals count only when the message is not happy (`cues.is_happy`), and runs of marks
   are one mark in the n-grams. A message of fewer than 4 words (numbers, codes and addresses do not count)
   is pulled towards the label distribution of short training messages, an ID alone entirely, unless an
   explicit cue fired. **Calibration:** Platt scaling of the raw score, and the label threshold (the lowest
