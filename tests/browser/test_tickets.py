@@ -66,7 +66,7 @@ def test_after_hours_ticket_live_in_the_inbox_answered_and_seen_by_the_returning
         expect(detail.locator(".article--note")).to_contain_text("Zahlung im Backend geprüft")
         detail.get_by_label("Antwort oder Notiz").fill(ANSWER)
         detail.get_by_role("button", name="Antworten").click()
-        expect(detail.locator(".hint")).to_have_text("Antwort gesendet.")
+        expect(detail.locator(".ticket-hint")).to_have_text("Antwort gesendet.")
         expect(detail.locator(".article--reply")).to_contain_text(ANSWER)
         console.page.screenshot(path=str(screenshots / "tickets-detail.png"))
         keep(screenshots, "tickets-detail.png")

@@ -29,12 +29,16 @@ export class TicketDetail {
     this.id = null;
     this.data = null;
     this.colleagues = null;
+    // What the agent is typing survives live re-renders (a colleague's change, the periodic refresh).
+    this.drafts = new Map();
+    this.flash = { text: "", error: false };
     this.element = h("section", { class: "ticket-detail", "aria-label": "Ticket" },
       h("p", { class: "placeholder" }, "Wählen Sie ein Ticket aus der Liste."));
   }
 
   async open(id) {
     this.id = id;
+    this.flash = { text: "", error: false };
     await this.reload();
   }
 
@@ -54,8 +58,7 @@ export class TicketDetail {
   async act(path, body, success) {
     try {
       await api("POST", `/api/agent/tickets/${encodeURIComponent(this.id)}/${path}`, body || {});
-      this.hint.textContent = success || "";
-      this.hint.classList.remove("error");
+      this.flash = { text: success || "", error: false };   // shown by the re-render that follows
       await this.reload();
       this.onChanged();
       return true;
@@ -66,6 +69,7 @@ export class TicketDetail {
   }
 
   showError(message) {
+    this.flash = { text: message, error: true };
     this.hint.textContent = message;
     this.hint.classList.add("error");
   }
@@ -73,8 +77,9 @@ export class TicketDetail {
   render() {
     const { ticket, articles, transcript, handoff, details, related } = this.data;
     const me = this.me();
+    const typing = document.activeElement && document.activeElement.classList.contains("ticket-text");
     clear(this.element);
-    this.hint = h("p", { class: "hint", role: "status" });
+    this.hint = h("p", { class: `hint ticket-hint${this.flash.error ? " error" : ""}`, role: "status" }, this.flash.text);
     const head = h("div", { class: "ticket-head" },
       h("h2", {}, `${ticket.reference} · ${ticket.kind_label}`),
       h("span", { class: `status status--ticket-${ticket.status}`, "data-status": ticket.status }, ticket.status_label),
@@ -119,6 +124,7 @@ export class TicketDetail {
           h("p", { class: "msg-text" }, message.text || ""))))));
     }
     this.element.append(this.composer(ticket));
+    if (typing) this.element.querySelector(".ticket-text").focus();
   }
 
   article(article) {
@@ -162,11 +168,17 @@ export class TicketDetail {
   }
 
   composer(ticket) {
-    const text = h("textarea", { rows: "4", "aria-label": "Antwort oder Notiz", placeholder: "Antwort an die Kundin / den Kunden oder interne Notiz …", maxlength: "10000" });
+    const text = h("textarea", { class: "ticket-text", rows: "4", "aria-label": "Antwort oder Notiz", placeholder: "Antwort an die Kundin / den Kunden oder interne Notiz …", maxlength: "10000" });
+    text.value = this.drafts.get(ticket.id) || "";
+    text.addEventListener("input", () => this.drafts.set(ticket.id, text.value));
     const canAnswer = ["new", "open", "pending"].includes(ticket.status);
     const send = async (path, success) => {
       if (!text.value.trim()) { this.showError("Bitte einen Text eingeben."); return; }
-      if (await this.act(path, { text: text.value }, success)) text.value = "";
+      const sent = text.value;
+      if (await this.act(path, { text: sent }, success) && this.drafts.get(ticket.id) === sent) {
+        this.drafts.delete(ticket.id);
+        this.element.querySelector(".ticket-text").value = "";
+      }
     };
     const where = ticket.conversation_id ? "Die Antwort erscheint im Chat-Widget der Kundin / des Kunden." : "Die Antwort geht an die E-Mail-Adresse.";
     return h("div", { class: "composer ticket-composer" }, text,

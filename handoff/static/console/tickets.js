@@ -59,7 +59,10 @@ export class TicketsView {
     }
     this.render();
     this.onDue(this.data.due);
-    if (this.openId) {
+    const shown = this.detail.data && this.detail.data.ticket;
+    const listed = this.data.tickets.find((ticket) => ticket.id === this.openId);
+    // Re-render the open ticket only when it changed (or left the filtered list): not on every refresh.
+    if (this.openId && shown && (!listed || listed.updated_at !== shown.updated_at || listed.due_state !== shown.due_state)) {
       this.detail.reload().catch(() => undefined);
     }
   }
