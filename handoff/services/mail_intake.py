@@ -28,6 +28,7 @@ from handoff.services.mail_privacy import headers_only
 from handoff.services.mapping import new_id
 from handoff.services.ticket_lifecycle import add_article, load_ticket, record_change
 from handoff.services.tickets import add_customer_reply_in, open_ticket_in
+from handoff.metrics import record as metrics
 from handoff.services.unit_of_work import UnitOfWork, unit_of_work
 from handoff.store import mail as store
 
@@ -44,6 +45,11 @@ class IntakeResult:
     number: int | None = None
     via: str | None = None
     acknowledged: bool = False
+
+
+# Outcomes in which the mail became a customer article of a ticket (counted in nordwind_messages_total).
+CUSTOMER_MAIL_OUTCOMES = ("threaded", "follow_up", "new_ticket")
+CUSTOMER_SENDER = "customer"
 
 
 async def receive_mail(ctx: ServiceContext, raw: bytes, source: str) -> IntakeResult:
@@ -66,6 +72,8 @@ async def receive_mail(ctx: ServiceContext, raw: bytes, source: str) -> IntakeRe
             "source": source, "sender": mail.from_address[:320] or None, "kind": verdict.kind.value,
             "outcome": result.outcome, "size": len(raw), "raw": raw, "received_at": ctx.now(),
         })
+    if result.outcome in CUSTOMER_MAIL_OUTCOMES:
+        metrics.message_stored(CHANNEL_EMAIL, CUSTOMER_SENDER)   # committed: the mail is a customer message
     log.info("mail intake (%s): %s %s ticket %s via %s", source, verdict.kind.value, result.outcome,
              result.number, result.via)
     return result
