@@ -29,16 +29,12 @@ export class WidgetView {
     this.launcher.append(this.badge);
     this.link = h("p.nw-link", { role: "status", hidden: true });
     this.notice = h("div.nw-notice", { role: "status", hidden: true });
-    // The messages are a list; the live region around it announces new ones (role="log" on the <ol> itself
-    // would take away its list role and leave the <li> elements outside a list).
     this.log = h("ol.nw-log");
-    const logRegion = h("div.nw-log-region", { role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Nachrichten" }, this.log);
     this.typingText = h("span");
     this.typing = h("p.nw-typing", { hidden: true }, h("span.nw-dots", { "aria-hidden": "true" }, h("i"), h("i"), h("i")), this.typingText);
     this.quickReplies = h("div.nw-quick", { role: "group", "aria-label": "Antwortvorschläge", hidden: true });
     this.forms = h("div");
-    // Focusable: keyboard users scroll the conversation with the arrow keys even when it holds no button or link.
-    this.scroller = h("div.nw-scroll", { tabindex: "0" }, logRegion, this.typing, this.quickReplies, this.forms);
+    this.scroller = h("div.nw-scroll", { tabindex: 0 }, h("div", { role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Nachrichten" }, this.log), this.typing, this.quickReplies, this.forms);
     this.input = h("textarea.nw-input", {
       id: inputId, rows: "1", maxlength: "2000", placeholder: TEXTS.inputPlaceholder, autocomplete: "off",
       onKeydown: (event) => this.onInputKey(event), onInput: () => this.onInput(),
