@@ -28,6 +28,8 @@ DEFAULT_SIMILARITY = 0.35
 MAX_WINDOW_MINUTES = 7 * 24 * 60
 MAX_MIN_REPORTS = 100
 MAX_CLOSE_NOTE_CHARS = 2000
+# What the console proposes as the note to the reporters (the agent may change or clear it).
+DEFAULT_CLOSE_NOTE = "Das Problem ist behoben. Vielen Dank für Ihre Meldung und Ihre Geduld!"
 MAX_TITLE_CHARS = 200
 SHARED_WORDS_SHOWN = 6
 # An incident's newest reports stand for it: a new report is compared with at most this many of them, so a large
@@ -305,7 +307,7 @@ def known_incident_text(first_reported_local: datetime, now_local: datetime) -> 
     """Believe the customer: the fault is known, their report counts, a person is there if they want one."""
     return (f"Dieses Problem ist uns bekannt: Mehrere Kundinnen und Kunden haben es uns "
             f"{since_phrase(first_reported_local, now_local)} gemeldet, und unser Team arbeitet daran. "
-            "Ihre Meldung gehört jetzt dazu; sobald es behoben ist, sagen wir Ihnen hier Bescheid. "
+            "Ihre Meldung gehört jetzt dazu, und wir schreiben Ihnen hier, sobald es Neuigkeiten gibt. "
             "Möchten Sie trotzdem mit einer Person aus unserem Team sprechen?")
 
 

@@ -181,7 +181,7 @@ async def incident_detail(ctx: ServiceContext, incident_id: str) -> dict[str, An
         reports = await store.reports_of(conn, incident_id)
         settings = await load_grouping(conn)
     return {"incident": incident_view(row), "reports": [report_view(r) for r in reports],
-            "grouping": settings.to_dict()}
+            "grouping": settings.to_dict(), "proposed_close_note": domain.DEFAULT_CLOSE_NOTE}
 
 
 async def _load(uow: UnitOfWork, incident_id: str) -> Mapping[str, Any]:

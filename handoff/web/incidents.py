@@ -31,7 +31,7 @@ REPORT_SCHEMA = obj(
 GROUPING_SCHEMA = obj(("min_reports", "window_minutes", "similarity"), min_reports=INTEGER,
                       window_minutes=INTEGER, similarity=NUMBER)
 DETAIL = obj(("incident", "reports"), incident=INCIDENT_SCHEMA, reports=array(REPORT_SCHEMA),
-             grouping=GROUPING_SCHEMA)
+             grouping=GROUPING_SCHEMA, proposed_close_note=STRING)
 ERRORS = (400, 401, 403, 404, 409, 413, 422)
 
 

@@ -60,6 +60,8 @@ def test_incident_view_live_known_to_the_next_customer_and_closed_with_a_note(ne
     expect(rows.last.locator(".incident-reason")).to_contain_text(re.compile(r"Text zu \d+ % ähnlich wie NW#\d+"))
     dialog.get_by_role("button", name="Übernehmen").click()
     expect(dialog.locator(".incident-owner")).to_have_text(agent_account["display_name"])
+    proposed = "Das Problem ist behoben. Vielen Dank für Ihre Meldung und Ihre Geduld!"   # they were promised news
+    expect(dialog.get_by_label("Nachricht an alle Meldenden")).to_have_value(proposed)
     dialog.get_by_label("Nachricht an alle Meldenden").fill(NOTE)
     page.screenshot(path=str(screenshots / "console-incident.png"))
     dialog.get_by_role("button", name="Störung schließen").click()

@@ -123,7 +123,9 @@ export class IncidentsPanel {
       actions.appendChild(h("button", { type: "button", onClick: () => this.act("assign", { unassign: true }) }, "Freigeben"));
     }
     const noteId = uniqueId("incident-note");
-    const note = h("textarea", { id: noteId, rows: "3", maxlength: String(NOTE_MAX), placeholder: "z. B. Der Checkout funktioniert wieder. Danke für Ihre Geduld!" });
+    // Proposed, because the customers who were told "known" were promised news here; the agent may change or clear it.
+    const note = h("textarea", { id: noteId, rows: "3", maxlength: String(NOTE_MAX) });
+    note.value = detail.proposed_close_note || "";
     const form = h("form", { class: "incident-close", onSubmit: (event) => { event.preventDefault(); this.act("close", { note: note.value }); } },
       h("label", { for: noteId }, "Nachricht an alle Meldenden (optional, erscheint in ihrem Chat)"), note,
       h("button", { type: "submit", class: "danger" }, "Störung schließen"));
