@@ -45,7 +45,12 @@ async def poll_once(ctx: ServiceContext, settings: MailSettings) -> int:
             if raw is None:
                 log.warning("imap: message %s has no body in the FETCH answer; left unseen", uid)
                 continue
-            result = await receive_mail(ctx, raw, "imap")
+            try:
+                result = await receive_mail(ctx, raw, "imap")
+            except Exception:
+                # one mail that cannot be processed now must not hold up the others: it stays unseen
+                log.exception("imap: message %s not processed; left unseen for the next poll", uid)
+                continue
             _ok(await client.uid("store", uid, "+FLAGS", "(\\Seen)"), f"Markieren von {uid}")
             processed += result.outcome != "duplicate"
     finally:

@@ -106,3 +106,26 @@ async def test_wrong_imap_password_is_a_clear_error_without_the_password(ctx, im
     with pytest.raises(Exception) as error:
         await poll_once(ctx, settings)
     assert "Anmeldung" in str(error.value) and "falsch-123456" not in str(error.value)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_mail_that_fails_stays_unseen_and_does_not_hold_up_the_others(ctx, imap_server, monkeypatch):
+    from handoff.mail import imap_intake
+
+    settings = dataclasses.replace(CORPUS_MAIL, imap_host="127.0.0.1", imap_port=imap_server.port,
+                                   imap_security="none", imap_username=dovecot.USER, imap_password=dovecot.PASSWORD)
+    ctx.config = dataclasses.replace(ctx.config, mail=settings)
+    await _append(imap_server, ["10-windows-1252-8bit.eml", NEW_REQUEST])
+    real = imap_intake.receive_mail
+
+    async def database_gone_for_one_mail(service_ctx, raw, source):
+        if b"Adress" in raw:   # the first mail: its transaction fails (as when the database is briefly away)
+            raise ConnectionError("database unavailable")
+        return await real(service_ctx, raw, source)
+
+    monkeypatch.setattr(imap_intake, "receive_mail", database_gone_for_one_mail)
+    assert await poll_once(ctx, settings) == 1          # the second mail went through
+    monkeypatch.setattr(imap_intake, "receive_mail", real)
+    assert await poll_once(ctx, settings) == 1          # the failed one was left unseen and is taken now
+    assert await poll_once(ctx, settings) == 0
+    assert {"joerg.weiss@web.de", "m.krueger@t-online.de"} <= set(await _tickets_by_email(ctx))
