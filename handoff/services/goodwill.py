@@ -211,6 +211,8 @@ async def decide(ctx: ServiceContext, grant_id: str, actor_id: str, approve: boo
         row = await store.get_grant(uow.conn, grant_id) if isinstance(grant_id, str) else None
         if row is None:
             raise NotFound(NOT_FOUND)
+        if row["agent_id"] == actor["id"]:   # four eyes: above the limits, someone else decides
+            raise Forbidden("Über Ihre eigene Anfrage entscheidet eine andere Supervisorin oder ein anderer Admin.")
         trigger = domain.GrantTrigger.APPROVED if approve else domain.GrantTrigger.DECLINED
         try:
             new = domain.next_grant_status(row["status"], trigger)

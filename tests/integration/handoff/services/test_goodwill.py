@@ -167,9 +167,15 @@ async def test_bad_input_changes_nothing(ctx):
     assert (await goodwill.get_limits(ctx)).for_kind("voucher").per_case_cents == 2_000
     assert (await goodwill.list_grants(ctx, admin))["grants"] == []
     assert await bot_texts(ctx, case) == [t for t in await bot_texts(ctx, case) if "Gutschein" not in t]
-    # An admin may grant on any case (and above the limits it is still a request, decided by another person).
+    # An admin may grant on any case; above the limits it is still a request, and another person decides it.
     assert (await goodwill.grant(ctx, admin, kind="voucher", amount_cents=100, reason=REASON,
                                  conversation_id=case))["status"] == "granted"
+    own = await goodwill.grant(ctx, admin, kind="voucher", amount_cents=5_000, reason=REASON, conversation_id=case)
+    assert own["status"] == "requested"
+    with pytest.raises(Forbidden):
+        await goodwill.decide(ctx, own["id"], admin, approve=True)
+    second_admin = await insert_person(ctx, "admin")
+    assert (await goodwill.decide(ctx, own["id"], second_admin, approve=True))["status"] == "approved"
 
 
 @BOTH
