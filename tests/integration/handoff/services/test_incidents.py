@@ -104,8 +104,11 @@ async def test_a_closed_incident_is_not_mentioned_and_its_reporters_get_the_note
     later = await report(ctx, "Checkout Fehler schon wieder")
     assert not any(KNOWN in text for text in await bot_texts(ctx, later))
     assert (await incidents.incident_detail(ctx, incident["id"]))["incident"]["report_count"] == 3
-    with pytest.raises(Conflict):
-        await incidents.close(ctx, incident["id"], agent, None)
+    for attempt in (incidents.close(ctx, incident["id"], agent, None), incidents.assign(ctx, incident["id"], agent, agent)):
+        with pytest.raises(Conflict, match="Diese Störung ist geschlossen; das geht nicht mehr."):
+            await attempt
+    after = (await incidents.incident_detail(ctx, incident["id"]))["incident"]
+    assert after["close_note"] == "Der Checkout läuft wieder, danke für Ihre Geduld!"   # unchanged
 
 
 @BOTH
