@@ -11,7 +11,7 @@ from handoff.services import (
 from handoff.services import agent as agent_side
 from handoff.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from tests.integration.handoff.conftest import BACKENDS
-from tests.integration.handoff.services.c2_fixtures import bot_texts, insert_person, report, start_clean
+from tests.integration.handoff.services.incident_fixtures import bot_texts, insert_person, report, start_clean
 
 pytestmark = pytest.mark.integration
 BOTH = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)

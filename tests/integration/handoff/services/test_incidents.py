@@ -6,7 +6,7 @@ import pytest
 from handoff.services import conversations, customer, incidents
 from handoff.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from tests.integration.handoff.conftest import BACKENDS
-from tests.integration.handoff.services.c2_fixtures import (
+from tests.integration.handoff.services.incident_fixtures import (
     RECORDED, ReportingBot, bot_texts, insert_person, report, start_clean,
 )
 

@@ -1,4 +1,4 @@
-"""Shared by the incident and goodwill tests: people with roles, and customers reporting a problem to a scripted bot."""
+"""Shared by the incident and goodwill tests: people with roles, customers reporting a problem to a scripted bot."""
 from __future__ import annotations
 
 import uuid
