@@ -178,8 +178,9 @@ def confirmation_text(kind: str, amount_cents: int) -> str:
     """What the customer reads in their conversation once the goodwill is theirs: concrete, short, German."""
     amount = format_cents(amount_cents)
     if kind == KIND_VOUCHER:
+        # No address may be known (a chat without one): the code's way to the customer is the team's to choose.
         return (f"Als Entgegenkommen erhalten Sie von uns einen Gutschein über {amount}. Den Gutscheincode "
-                "schicken wir Ihnen an Ihre E-Mail-Adresse; Sie können ihn bei Ihrer nächsten Bestellung einlösen.")
+                "bekommen Sie von uns, und Sie können ihn bei Ihrer nächsten Bestellung einlösen.")
     if kind == KIND_PARTIAL_REFUND:
         return (f"Als Entgegenkommen erstatten wir Ihnen {amount}. Das Geld geht auf das Zahlungsmittel zurück, "
                 "mit dem Sie bezahlt haben, und ist meist innerhalb weniger Tage dort.")
