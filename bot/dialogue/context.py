@@ -19,10 +19,11 @@ TOPIC_PAYMENT = "payment_methods"
 # Intents that are never a follow-up to be answered in context: they have their own path (a person, an
 # insult, the customer closing or greeting, the honest bot answer).
 OWN_PATH_INTENTS = frozenset({
-    "request_human", "gdpr_request", "insult", "other_language", "goodbye", "bot_challenge", "not_helped",
+    "request_human", "gdpr_request", "insult", "other_language", "bot_challenge", "not_helped",
 })
-# Courtesy that may lead into a follow-up ("Danke! Und nach Österreich?"): a follow-up only with a question in it.
-SOCIAL_INTENTS = frozenset({"thank", "greet", "affirm", "deny"})
+# Courtesy that may lead into a follow-up ("Danke! Und nach Österreich?", "Schade. Und Tschechien?", "Nein, ich
+# meinte Österreich"): a follow-up only with a question or a named detail in it.
+SOCIAL_INTENTS = frozenset({"thank", "greet", "affirm", "deny", "goodbye"})
 # What the NLU says when it finds no topic in a follow-up: these never stand for a topic of their own.
 _WEAK_INTENTS = frozenset({"nlu_fallback", "out_of_scope", "inform"}) | SOCIAL_INTENTS
 # Intents that are no topic to come back to.

@@ -25,10 +25,12 @@ _OPENERS = (
     r"auch (fuer|für|nach|bei|mit|in|aus)",
     r"(das gleiche|dasselbe|genauso) (fuer|für|nach|bei|mit)",
     r"(und )?wie waere es mit|(und )?wie wäre es mit",
+    # A correction of the detail just asked about: "Nein, ich meinte Österreich", "gemeint war PayPal".
+    r"ich mein(t)?e( eigentlich| natuerlich| natürlich)?|gemeint war|eigentlich (nach|in|mit|fuer|für)",
 )
 # Courtesy words that may come before the opener: "Ok, und nach Italien?", "Danke! Und mit PayPal?".
 _LEAD_IN = r"(?:(?:ok(?:ay)?|okay|ah|aha|achso|ach so|ach|alles klar|gut|super|prima|danke(?: schoen| schön)?|verstehe|"\
-           r"klasse|perfekt|top|jo|ja|hm+|aha)[\s,.!:;-]+)*"
+           r"klasse|perfekt|top|jo|ja|hm+|aha|schade|nein|nee|sorry|entschuldigung|pardon|oh|oops|ups)[\s,.!:;-]+)*"
 _OPENER = re.compile(rf"^{_LEAD_IN}(?:{'|'.join(_OPENERS)})(?!\w)", re.IGNORECASE)
 
 # The answer did not help: the same thing still fails, was already tried, or the question was not answered.

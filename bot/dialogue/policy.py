@@ -28,7 +28,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.dialogue.followup import asked_detail
+from bot.dialogue.followup import DETAIL_COST, DETAIL_TIME, asked_detail
 from bot.dialogue.context import NOT_TOPICS, Message, follow_up_topic, says_answer_did_not_help
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ CONTEXT_POLICY_PRIORITY = RULE_POLICY_PRIORITY + 1
 ORDER_NUMBER_ENTITY = "order_number"
 FORM_SUFFIX = "_form"
 RESPONSE_NOT_HELPED = "utter_not_helped"
+DETAILS = (DETAIL_COST, DETAIL_TIME)
 
 
 @DefaultV1Recipe.register(
@@ -136,6 +137,8 @@ def topic_answers(domain: Domain) -> dict[str, str]:
 def answered_topic(tracker: DialogueStateTracker, answers: dict[str, str]) -> str | None:
     """The topic the bot answered between the previous customer message and the latest one."""
     topics = {action: topic for topic, action in answers.items()}
+    # The detail answers of a topic ("utter_return_item_time") answered that topic too.
+    topics.update({f"utter_{topic}_{detail}": topic for topic in answers for detail in DETAILS})
     seen_latest_message = False
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):

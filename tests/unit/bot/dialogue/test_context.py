@@ -71,3 +71,9 @@ def test_a_detail_question_stays_with_the_topic_even_when_the_nlu_is_sure_of_ano
     assert topic("Und kann ich das umtauschen?", "exchange_item", "return_item", 0.97) is None
     assert asks_only_a_detail("Ok, und wie viel kostet das dann?")
     assert not asks_only_a_detail("Und kann ich das umtauschen?")
+
+
+def test_a_corrected_detail_after_an_answer_is_answered_for_the_new_detail() -> None:
+    assert topic("Nein sorry, ich meinte Österreich", "deny", "delivery_info", 0.9) == "delivery_info"
+    assert topic("Schade. Und Tschechien?", "goodbye", "delivery_info", 0.9) == "delivery_info"
+    assert topic("Tschüss!", "goodbye", "delivery_info", 0.99) is None

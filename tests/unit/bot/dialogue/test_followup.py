@@ -11,7 +11,8 @@ pytestmark = pytest.mark.unit
 @pytest.mark.parametrize("text", [
     "Und wie teuer ist das?", "und nach Italien?", "Ok, und mit PayPal?", "Was ist mit der Schweiz?",
     "Danke! Und auf Rechnung?", "Gilt das auch für Österreich?", "u. in die schweiz", "Oder per Vorkasse?",
-    "Alles klar, und wie lange dauert das?", "wie sieht es mit Belgien aus",
+    "Alles klar, und wie lange dauert das?", "wie sieht es mit Belgien aus", "Nein, ich meinte Österreich",
+    "Schade. Und Tschechien?", "gemeint war PayPal",
 ])
 def test_elliptical_follow_ups(text: str) -> None:
     assert is_elliptical_follow_up(text)

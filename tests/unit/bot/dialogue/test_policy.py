@@ -139,3 +139,10 @@ responses:
                                                                key=prediction.probabilities.__getitem__)]
     assert top(predict(cost, domain)) == "utter_return_item_cost"
     assert top(predict(time, domain)) == "utter_return_item"
+
+
+def test_a_detail_answer_counts_as_an_answer_of_its_topic() -> None:
+    tracker = conversation(user("Rückgabefrist?", "return_item"), *answered("utter_return_item_time", "ContextPolicy"),
+                           user("Und gilt das auch aus Österreich?", "nlu_fallback"))
+
+    assert answered_topic(tracker, topic_answers(DOMAIN)) == "return_item"
