@@ -17,6 +17,8 @@ class EngineSettings:
     trackers_kept: int = DEFAULT_TRACKERS_KEPT
     # Rasa on a thread of its own keeps a web loop in the same process free; the bot process has none to keep.
     bot_thread: bool = True
+    # The service's database: trackers that leave the in-memory store are kept there (bot_trackers); None: lost.
+    database_url: str | None = None
 
 
 def engine_settings(settings: Any) -> EngineSettings:
@@ -27,4 +29,5 @@ def engine_settings(settings: Any) -> EngineSettings:
         endpoints_path=Path(endpoints) if endpoints else None,
         timeout_seconds=float(getattr(settings, "bot_timeout_seconds", 10.0)),
         trackers_kept=int(getattr(settings, "bot_trackers_kept", DEFAULT_TRACKERS_KEPT)),
+        database_url=getattr(settings, "database_url", None),
     )

@@ -428,3 +428,14 @@ mail_undeliverable = Table(
     Column("ticket_id", String(ID_LENGTH), ForeignKey("tickets.id", ondelete="SET NULL"), nullable=True),
     Column("bounced_at", UtcDateTime, nullable=False),
 )
+
+# --- Bot state (revision 0009, issue 18): Rasa trackers the bot process's in-memory store had to let go. ---
+# The in-memory store keeps at most BOT_TRACKERS_KEPT trackers; the one it drops (least recently active, or idle
+# past the session expiration) is kept here and taken back when its conversation goes on, so a form in progress
+# survives any number of other conversations. Only dropped trackers are written: an active one costs nothing.
+bot_trackers = Table(
+    "bot_trackers", metadata,
+    Column("sender_id", String(255), primary_key=True),               # the Rasa sender id (the conversation id)
+    Column("tracker", Text, nullable=False),                           # Rasa's own serialised tracker (JSON)
+    Column("kept_at", UtcDateTime, nullable=False, index=True),
+)

@@ -132,11 +132,12 @@ class RasaBotEngine:
     model_loaded = True
 
     def __init__(self, agent: Any, timeout_seconds: float, bot_thread: BotThread | SameLoop | None = None,
-                 window: TrackerWindow = TrackerWindow()) -> None:
+                 window: TrackerWindow = TrackerWindow(), spill: Any = None) -> None:
         self.agent = agent
         self.timeout_seconds = timeout_seconds
         self.bot_thread = bot_thread or BotThread()
         self.window = window
+        self.spill = spill   # its database engine lives on the bot's loop and is closed there
 
     @property
     def model_id(self) -> str | None:
@@ -216,7 +217,7 @@ class RasaBotEngine:
 
         async def forget() -> None:
             if hasattr(store, "forget"):
-                store.forget(sender_id)
+                await store.forget(sender_id)
             elif hasattr(store, "store") and isinstance(store.store, dict):
                 store.store.pop(sender_id, None)
             else:
@@ -225,6 +226,8 @@ class RasaBotEngine:
         await self.bot_thread.run(forget())
 
     async def close(self) -> None:
+        if self.spill is not None and self.bot_thread.alive:
+            await self.bot_thread.run(self.spill.close())
         self.bot_thread.stop()
 
 
@@ -267,12 +270,14 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
     endpoints = _endpoints(config.endpoints_path)
     action_endpoint = endpoints.action or _rasa_action_endpoint_class()()
 
+    spill = None if endpoints.tracker_store or not config.database_url else _database_spill(config.database_url)
+
     def build() -> Any:
         return Agent.load(
             str(config.model_path),
             generator=endpoints.nlg,
             tracker_store=(TrackerStore.create(endpoints.tracker_store) if endpoints.tracker_store
-                           else idle_evicting_tracker_store(max_trackers=config.trackers_kept)),
+                           else idle_evicting_tracker_store(max_trackers=config.trackers_kept, spill=spill)),
             lock_store=LockStore.create(endpoints.lock_store),
             action_endpoint=action_endpoint,
         )
@@ -281,13 +286,24 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
         agent = await asyncio.to_thread(build)
     except Exception as error:
         logger.exception("could not load the model %s", config.model_path)
+        if spill is not None:
+            await spill.close()
         return UnavailableBotEngine(f"model failed to load: {error}")
     if hasattr(agent.tracker_store, "max_idle_seconds") and agent.domain is not None:
         # Idle longer than this, a conversation starts a new Rasa session anyway (domain.yml session_config).
         agent.tracker_store.max_idle_seconds = agent.domain.session_config.session_expiration_time * 60
     logger.info("model %s loaded (%s actions)", agent.model_id,
                 "in-process" if action_endpoint.url == IN_PROCESS_URL else action_endpoint.url)
-    return RasaBotEngine(agent, config.timeout_seconds, bot_thread=None if config.bot_thread else SameLoop())
+    return RasaBotEngine(agent, config.timeout_seconds, bot_thread=None if config.bot_thread else SameLoop(),
+                         spill=spill)
+
+
+def _database_spill(database_url: str) -> Any:
+    """Trackers that leave the in-memory store go to the service's database (handoff/engine/tracker_spill.py)."""
+    from handoff.engine.tracker_spill import DatabaseTrackerSpill
+    from handoff.store.engine import create_engine
+
+    return DatabaseTrackerSpill(create_engine(database_url))
 
 
 async def load_bot_engine(settings: Any) -> RasaBotEngine | UnavailableBotEngine:

@@ -1,25 +1,42 @@
-"""Rasa's in-memory tracker store without its unbounded growth: trackers of idle conversations are dropped.
+"""Rasa's in-memory tracker store without its unbounded growth, and without losing a conversation's context.
 
 Rasa's InMemoryTrackerStore (the default when endpoints.yml names no tracker store) keeps every
 conversation's serialised tracker until the process ends: ~15 KB per conversation, about 200 MiB in the
-10-minute soak's 13,000 conversations (docs/reliability.md). A conversation idle longer than the domain's
-session expiration starts a new Rasa session anyway; dropping its tracker then costs only the slots Rasa would
-carry over (the transcript, which agents read, lives in the service's database). And no more than
-`max_trackers` are kept: beyond that the least recently active conversation loses its Rasa context first (its
-slots; the bot treats it as a new session), so memory stays bounded at any load. Production setups that must
-keep trackers name a SQL or Redis tracker store in endpoints.yml and this class is not used.
+10-minute soak's 13,000 conversations (docs/reliability.md). Here no more than `max_trackers` are kept in memory,
+and a conversation idle longer than the domain's session expiration leaves memory too. A tracker that leaves
+memory is handed to a `TrackerSpill` (the `bot_trackers` table, handoff/engine/tracker_spill.py) and taken back
+from there when its conversation goes on, so a form in progress survives any number of other conversations, and
+an idle conversation comes back with the slots Rasa carries into its new session. Only trackers that leave memory
+are written: an active conversation costs no storage round trip (docs/performance.md compares this with keeping
+every tracker in the database). Without a spill (tests, no database) a dropped tracker is lost, as Rasa's own
+store would lose it on restart. Production setups that share trackers between processes name a Redis tracker
+store in endpoints.yml and this class is not used.
 """
 from __future__ import annotations
 
+import itertools
+import logging
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
+
+logger = logging.getLogger(__name__)
 
 NEVER = 0.0
 UNLIMITED = 0
 
 
+class TrackerSpill(Protocol):
+    """Where trackers that leave memory are kept (serialised as Rasa serialises them)."""
+
+    async def keep(self, sender_id: str, tracker: str) -> None: ...
+
+    async def take(self, sender_id: str) -> str | None: ...
+
+    async def forget(self, sender_id: str) -> None: ...
+
+
 def idle_evicting_tracker_store(max_idle_seconds: float = NEVER, clock: Callable[[], float] = time.monotonic,
-                                max_trackers: int = UNLIMITED) -> Any:
+                                max_trackers: int = UNLIMITED, spill: TrackerSpill | None = None) -> Any:
     from rasa.core.tracker_store import InMemoryTrackerStore
     from rasa.shared.core.domain import Domain
 
@@ -29,43 +46,73 @@ def idle_evicting_tracker_store(max_idle_seconds: float = NEVER, clock: Callable
             self.max_idle_seconds = max_idle_seconds
             self.max_trackers = max_trackers
             self.clock = clock
+            self.spill = spill
             # Insertion order = least recently saved first: a save moves its conversation to the end.
             self.last_saved: dict[str, float] = {}
+            # Trackers on their way to the spill: a conversation going on meanwhile finds its tracker here.
+            self.leaving: dict[str, str] = {}
 
         async def save(self, tracker: Any) -> None:
             await super().save(tracker)
             now = self.clock()
             self.last_saved.pop(tracker.sender_id, None)
             self.last_saved[tracker.sender_id] = now
-            self.evict_idle(now)
-            self.evict_beyond_limit()
+            await self._let_go(self.idle(now) + self.beyond_limit())
 
-        def evict_idle(self, now: float) -> int:
+        async def _retrieve(self, sender_id: str, fetch_all_sessions: bool) -> Any:
+            if sender_id not in self.store:
+                await self._take_back(sender_id)
+            return await super()._retrieve(sender_id, fetch_all_sessions)
+
+        async def _take_back(self, sender_id: str) -> None:
+            serialised = self.leaving.get(sender_id)
+            if serialised is None and self.spill is not None:
+                try:
+                    serialised = await self.spill.take(sender_id)
+                except Exception:  # the conversation goes on as a new session rather than not at all
+                    logger.exception("could not take back the kept tracker of %s", sender_id)
+            if serialised is not None and sender_id not in self.store:
+                self.store[sender_id] = serialised
+                self.last_saved[sender_id] = self.clock()
+
+        def idle(self, now: float) -> list[str]:
             if self.max_idle_seconds <= NEVER:
-                return 0
+                return []
             idle = []
             for sender_id, saved_at in self.last_saved.items():
                 if now - saved_at < self.max_idle_seconds:
                     break
                 idle.append(sender_id)
-            for sender_id in idle:
-                del self.last_saved[sender_id]
-                self.store.pop(sender_id, None)
-            return len(idle)
+            return idle
 
-        def evict_beyond_limit(self) -> int:
+        def beyond_limit(self) -> list[str]:
             if self.max_trackers <= UNLIMITED:
-                return 0
-            evicted = 0
-            while len(self.last_saved) > self.max_trackers:
-                sender_id = next(iter(self.last_saved))   # the least recently saved
-                del self.last_saved[sender_id]
-                self.store.pop(sender_id, None)
-                evicted += 1
-            return evicted
+                return []
+            over = len(self.last_saved) - self.max_trackers
+            return list(itertools.islice(self.last_saved, over)) if over > 0 else []   # the least recently saved
 
-        def forget(self, sender_id: str) -> None:
+        async def _let_go(self, sender_ids: list[str]) -> None:
+            leaving = {}
+            for sender_id in dict.fromkeys(sender_ids):
+                del self.last_saved[sender_id]
+                serialised = self.store.pop(sender_id, None)
+                if serialised is not None and self.spill is not None:
+                    leaving[sender_id] = self.leaving[sender_id] = serialised
+            for sender_id, serialised in leaving.items():
+                try:
+                    await self.spill.keep(sender_id, serialised)   # type: ignore[union-attr]
+                except Exception:
+                    logger.exception("could not keep the tracker of %s; its conversation starts afresh", sender_id)
+                if self.leaving.get(sender_id) is serialised:
+                    del self.leaving[sender_id]
+                else:   # forgotten (data deletion) while it was being written: it must not stay there
+                    await self.spill.forget(sender_id)   # type: ignore[union-attr]
+
+        async def forget(self, sender_id: str) -> None:
             self.last_saved.pop(sender_id, None)
             self.store.pop(sender_id, None)
+            self.leaving.pop(sender_id, None)
+            if self.spill is not None:
+                await self.spill.forget(sender_id)
 
     return IdleEvictingTrackerStore()

@@ -17,8 +17,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    # Rasa trackers the bot process's bounded in-memory store let go (least recently active beyond
+    # BOT_TRACKERS_KEPT, or idle past the session expiration), taken back when their conversation goes on.
+    op.create_table(
+        'bot_trackers',
+        sa.Column('sender_id', sa.String(length=255), nullable=False),
+        sa.Column('tracker', sa.Text(), nullable=False),
+        sa.Column('kept_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('sender_id', name=op.f('pk_bot_trackers')),
+    )
+    op.create_index(op.f('ix_bot_trackers_kept_at'), 'bot_trackers', ['kept_at'], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index(op.f('ix_bot_trackers_kept_at'), table_name='bot_trackers')
+    op.drop_table('bot_trackers')

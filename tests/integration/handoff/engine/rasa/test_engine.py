@@ -137,3 +137,26 @@ async def test_a_long_conversation_keeps_its_form_and_a_bounded_tracker(ctx):
     detail = await conversations.conversation_detail(ctx, conversation.id)
     incoming = [m for m in detail["transcript"] if m["sender_type"] == "customer"]
     assert len(incoming) == window.compact_after + 2
+
+
+async def test_a_form_goes_on_after_its_tracker_had_to_leave_memory(ctx):
+    """With room for one tracker, another customer's message pushes the first one's form out of memory into the
+    database (bot_trackers); the first customer's order number still finishes the form."""
+    from handoff.engine.rasa.tracker_store import idle_evicting_tracker_store
+    from handoff.engine.tracker_spill import DatabaseTrackerSpill
+
+    agent = ctx.bot.agent
+    kept_store = agent.tracker_store
+    small = idle_evicting_tracker_store(max_trackers=1, spill=DatabaseTrackerSpill(ctx.engine))
+    small.domain = agent.domain   # as Agent.load sets it
+    agent.tracker_store = agent.processor.tracker_store = small
+    try:
+        first, _ = await conversations.start_conversation(ctx, "widget")
+        second, _ = await conversations.start_conversation(ctx, "widget")
+        assert "Bestellnummer" in " ".join(await say(ctx, first.id, "Wo bleibt meine Bestellung?"))
+        assert await say(ctx, second.id, "Hallo!")
+        assert first.id not in small.store
+        answer = " ".join(await say(ctx, first.id, KNOWN_ORDER))
+        assert KNOWN_ORDER in answer and "DHL" in answer
+    finally:
+        agent.tracker_store = agent.processor.tracker_store = kept_store

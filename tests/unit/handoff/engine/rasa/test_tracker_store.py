@@ -57,7 +57,7 @@ async def test_zero_means_never_and_forget_removes_one_conversation():
     clock.now += 10 ** 9
     await store.save(tracker("c"))
     assert set(store.store) == {"a", "b", "c"}
-    store.forget("b")
+    await store.forget("b")
     assert set(store.store) == {"a", "c"} and "b" not in store.last_saved
 
 
