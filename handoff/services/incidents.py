@@ -111,8 +111,10 @@ async def _group_one(uow: UnitOfWork, report: domain.Report, settings: domain.Gr
     if grouping.opens_incident:
         incident_id = new_id()
         await store.insert_incident(uow.conn, {
-            "id": incident_id, "category": report.category, "title": domain.title_for(report.text) or
-            domain.category_label(report.category), "status": domain.IncidentStatus.OPEN.value,
+            # No customer's words in the incident itself: they stay with the report's ticket and go with it
+            # (retention, erasure); the console shows the earliest remaining report's words as the title.
+            "id": incident_id, "category": report.category, "title": domain.category_label(report.category),
+            "status": domain.IncidentStatus.OPEN.value,
             "created_at": now, "updated_at": now})
         first_known = None
     else:
@@ -143,10 +145,10 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def incident_view(row: Mapping[str, Any]) -> dict[str, Any]:
+def incident_view(row: Mapping[str, Any], first: Mapping[str, Any] | None) -> dict[str, Any]:
     return {
         "id": row["id"], "category": row["category"], "category_label": domain.category_label(row["category"]),
-        "title": row["title"], "status": row["status"],
+        "title": domain.title_for(_words(first)) if first is not None else row["title"], "status": row["status"],
         "status_label": domain.STATUS_LABELS_DE[domain.IncidentStatus(row["status"])],
         "owner_id": row["owner_id"], "owner_name": row["owner_name"], "report_count": int(row["report_count"] or 0),
         "first_reported_at": _iso(row["first_reported_at"]), "last_reported_at": _iso(row["last_reported_at"]),
@@ -169,8 +171,9 @@ async def list_incidents(ctx: ServiceContext, status: str | None = None) -> dict
         raise ValidationError("status", "open oder closed erwartet.")
     async with ctx.engine.connect() as conn:
         rows = await store.list_incidents(conn, status, LIST_LIMIT)
+        first = await store.first_reports(conn, [row["id"] for row in rows])
         open_count = await store.count_open(conn)
-    return {"incidents": [incident_view(row) for row in rows], "open_count": open_count}
+    return {"incidents": [incident_view(row, first.get(row["id"])) for row in rows], "open_count": open_count}
 
 
 async def incident_detail(ctx: ServiceContext, incident_id: str) -> dict[str, Any]:
@@ -180,7 +183,8 @@ async def incident_detail(ctx: ServiceContext, incident_id: str) -> dict[str, An
             raise NotFound(NOT_FOUND)
         reports = await store.reports_of(conn, incident_id)
         settings = await load_grouping(conn)
-    return {"incident": incident_view(row), "reports": [report_view(r) for r in reports],
+    return {"incident": incident_view(row, reports[0] if reports else None),
+            "reports": [report_view(r) for r in reports],
             "grouping": settings.to_dict(), "proposed_close_note": domain.DEFAULT_CLOSE_NOTE}
 
 

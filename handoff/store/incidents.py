@@ -128,3 +128,23 @@ async def change_if(conn: AsyncConnection, incident_id: str, expected_status: st
     result = await conn.execute(update(incidents).where(
         incidents.c.id == incident_id, incidents.c.status == expected_status).values(**values))
     return result.rowcount == 1
+
+
+async def first_reports(conn: AsyncConnection, incident_ids: Sequence[str]) -> dict[str, RowMapping]:
+    """The earliest remaining report of each incident (its words name the incident; they go with the ticket)."""
+    if not incident_ids:
+        return {}
+    earliest = (select(incident_reports.c.incident_id, func.min(tickets.c.created_at).label("created_at"))
+                .select_from(incident_reports.join(tickets, tickets.c.id == incident_reports.c.ticket_id))
+                .where(incident_reports.c.incident_id.in_(list(incident_ids)))
+                .group_by(incident_reports.c.incident_id).subquery())
+    result = await conn.execute(
+        select(incident_reports.c.incident_id, tickets.c.note, tickets.c.details)
+        .select_from(incident_reports.join(tickets, tickets.c.id == incident_reports.c.ticket_id)
+                     .join(earliest, (earliest.c.incident_id == incident_reports.c.incident_id)
+                           & (earliest.c.created_at == tickets.c.created_at)))
+        .order_by(incident_reports.c.incident_id, tickets.c.number))
+    first: dict[str, RowMapping] = {}
+    for row in result.mappings():
+        first.setdefault(row["incident_id"], row)
+    return first

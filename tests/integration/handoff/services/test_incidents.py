@@ -2,8 +2,9 @@
 import asyncio
 
 import pytest
+from sqlalchemy import text
 
-from handoff.services import conversations, customer, incidents
+from handoff.services import admin, conversations, customer, incidents
 from handoff.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from tests.integration.handoff.conftest import BACKENDS
 from tests.integration.handoff.services.incident_fixtures import (
@@ -170,3 +171,19 @@ async def test_one_customer_reporting_the_same_fault_three_times_is_not_an_incid
     await report(ctx, "Checkout bricht mit Fehler ab")   # three customers now: one incident with all five reports
     [incident] = await _all(ctx)
     assert incident["report_count"] == 5
+
+
+@BOTH
+async def test_the_incident_keeps_no_customer_words_of_its_own(ctx):
+    reporters = []
+    for words in CHECKOUT:
+        reporters.append(await report(ctx, words))
+        ctx.clock.advance(minutes=1)
+    [incident] = await _all(ctx)
+    assert incident["title"] == CHECKOUT[0]
+    await admin.delete_conversation(ctx, reporters[0])   # erasure: the words go with the report's ticket
+    [incident] = await _all(ctx)
+    assert incident["title"] == CHECKOUT[1] and incident["report_count"] == 2
+    async with ctx.engine.connect() as conn:
+        stored = (await conn.execute(text("SELECT * FROM incidents"))).mappings().all()
+    assert not any(CHECKOUT[0] in str(value) for row in stored for value in row.values())
