@@ -297,7 +297,7 @@ incidents = Table(
     "incidents", metadata,
     _id(),
     Column("category", String(64), nullable=False),                   # the bot's problem category
-    Column("title", String(200), nullable=False),                     # the words of the report that opened it
+    Column("title", String(200), nullable=False),                     # the category's label, never a customer's words
     Column("status", String(16), nullable=False, index=True),         # open | closed
     Column("owner_id", String(ID_LENGTH), ForeignKey("agents.id", ondelete="SET NULL"), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
