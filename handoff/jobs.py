@@ -48,7 +48,7 @@ class Jobs:
                            ("retention", run_retention_schedule(ctx, settings.retention_days)),
                            ("ticket-jobs", run_ticket_jobs(ctx))):
             jobs.tasks.append(loop.create_task(work, name=name))
-        jobs.mail = await MailRuntime.start(ctx, settings.mail, settings.retention_days)
+        jobs.mail = await MailRuntime.start(ctx, settings.mail)
         await start_trainer(context)
         return jobs
 

@@ -12,7 +12,6 @@ from handoff.mail.imap_intake import run_imap_polling
 from handoff.mail.outbox import OutboxSender, SmtpTransport
 from handoff.mail.smtp_intake import start_smtp_intake
 from handoff.services.context import ServiceContext
-from handoff.services.mail_privacy import run_mail_retention
 from handoff.settings import MailSettings
 
 log = logging.getLogger(__name__)
@@ -25,10 +24,9 @@ class MailRuntime:
     smtp_server: asyncio.AbstractServer | None = None
 
     @classmethod
-    async def start(cls, ctx: ServiceContext, settings: MailSettings, retention_days: int) -> "MailRuntime":
+    async def start(cls, ctx: ServiceContext, settings: MailSettings) -> "MailRuntime":
         runtime = cls()
         loop = asyncio.get_running_loop()
-        runtime.tasks.append(loop.create_task(run_mail_retention(ctx, retention_days), name="mail-retention"))
         if settings.sending_enabled:
             runtime.sender = OutboxSender(ctx, SmtpTransport(settings))
             runtime.tasks.append(loop.create_task(runtime.sender.run(), name="mail-outbox"))

@@ -10,7 +10,6 @@ mails, like transcripts (docs/email.md).
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 from typing import Any, Sequence
@@ -25,7 +24,6 @@ from handoff.store.tables import tickets
 
 log = logging.getLogger(__name__)
 
-RETENTION_INTERVAL_SECONDS = 6 * 3600
 REDACTED_BODY = b"\r\n[Inhalt nicht gespeichert: REDACT_TRANSCRIPTS ist eingeschaltet]\r\n"
 
 
@@ -85,13 +83,3 @@ async def purge_expired_mail(ctx: ServiceContext, retention_days: int) -> int:
         log.info("retention: %d e-mail rows older than %s deleted", removed, cutoff.date().isoformat())
     return removed
 
-
-async def run_mail_retention(ctx: ServiceContext, retention_days: int) -> None:
-    while True:
-        try:
-            await purge_expired_mail(ctx, retention_days)
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:
-            log.warning("mail retention failed, retrying later: %s", type(error).__name__)
-        await asyncio.sleep(RETENTION_INTERVAL_SECONDS)

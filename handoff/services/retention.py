@@ -15,6 +15,7 @@ from handoff.engine.contract import TrackerDeletion, capability
 from handoff.services.admin import delete_conversation
 from handoff.services.context import ServiceContext
 from handoff.services.errors import NotFound
+from handoff.services.mail_privacy import purge_expired_mail
 from handoff.services.ticket_privacy import purge_expired_tickets
 from handoff.services.unit_of_work import unit_of_work
 from handoff.store import retention as store
@@ -71,6 +72,7 @@ async def purge_expired(ctx: ServiceContext, retention_days: int) -> PurgeResult
             deleted += 1
             trackers += await _delete_tracker(ctx, conversation_id)
     tickets = await purge_expired_tickets(ctx, cutoff)   # tickets without a conversation (e-mail)
+    await purge_expired_mail(ctx, retention_days)        # raw mails outside tickets, sent transcripts (issue 16)
     if deleted or tickets:
         logger.info("retention: deleted %d conversations and %d tickets older than %s", deleted, tickets,
                     cutoff.date().isoformat())

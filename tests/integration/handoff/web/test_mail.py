@@ -26,6 +26,20 @@ async def _wait_for(handler, count: int, timeout: float = 20.0) -> None:
     assert len(handler.received) >= count, f"{len(handler.received)} of {count} mails arrived"
 
 
+async def _wait_listening(port: int, timeout: float = 20.0) -> None:
+    """The receiver starts with the server's after-start listeners, which may finish after /health answers."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.1)
+
+
 async def test_mail_in_and_out_through_the_running_app(tmp_path):
     smtp = SmtpServer().start()
     intake_port = free_port()
@@ -35,6 +49,7 @@ async def test_mail_in_and_out_through_the_running_app(tmp_path):
         "SMTP_INTAKE_PORT": str(intake_port)})
     admin = customer = None
     try:
+        await _wait_listening(intake_port)
         raw = (CORPUS / "08-new-request-plain.eml").read_bytes()
         _, response = await aiosmtplib.send(raw, sender="m.krueger@t-online.de",
                                             recipients=["support@nordwind.example"], hostname="127.0.0.1",
