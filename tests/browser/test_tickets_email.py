@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import smtplib
+import socket
 import subprocess
 import sys
 import time
@@ -64,6 +65,14 @@ def server(tmp_path_factory, smtp_sink, intake_port) -> Iterator[str]:
                 process.kill()
                 pytest.fail(f"test server did not start:\n{Path(log_path).read_text()[-4000:]}")
             time.sleep(0.2)
+    while True:   # the SMTP receiver starts with the after-start jobs, possibly after /health answers
+        try:
+            socket.create_connection(("127.0.0.1", intake_port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                pytest.fail(f"the SMTP receiver did not start:\n{Path(log_path).read_text()[-4000:]}")
+            time.sleep(0.1)
     yield base_url
     process.terminate()
     try:
