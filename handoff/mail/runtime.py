@@ -1,6 +1,6 @@
 """What runs of e-mail beside the web app: the outbox sender (when SMTP_HOST is set), the SMTP receiver (when
 SMTP_INTAKE_PORT is set) and IMAP polling (when IMAP_HOST is set). Started after the server started, stopped
-before it stops (handoff/web/mail.py); without any mail setting nothing runs and mails wait in the outbox."""
+before it stops, with the other jobs (handoff/jobs.py); without mail settings nothing runs and mails wait."""
 from __future__ import annotations
 
 import asyncio
