@@ -1,6 +1,7 @@
 """The service's configuration: one frozen value, built from the environment at start-up (never at import)."""
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 from dataclasses import dataclass, field, fields
@@ -210,6 +211,9 @@ class Settings:
     redact_transcripts: bool = False
     # /metrics answers loopback clients; with this token (Authorization: Bearer ...) any client.
     metrics_token: str | None = None
+    # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client (docs/deployment.md);
+    # from any other peer the header is ignored. Empty: the socket peer is the client.
+    trusted_proxies: tuple[str, ...] = ()
     mail: MailSettings = field(default_factory=MailSettings)
 
     def __post_init__(self) -> None:
@@ -237,6 +241,12 @@ class Settings:
                  "METRICS_TOKEN", f"must have at least {METRICS_TOKEN_MIN_CHARS} characters")
         _require(bool(re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", self.redis_namespace)), "REDIS_NAMESPACE",
                  "must be 1 to 64 letters, digits, '_', '.' or '-'")
+        for entry in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise SettingsError(f"TRUSTED_PROXIES: '{entry}' is not an IP address or network "
+                                    "(e.g. 127.0.0.1 or 10.0.0.0/8)") from None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Settings":
@@ -269,6 +279,7 @@ class Settings:
             training_config=_get(environ, "TRAINING_CONFIG", str, None),
             redact_transcripts=_get(environ, "REDACT_TRANSCRIPTS", _parse_bool, False),
             metrics_token=_get(environ, "METRICS_TOKEN", str, None),
+            trusted_proxies=_get(environ, "TRUSTED_PROXIES", _parse_list, ()),
             mail=MailSettings.from_env(environ),
         )
 
@@ -300,6 +311,10 @@ def _get(environ: Mapping[str, str], variable: str, parse: Callable[[str], T], d
         return parse(raw.strip())
     except ValueError as exc:
         raise SettingsError(f"{variable}={raw!r}: {exc}") from None
+
+
+def _parse_list(raw: str) -> tuple[str, ...]:
+    return tuple(entry.strip() for entry in raw.split(",") if entry.strip())
 
 
 def _parse_int(raw: str) -> int:

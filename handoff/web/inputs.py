@@ -7,6 +7,7 @@ from sanic.request import Request
 
 from handoff.domain.vocabulary import MAX_CLIENT_ID_CHARS
 from handoff.web.errors import TOO_LARGE, ApiError, bad_request, invalid
+from handoff.web.security import client_address
 
 CLIENT_ID_MAX_CHARS = MAX_CLIENT_ID_CHARS
 BEARER_PREFIX = "bearer "
@@ -98,6 +99,5 @@ def bearer_token(request: Request) -> str | None:
 
 
 def client_ip(request: Request) -> str:
-    # request.ip is the peer address; a proxy's X-Forwarded-For is honoured only when Sanic's
-    # REAL_IP_HEADER / PROXIES_COUNT are configured, so it cannot be spoofed by default.
-    return request.remote_addr or request.ip or "unknown"
+    # The socket peer, or behind a configured trusted proxy the address it forwards (handoff/web/security.py).
+    return client_address(request)

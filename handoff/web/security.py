@@ -1,11 +1,14 @@
-"""Response security headers, CORS for the embeddable customer API, CSRF for cookie sessions, rate limits."""
+"""Response security headers, CORS for the embeddable customer API, CSRF for cookie sessions, the client's
+address behind trusted proxies, rate limits."""
 from __future__ import annotations
 
+import functools
 import hmac
+import ipaddress
 import math
 import time
 from collections import deque
-from typing import Callable
+from typing import Any, Callable, Iterable, Sequence
 
 from sanic import Sanic
 from sanic.request import Request
@@ -78,7 +81,85 @@ def answer_preflight(request: Request) -> HTTPResponse | None:
     return None
 
 
+# --- the client's address --------------------------------------------------------------------------------------
+# Behind a reverse proxy every request comes from the proxy's address. TRUSTED_PROXIES (Settings.trusted_proxies)
+# names the proxies' addresses or networks; only a request whose socket peer is one of them has its
+# X-Forwarded-For read, from the right (the entries the proxies appended) to the first address that is not a
+# trusted proxy: that is the client. Entries further left were written by the client and are never believed, and
+# a request from anywhere else keeps its socket address whatever headers it sends. Sanic's own PROXIES_COUNT would
+# believe the header from any peer, so it is not used (the app reads Sanic settings only as NORDWIND_SANIC_*).
+FORWARDED_FOR_HEADER = "X-Forwarded-For"
+UNKNOWN_ADDRESS = "unknown"
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_trusted_proxies(entries: Iterable[str]) -> tuple[Network, ...]:
+    """Addresses or CIDR networks; ValueError names the entry that is neither."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            raise ValueError(f"'{entry.strip()}' is not an IP address or network") from None
+    return tuple(networks)
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    return parse_trusted_proxies(entries)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    text = text.strip().removeprefix("[").split("]")[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    return getattr(address, "ipv4_mapped", None) or address
+
+
+def _trusted(address: Any, networks: Sequence[Network]) -> bool:
+    return address is not None and any(address.version == network.version and address in network
+                                       for network in networks)
+
+
+def client_address_of(peer: str, forwarded_for: Sequence[str], networks: Sequence[Network]) -> str:
+    """The client's address: `peer` unless it is a trusted proxy, then the right-most untrusted forwarded entry."""
+    if not peer:
+        return UNKNOWN_ADDRESS
+    nearest = _address(peer)
+    if not _trusted(nearest, networks):
+        return str(nearest) if nearest is not None else peer
+    entries = [entry for header in forwarded_for for entry in header.split(",") if entry.strip()]
+    for entry in reversed(entries):
+        address = _address(entry)
+        if address is None:      # a proxy would not write that: stop at the nearest proxy we know
+            return str(nearest)
+        if not _trusted(address, networks):
+            return str(address)
+        nearest = address
+    return str(nearest)          # every hop is a trusted proxy: the request came from inside
+
+
+def client_address(request: Request) -> str:
+    """The real client address of a request (rate limits, logs, audit), resolved once per request."""
+    resolved = getattr(request.ctx, "client_address", None)
+    if resolved is None:
+        settings = getattr(request.app.ctx, "settings", None)
+        networks = _networks(tuple(getattr(settings, "trusted_proxies", ()) or ()))
+        resolved = client_address_of(request.ip or "", request.headers.getall(FORWARDED_FOR_HEADER, []), networks)
+        request.ctx.client_address = resolved
+    return resolved
+
+
+def resolve_client_address(request: Request) -> None:
+    # Sanic's access log and request.remote_addr read `_remote_addr`; set it to the address resolved here, so no
+    # line anywhere shows a forwarded value from an untrusted peer, nor the proxy's address instead of the client's.
+    request._remote_addr = client_address(request)  # noqa: SLF001 - Sanic 21.12 caches remote_addr there
+
+
 def install_security(app: Sanic) -> None:
+    app.register_middleware(resolve_client_address, "request")
     app.register_middleware(answer_preflight, "request")
     app.register_middleware(add_security_headers, "response")
 

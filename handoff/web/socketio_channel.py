@@ -22,6 +22,7 @@ from handoff.metrics import record
 from handoff.web.context import AppContext
 from handoff.web.errors import ApiError, describe
 from handoff.web.openapi import INTEGER, STRING, TEXT_MEDIA, Operation
+from handoff.web.security import client_address
 from handoff.domain.vocabulary import CUSTOMER
 
 logger = logging.getLogger(__name__)
@@ -108,7 +109,10 @@ class SocketIoChannel:
         try:
             room = await self._join(sid, session_id)
             environ = self.sio.get_environ(sid) or {}
-            self.context.limits.check_message(room.conversation_id, environ.get("REMOTE_ADDR", sid))
+            # python-engineio's Sanic driver writes REMOTE_ADDR as 127.0.0.1 for everyone: the request knows better.
+            request = environ.get("sanic.request")
+            self.context.limits.check_message(room.conversation_id,
+                                              client_address(request) if request is not None else sid)
             # The replies come back through the bus subscription of the room, like an agent's messages.
             await customer.customer_writes(self.context.service_context(), room.conversation_id, None, text.strip())
         except (ApiError, ServiceError) as error:
