@@ -46,15 +46,17 @@ def classify(mail: InboundMail, own_addresses: frozenset[str], own_domain: str) 
 
 
 def _kind(mail: InboundMail, own_addresses: frozenset[str], own_domain: str) -> MailKind:
-    if mail.from_address in own_addresses or (
-            mail.message_id is not None and own_domain and mail.message_id.endswith(f"@{own_domain.lower()}>")):
+    if mail.from_address in own_addresses:
         return MailKind.OWN
     headers = mail.headers
+    # Before the Message-ID test: our own mail server's bounces may carry a Message-ID of our domain.
     if mail.delivery_status or "report-type=delivery-status" in headers.get("content-type", "").replace(" ", ""):
         return MailKind.BOUNCE
     if _BOUNCE_SENDER.match(mail.from_address) and (_BOUNCE_SUBJECT.search(mail.subject) or "x-failed-recipients"
                                                     in headers):
         return MailKind.BOUNCE
+    if mail.message_id is not None and own_domain and mail.message_id.endswith(f"@{own_domain.lower()}>"):
+        return MailKind.OWN
     auto_submitted = headers.get("auto-submitted", "no")
     if auto_submitted.startswith("auto-replied") or "x-autoreply" in headers or "x-autorespond" in headers:
         return MailKind.AUTO_REPLY

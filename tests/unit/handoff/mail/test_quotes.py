@@ -28,3 +28,4 @@ def test_nested_blockquotes_and_broken_html():
 
 def test_html_entities_and_no_markup_survive():
     assert html_to_text("<p>5 &lt; 7 &amp; &#8364; &euro;</p><!-- Kommentar -->") == "5 < 7 & € €"
+
