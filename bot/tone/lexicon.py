@@ -96,7 +96,8 @@ CANCEL_PATTERNS: tuple[str, ...] = (
     # "woanders" only as shopping elsewhere ("Ich wohne jetzt woanders" is a new address); "kündigen" and
     # "Konto löschen" are everyday requests (newsletter, GDPR), not threats: the learned model reads those.
     r"\b(bestell|kauf|einkauf)\w* .{0,25}\bwoanders\b", r"\bwoanders (bestellen|kaufen|einkaufen)",
-    r"\bkonkurrenz", r"\bzum letzten mal\b", r"\bdas letzte mal\b", r"\bletzte bestellung",
+    r"\bkonkurrenz", r"\bzum letzten mal\b", r"\b(war|ist) (das )?das letzte mal\b", r"\bdas letzte mal,? dass ich",
+    r"\bletzte bestellung",
     r"\bbei amazon\b", r"\bbei otto\b", r"\bverzichte (gerne )?auf euch", r"\bohne mich\b",
 )
 
@@ -249,12 +250,12 @@ REPEATED_FAILURE_PATTERNS: tuple[str, ...] = (
 # Disappointment and being let down, said without insult.
 DISAPPOINTMENT_PATTERNS: tuple[str, ...] = (
     # Only the words that say it: the acknowledgement "... dass Sie enttäuscht sind" rests on this cue.
-    r"\benttäusch", r"\bschade\b", r"\bmehr erwartet", r"\bhatte mich .{0,25}gefreut", r"\bunzufrieden",
+    r"\benttäusch", r"\bschade\b", r"\bmehr (\w+ )?erwartet", r"\bhatte mich .{0,25}gefreut", r"\bunzufrieden",
     r"\bnicht zufrieden",
 )
 # Annoyance said in plain words, without insult: explicit, but names no cause an acknowledgement could repeat.
 ANNOYANCE_PATTERNS: tuple[str, ...] = (
-    r"\bfrustrier", r"\bärgerlich", r"\bärgert mich", r"\bregt mich auf", r"\bnicht (in ordnung|okay|ok|fair)\b",
+    r"\bfrustrier", r"\bärgerlich", r"\bfinde (ich )?(es|das) (\w+ )?nicht (gut|ok|okay|in ordnung|fair)\b", r"\bärgert mich", r"\bregt mich auf", r"\bnicht (in ordnung|okay|ok|fair)\b",
     r"\b(hilft|bringt) mir (leider |so |das |überhaupt |gar )?(nicht|nichts|nix|null)\b",
     r"\bkeine (lust|geduld|nerven) mehr", r"\b(verliere|verlier) (\w+ )?(die )?(lust|geduld)", r"\bseufz",
     r"\bmenno", r"\blatein am ende", r"\bnicht (meine|die) frage", r"\b(hab|habe) ich nicht gefragt",
@@ -273,7 +274,7 @@ POSITIVE_PATTERNS: tuple[str, ...] = (
     r"\bdanke", r"\bdank (dir|euch|ihnen)\b", r"\bbesten dank", r"\bvielen dank", r"\bmerci\b", r"\bthx\b",
     r"\bdanggsch", r"\bsuper\b", r"\bperfekt", r"\btoll\b", r"\bklasse\b", r"\bprima\b", r"\bspitze",
     r"\bgenial", r"\bwunderbar", r"\bwunderschön", r"\bfantastisch", r"\bhammer\b", r"\bmega\b", r"\btop\b",
-    r"\btipptopp", r"\bbestens\b", r"\bfreu", r"\bbegeistert", r"(?<!un)zufrieden\b", r"\berleichter",
+    r"\btipptopp", r"\bbestens\b", r"\bfreu", r"\bbegeistert", r"(?<!un)(?<!nicht )(?<!nicht so )zufrieden\b", r"\berleichter",
     r"\bzum glück", r"\bgott sei dank", r"\bpuh\b", r"\bjuhu", r"\bjuchu", r"\byay\b", r"\byippie", r"\bhurra",
     r"\bgeschafft\b", r"\bhat'?s? (?!nicht|nie|leider)(\w+ )?(geklappt|funktioniert|geholfen)\b",
     r"\b(geht|klappt|funktioniert|läuft)( es| alles)? (jetzt )?wieder\b(?! nicht| nich| net| ned)",

@@ -137,3 +137,10 @@ def test_exclamations_intensify_a_happy_message_instead_of_counting_as_anger() -
     assert happy["exclamation_count"] == 0.0 and happy["upper_share"] == 0.0
     assert angry["exclamation_count"] > 0.0 and angry["upper_share"] > 0.0
     assert not cues.is_happy(cues.detect_cues("Danke für nichts!!"))
+
+
+def test_negated_satisfaction_and_last_time_read_right() -> None:
+    assert cues.POSITIVE not in cues.detect_cues("Leider bin ich mit der Antwort nicht zufrieden.")
+    assert cues.DISAPPOINTMENT in cues.detect_cues("Leider bin ich mit der Antwort nicht zufrieden.")
+    assert cues.CANCEL_THREAT not in cues.detect_cues("Sie haben mir das letzte Mal auch nicht geholfen.")
+    assert cues.CANCEL_THREAT in cues.detect_cues("Das war das letzte Mal, dass ich hier bestelle")
