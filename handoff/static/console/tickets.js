@@ -62,13 +62,17 @@ export class TicketsView {
     const shown = this.detail.data && this.detail.data.ticket;
     const listed = this.data.tickets.find((ticket) => ticket.id === this.openId);
     // Re-render the open ticket only when it changed (or left the filtered list): not on every refresh.
-    if (this.openId && shown && (!listed || listed.updated_at !== shown.updated_at || listed.due_state !== shown.due_state)) {
+    const changed = this.openChanged;
+    this.openChanged = false;
+    if (this.openId && shown && (changed || !listed || listed.updated_at !== shown.updated_at || listed.due_state !== shown.due_state)) {
       this.detail.reload().catch(() => undefined);
     }
   }
 
   onEvent(event) {
     if (TICKET_EVENTS.has(event.type)) {
+      // An event about the open ticket redraws it even when the row looks the same (an article added elsewhere).
+      this.openChanged ||= event.ticket_id === this.openId;
       this.scheduleRefresh();
     }
   }
