@@ -76,7 +76,8 @@ async def enqueue_ticket_mail_in(
     message_id = mime.new_message_id(settings.reply_domain_or_default)
     outgoing = mime.OutgoingMail(
         from_address=settings.from_address, from_name=settings.from_name,
-        to_address=to_address, to_name=ticket.get("customer_name") or "",
+        # a display name is one line: what a form let through never breaks (or injects into) a header
+        to_address=to_address, to_name=" ".join((ticket.get("customer_name") or "").split())[:128],
         subject=_subject(ticket), text=text, reference=reference(ticket["number"]),
         reply_to=reply_address(settings.mailbox, token, settings.reply_domain_or_default),
         in_reply_to=incoming[-1] if incoming else None,

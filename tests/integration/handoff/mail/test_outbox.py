@@ -163,3 +163,16 @@ async def test_mail_waits_in_the_outbox_without_smtp_settings(ctx):
         enqueued = await enqueue_ticket_mail_in(uow, ctx, ticket, purpose="answer", text="Hallo")
     async with ctx.engine.connect() as conn:
         assert (await mail_store.get_outbox(conn, enqueued.outbox_id))["status"] == "pending"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_name_with_line_breaks_cannot_reach_a_header(ctx, smtp):
+    transport = _sending(ctx, smtp.port)
+    ticket_id = await _ticket(ctx)
+    async with ctx.engine.begin() as conn:
+        await ticket_store.update_ticket(conn, ticket_id, customer_name="Anna\r\nBcc: opfer@example.com")
+    await _answer(ctx, ticket_id, "Hallo")
+    assert await deliver_due(ctx, transport) == 1
+    [mail] = smtp.handler.received
+    assert mail.rcpt_tos == ["anna.schmidt@gmx.de"] and mail.message["Bcc"] is None
+    assert mail.message["To"].addresses[0].display_name == "Anna Bcc: opfer@example.com"
