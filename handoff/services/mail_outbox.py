@@ -6,6 +6,7 @@ outage only delays mails, and a rolled-back answer never leaves the building.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -18,6 +19,8 @@ from handoff.services.mapping import new_id
 from handoff.services.unit_of_work import UnitOfWork, unit_of_work
 from handoff.settings import MailSettings
 from handoff.store import mail as store
+
+log = logging.getLogger(__name__)
 
 PURPOSE_ANSWER = "answer"
 PURPOSE_ACKNOWLEDGEMENT = "acknowledgement"
@@ -83,7 +86,12 @@ async def enqueue_ticket_mail_in(
         in_reply_to=incoming[-1] if incoming else None,
         references=[row["message_id"] for row in known][-MAX_REFERENCES:],
         auto_submitted=mime.AUTO_GENERATED if automatic else None, date=now)
-    message = mime.compose(outgoing, message_id)
+    try:
+        message = mime.compose(outgoing, message_id)
+    except mime.HeaderInjection as error:
+        # an address stored before it was validated this strictly: no mail, the answer still reaches the widget
+        log.warning("mail: no mail for ticket %s: %s", ticket["id"], error)
+        return None
     outbox_id = new_id()
     await store.insert_outbox(uow.conn, {
         "id": outbox_id, "ticket_id": ticket["id"], "conversation_id": ticket.get("conversation_id"),

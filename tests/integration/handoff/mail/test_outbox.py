@@ -176,3 +176,12 @@ async def test_a_name_with_line_breaks_cannot_reach_a_header(ctx, smtp):
     [mail] = smtp.handler.received
     assert mail.rcpt_tos == ["anna.schmidt@gmx.de"] and mail.message["Bcc"] is None
     assert mail.message["To"].addresses[0].display_name == "Anna Bcc: opfer@example.com"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_an_old_address_that_is_no_address_gets_no_mail_and_breaks_nothing(ctx):
+    ctx.config = dataclasses.replace(ctx.config, mail=CORPUS_MAIL)
+    ticket_id = await _ticket(ctx)
+    async with ctx.engine.begin() as conn:   # stored before addresses were validated as strictly as now
+        await ticket_store.update_ticket(conn, ticket_id, email="kunde@localhost")
+    assert await _answer(ctx, ticket_id, "Hallo") is None
