@@ -15,6 +15,7 @@ from typing import Any
 from handoff.engine.contract import BotMessage, BotReply, BotUnavailable, Button, DomainFacts
 from handoff.engine.rasa import repeat_guard
 from handoff.engine.rasa.compaction import TrackerWindow, compacted
+from handoff.engine.rasa.redis_tracker_store import is_plain_redis, redis_tracker_store
 from handoff.engine.rasa import speedups as rasa_speedups
 from handoff.engine.rasa.tracker_store import idle_evicting_tracker_store
 from handoff.engine.settings import EngineSettings, engine_settings
@@ -272,12 +273,18 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
 
     spill = None if endpoints.tracker_store or not config.database_url else _database_spill(config.database_url)
 
+    def tracker_store() -> Any:
+        if is_plain_redis(endpoints.tracker_store, endpoints.event_broker):
+            return redis_tracker_store(endpoints.tracker_store)
+        if endpoints.tracker_store:
+            return TrackerStore.create(endpoints.tracker_store)
+        return idle_evicting_tracker_store(max_trackers=config.trackers_kept, spill=spill)
+
     def build() -> Any:
         return Agent.load(
             str(config.model_path),
             generator=endpoints.nlg,
-            tracker_store=(TrackerStore.create(endpoints.tracker_store) if endpoints.tracker_store
-                           else idle_evicting_tracker_store(max_trackers=config.trackers_kept, spill=spill)),
+            tracker_store=tracker_store(),
             lock_store=LockStore.create(endpoints.lock_store),
             action_endpoint=action_endpoint,
         )
