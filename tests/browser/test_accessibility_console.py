@@ -53,3 +53,16 @@ def test_trainer_page(new_page, admin_account) -> None:
     trainer = TrainerPage(page).login(admin_account)
     expect(trainer.inbox.locator("tr").first).to_be_visible()
     assert_accessible(page, "trainer page with its review inbox")
+
+
+def test_reports_page(new_page, admin_account) -> None:
+    page = new_page(viewport={"width": 1280, "height": 1000})
+    ConsolePage(page).login(admin_account)
+    response = page.goto("/reports")
+    if response.status == 404:   # the reports page of issue 19 is being built
+        import pytest
+
+        pytest.skip("no reports page in this checkout")
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("link", name="CSV herunterladen").first).to_be_visible()
+    assert_accessible(page, "reports page")
