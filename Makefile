@@ -38,10 +38,10 @@ help:  ## list the targets
 # What the machine itself must have (Python 3.11; for the tests the Debian packages of requirements/debian.txt and
 # PostgreSQL and Redis running): installed once with apt-get as root, otherwise one line says what to install.
 system-run:
-	@requirements/system.sh run
+	@bash requirements/system.sh run
 
 system-test:
-	@requirements/system.sh test
+	@bash requirements/system.sh test
 
 setup: system-run $(STAMP)  ## create .venv with the pinned requirements (idempotent)
 
