@@ -18,7 +18,11 @@ from bot.escalation.names import (
 )
 
 LAST_CUSTOMER_MESSAGES = 5
-SUMMARY_SLOTS = (SLOT_ORDER_NUMBER, SLOT_ORDER_TOTAL, SLOT_AMOUNT, SLOT_PROBLEM_DESCRIPTION)
+# The country and payment method a customer asked about (codes such as "AT", "paypal"; actions/shipping.py, payment.py).
+SLOT_COUNTRY = "country"
+SLOT_PAYMENT_METHOD = "payment_method"
+SUMMARY_SLOTS = (SLOT_ORDER_NUMBER, SLOT_ORDER_TOTAL, SLOT_AMOUNT, SLOT_PROBLEM_DESCRIPTION, SLOT_COUNTRY,
+                 SLOT_PAYMENT_METHOD)
 # Button clicks arrive as "/intent" texts: the intent is a topic, the text means nothing to the agent.
 PAYLOAD_PREFIX = "/"
 EVENT_USER = "user"

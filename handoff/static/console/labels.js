@@ -6,6 +6,7 @@ export const REASONS = Object.freeze({
   abusive: "Beleidigend",
   fallbacks: "Mehrfach nicht verstanden",
   repeated_question: "Wiederholte Frage",
+  not_helped: "Antworten halfen nicht",
   legal_threat: "Rechtliche Drohung",
   data_protection: "Datenschutz",
   damage_value: "Hoher Schadenswert",
@@ -29,6 +30,8 @@ export const SLOTS = Object.freeze({
   email: "E-Mail",
   product: "Produkt",
   problem_description: "Gemeldetes Problem",
+  country: "Land",
+  payment_method: "Zahlungsart",
 });
 
 // Intent codes of domain.yml (the transcript's "Absicht"); the bot's own topic names (bot/escalation/summary.py)
@@ -66,6 +69,8 @@ export const TOPICS = Object.freeze({
   complaint: "Beschwerde",
   privacy_info: "Datenschutzinformationen",
   other_language: "Schreibt nicht auf Deutsch",
+  insult: "Beleidigung",
+  not_helped: "Antwort half nicht",
   inform: "Angabe (z. B. Bestellnummer)",
   nlu_fallback: "Nicht verstanden",
 });
