@@ -6,7 +6,6 @@ stored in the same transaction as what caused it; the others are one use case = 
 """
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Mapping
 
 from handoff.domain import summary as handoff_summary
@@ -26,7 +25,7 @@ from handoff.services.mapping import new_id
 from handoff.services.text_input import clean_email, clean_text
 from handoff.services.ticket_lifecycle import TicketRow, add_article, apply_ticket, load_ticket, record_change
 from handoff.services.ticket_sla import due_times_for, load_sla_settings
-from handoff.services.ticket_views import ArticleView, TicketSummaryView, ticket_view
+from handoff.services.ticket_views import TicketSummaryView, ticket_view
 from handoff.services.unit_of_work import UnitOfWork, unit_of_work
 from handoff.store import tickets as store
 

@@ -2,6 +2,7 @@
 // sorted by due time (the server sorts); live: ticket events on the agent socket refetch the list.
 
 import { clear, h } from "../widget/dom.js";
+import { notify } from "./alerts.js";
 import { api } from "./api.js";
 import { formatWaiting } from "./labels.js";
 import { TicketDetail } from "./ticket_detail.js";
@@ -73,6 +74,10 @@ export class TicketsView {
     if (TICKET_EVENTS.has(event.type)) {
       // An event about the open ticket redraws it even when the row looks the same (an article added elsewhere).
       this.openChanged ||= event.ticket_id === this.openId;
+      const me = this.me();
+      if (event.type === "ticket_reminder" && me && event.owner_id === me.id) {
+        notify("Erinnerung", `Ticket NW#${event.number}: die Wartezeit ist abgelaufen.`);
+      }
       this.scheduleRefresh();
     }
   }
