@@ -88,13 +88,20 @@ def _local_midnight(day: date, time_zone: str) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(time_zone)).astimezone(timezone.utc)
 
 
+# Reports cover the shop's own history: outside these years a date is a typo (and year 1 has no previous week).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
 def _parse_day(field: str, raw: str | None) -> date | None:
     if raw is None or raw == "":
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise InvalidPeriod(field, "Datum im Format JJJJ-MM-TT erwartet.") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidPeriod(field, f"Datum zwischen {FIRST_DAY.year} und {LAST_DAY.year} erwartet.")
+    return day
 
 
 def parse_period(kind: str | None, anchor: str | None, first: str | None, last: str | None,

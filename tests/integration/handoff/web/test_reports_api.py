@@ -69,6 +69,7 @@ async def test_a_new_conversation_counts_today(sqlite_server, clients):
     ("period=custom&from=2025-03-01", "to", "Beginn und Ende"),
     ("period=quarter", "period", "day, week, month oder custom"),
     ("period=week&date=gestern", "date", "JJJJ-MM-TT"),
+    ("period=week&date=0001-01-01", "date", "zwischen 2000 und 2099"),
 ])
 async def test_bad_periods_are_a_clear_422(clients, query, field, words):
     for path in ("/api/reports/overview?", "/api/reports/overview.csv?section=volume&", "/api/reports/topics?"):

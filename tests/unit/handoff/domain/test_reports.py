@@ -44,6 +44,8 @@ def test_the_last_day_of_a_period_ends_at_local_midnight_across_the_clock_change
     ("custom", None, None, "2025-01-02", "from", "Beginn und Ende"),
     ("year", None, None, None, "period", "day, week, month oder custom"),
     ("week", "12.03.2025", None, None, "date", "JJJJ-MM-TT"),
+    ("week", "0001-01-01", None, None, "date", "zwischen 2000 und 2099"),
+    ("custom", None, "2025-01-01", "9999-12-31", "to", "zwischen 2000 und 2099"),
 ])
 def test_bad_periods_say_what_is_wrong(kind, anchor, first, last, field, words):
     with pytest.raises(InvalidPeriod) as error:
