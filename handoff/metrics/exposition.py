@@ -36,13 +36,22 @@ class SnapshotCollector(Collector):
         if s.outbox_backlog is not None:
             yield GaugeMetricFamily(f"{PREFIX}_email_outbox_backlog_messages",
                                     "E-mails stored for sending and not sent yet.", value=s.outbox_backlog)
+        yield GaugeMetricFamily(f"{PREFIX}_database_up", "Whether /metrics could read the database just now.",
+                                value=1)
         model = InfoMetricFamily(f"{PREFIX}_model", "The live bot model (from the model registry; none: not registered).")
         model_id, file_name = s.live_model if s.live_model is not None else (NO_MODEL, NO_MODEL)
         model.add_metric((), {"model_id": model_id, "file": file_name})
         yield model
 
 
-def render(snapshot: Snapshot, now: datetime) -> bytes:
+class DatabaseDown(Collector):
+    def collect(self) -> Iterator[Metric]:
+        yield GaugeMetricFamily(f"{PREFIX}_database_up", "Whether /metrics could read the database just now.",
+                                value=0)
+
+
+def render(snapshot: Snapshot | None, now: datetime) -> bytes:
+    """`snapshot` None: the database could not be read; the process's own figures are still worth having."""
     if multiprocess.enabled():
         from prometheus_client.multiprocess import MultiProcessCollector
 
@@ -51,5 +60,5 @@ def render(snapshot: Snapshot, now: datetime) -> bytes:
     else:
         registry = families().registry
     live = CollectorRegistry()
-    live.register(SnapshotCollector(snapshot, now))
+    live.register(DatabaseDown() if snapshot is None else SnapshotCollector(snapshot, now))
     return generate_latest(registry) + generate_latest(live)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 
 from prometheus_client import CONTENT_TYPE_LATEST
 from sanic import Blueprint, Sanic
@@ -20,6 +21,8 @@ from handoff.web.context import app_context, services
 from handoff.web.errors import forbidden
 from handoff.web.inputs import bearer_token
 from handoff.web.openapi import Operation
+
+logger = logging.getLogger(__name__)
 
 
 def _loopback(address: str | None) -> bool:
@@ -60,8 +63,12 @@ def blueprint() -> Blueprint:
         if not _allowed(request):
             raise forbidden("Metriken nur von diesem Rechner oder mit METRICS_TOKEN.")
         ctx = services(request)
-        async with ctx.engine.connect() as conn:
-            state = await snapshot(conn)
+        try:
+            async with ctx.engine.connect() as conn:
+                state = await snapshot(conn)
+        except Exception as error:  # noqa: BLE001 - a database outage must not hide the process's metrics
+            logger.warning("metrics: database not readable (%s)", type(error).__name__)
+            state = None
         return raw(exposition.render(state, ctx.now()), content_type=CONTENT_TYPE_LATEST,
                    headers={"Cache-Control": "no-store"})
 

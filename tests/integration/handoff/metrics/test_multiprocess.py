@@ -78,3 +78,15 @@ def test_one_worker_needs_no_directory_and_several_get_a_private_one():
     assert directory is not None and directory.is_dir()
     assert environment["PROMETHEUS_MULTIPROC_DIR"] == str(directory)
     directory.rmdir()
+
+
+def test_without_the_database_the_process_figures_still_come_and_say_so():
+    from datetime import datetime, timezone
+
+    from handoff.metrics import exposition, record
+
+    record.start()
+    families = {f.name: f for f in text_string_to_metric_families(
+        exposition.render(None, datetime.now(timezone.utc)).decode())}
+    assert families["nordwind_database_up"].samples[0].value == 0
+    assert "nordwind_messages" in families and "nordwind_queue_conversations" not in families

@@ -14,7 +14,7 @@ FAMILIES = {
     "nordwind_messages": "counter", "nordwind_bot_turn_duration_seconds": "histogram",
     "nordwind_handoffs": "counter", "nordwind_queue_conversations": "gauge",
     "nordwind_queue_oldest_wait_seconds": "gauge", "nordwind_tickets": "gauge",
-    "nordwind_open_connections": "gauge", "nordwind_bus_publish_failures": "counter",
+    "nordwind_open_connections": "gauge", "nordwind_bus_publish_failures": "counter", "nordwind_database_up": "gauge",
     "nordwind_model_info": "gauge",   # an Info family: the text format has no info type
 }
 
