@@ -48,8 +48,8 @@ class SettingsError(ValueError):
 # --- E-mail (issue 16, docs/email.md): without SMTP_HOST nothing is sent and mails wait in the outbox. ---
 SMTP_SECURITIES = ("starttls", "ssl", "none")
 SMTP_DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
-IMAP_SECURITIES = ("ssl", "none")     # aioimaplib speaks no STARTTLS
-IMAP_DEFAULT_PORTS = {"ssl": 993, "none": 143}
+IMAP_SECURITIES = ("ssl", "starttls", "none")   # ssl: implicit TLS; none: only for a server on the same host
+IMAP_DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
 DEFAULT_MAIL_FROM = "Nordwind Kundenservice <support@nordwind.local>"
 _MAIL_ADDRESS = re.compile(r"^[^@\s<>\"]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$|^[^@\s<>\"]{1,64}@localhost$"
                            r"|^[^@\s<>\"]{1,64}@[A-Za-z0-9-]{1,63}\.local$")
@@ -76,7 +76,7 @@ class MailSettings:
     imap_port: int | None = None
     imap_username: str | None = None
     imap_password: str | None = field(default=None, repr=False)
-    imap_security: str = "ssl"
+    imap_security: str = "ssl"              # default port by security: 993 ssl, 143 starttls and none
     imap_folder: str = "INBOX"
     imap_poll_seconds: float = 60.0
 

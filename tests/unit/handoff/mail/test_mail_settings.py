@@ -39,13 +39,30 @@ def test_full_configuration():
     ({"MAIL_MAX_ATTEMPTS": "0"}, "MAIL_MAX_ATTEMPTS"),
     ({"IMAP_HOST": "imap.example.de", "IMAP_PASSWORD": SECRET}, "IMAP_USERNAME"),
     ({"IMAP_FOLDER": 'IN"BOX'}, "IMAP_FOLDER"),
-    ({"IMAP_SECURITY": "starttls"}, "IMAP_SECURITY"),
+    ({"IMAP_SECURITY": "tls"}, "IMAP_SECURITY"),
+    ({"IMAP_HOST": "imap.example.de", "IMAP_USERNAME": "u", "IMAP_PASSWORD": SECRET, "IMAP_PORT": "0"}, "IMAP_PORT"),
 ])
 def test_bad_setting_names_the_variable_and_never_the_password(environ, variable):
     with pytest.raises(SettingsError) as error:
         Settings.from_env(environ)
     assert str(error.value).startswith(variable)
     assert SECRET not in str(error.value)
+
+
+@pytest.mark.parametrize("security,port", [("ssl", 993), ("starttls", 143), ("none", 143), ("STARTTLS", 143)])
+def test_imap_security_modes_and_their_default_ports(security, port):
+    mail = Settings.from_env({"IMAP_HOST": "imap.example.de", "IMAP_USERNAME": "u", "IMAP_PASSWORD": SECRET,
+                              "IMAP_SECURITY": security}).mail
+    assert mail.imap_security == security.lower() and mail.imap_port_or_default == port
+    explicit = Settings.from_env({"IMAP_HOST": "imap.example.de", "IMAP_USERNAME": "u", "IMAP_PASSWORD": SECRET,
+                                  "IMAP_SECURITY": security, "IMAP_PORT": "1143"}).mail
+    assert explicit.imap_port_or_default == 1143
+
+
+def test_bad_imap_security_lists_the_modes():
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env({"IMAP_SECURITY": "tls"})
+    assert str(error.value) == "IMAP_SECURITY must be one of ssl, starttls, none"
 
 
 def test_redacted_hides_both_passwords():
