@@ -73,7 +73,8 @@ class SlaSettings:
         close_after = data.get("close_after_days", DEFAULT_CLOSE_AFTER_DAYS)
         if isinstance(close_after, bool) or not isinstance(close_after, int) \
                 or not 1 <= close_after <= MAX_CLOSE_AFTER_DAYS:
-            raise InvalidSla("close_after_days", f"Tage bis zum Schließen: ganze Zahl von 1 bis {MAX_CLOSE_AFTER_DAYS}.")
+            raise InvalidSla("close_after_days",
+                             f"Tage bis zum Schließen: ganze Zahl von 1 bis {MAX_CLOSE_AFTER_DAYS}.")
         raw = data.get("policies", {})
         if not isinstance(raw, dict):
             raise InvalidSla("policies", "Erwartet ein Objekt je Ticketart.")

@@ -96,6 +96,7 @@ class ArticleView:
 
 
 def article_view(row: Mapping[str, Any]) -> ArticleView:
-    return ArticleView(id=row["id"], ticket_id=row["ticket_id"], seq=row["seq"], kind=row["kind"], channel=row["channel"],
+    return ArticleView(id=row["id"], ticket_id=row["ticket_id"], seq=row["seq"], kind=row["kind"],
+                       channel=row["channel"],
                        sender_type=row["sender_type"], author_id=row["author_id"], author_name=row["author_name"],
                        text=row["text"], meta=dict(row["meta"] or {}), created_at=row["created_at"])

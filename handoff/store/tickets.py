@@ -65,7 +65,8 @@ async def list_tickets(conn: AsyncConnection, *, statuses: Sequence[str] | None 
     return result.mappings().all()
 
 
-async def counts(conn: AsyncConnection, column_name: str, statuses: Sequence[str] | None = None) -> dict[str | None, int]:
+async def counts(conn: AsyncConnection, column_name: str,
+                 statuses: Sequence[str] | None = None) -> dict[str | None, int]:
     column = tickets.c[column_name]
     query = select(column, func.count()).group_by(column)
     if statuses:
@@ -142,7 +143,8 @@ async def update_article_meta(conn: AsyncConnection, article_id: str, meta: dict
     await conn.execute(update(ticket_articles).where(ticket_articles.c.id == article_id).values(meta=meta))
 
 
-async def articles_of(conn: AsyncConnection, ticket_id: str, kinds: Sequence[str] | None = None) -> Sequence[RowMapping]:
+async def articles_of(conn: AsyncConnection, ticket_id: str,
+                      kinds: Sequence[str] | None = None) -> Sequence[RowMapping]:
     query = select(ticket_articles).where(ticket_articles.c.ticket_id == ticket_id)
     if kinds:
         query = query.where(ticket_articles.c.kind.in_(list(kinds)))

@@ -48,7 +48,8 @@ LIST_SCHEMA = obj(("tickets", "counts", "due"), tickets=array(TICKET_SCHEMA), co
 DETAIL_SCHEMA = obj(("ticket", "articles"), ticket=TICKET_SCHEMA, articles=array(ARTICLE_SCHEMA),
                     transcript=array(ANY_OBJECT), handoff={**ANY_OBJECT, "nullable": True}, details=ANY_OBJECT,
                     related=array(TICKET_SCHEMA))
-CUSTOMER_TICKET = obj(("reference", "status"), notice=NULLABLE_STRING, reference=STRING, status=STRING, status_label=STRING,
+CUSTOMER_TICKET = obj(("reference", "status"), notice=NULLABLE_STRING, reference=STRING, status=STRING,
+                      status_label=STRING,
                       kind_label=STRING, created_at=STRING,
                       answers=array(obj(("text",), text=STRING, created_at=STRING, author_name=NULLABLE_STRING)))
 SLA_POLICY = obj((), first_response_minutes={"type": "integer", "nullable": True},
@@ -213,7 +214,8 @@ def blueprint() -> Blueprint:
         {200: obj(("deleted",), deleted=INTEGER)}, query={"email": STRING}, security=AUTH, errors=(401, 403, 422)))
     async def delete_contact(request: Request) -> HTTPResponse:
         await authenticate(request, ADMIN_ROLES)
-        return json({"deleted": await ticket_privacy.delete_contact(services(request), request.args.get("email") or "")})
+        deleted = await ticket_privacy.delete_contact(services(request), request.args.get("email") or "")
+        return json({"deleted": deleted})
 
     @bp.get("/api/widget/conversations/<conversation_id>/tickets", ctx_api=Operation(
         "The customer's requests from this conversation: reference, status and our answers", "widget",
