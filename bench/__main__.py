@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from bench import capacity, child_benchmarks, handoff_latency, reply_path, startup, training
+from bench import capacity, child_benchmarks, handoff_latency, long_conversation, reply_path, startup, training
 from bench.chart import reply_chart
 from bench.loadgen import raise_open_file_limit
 from bench.options import BENCHMARKS, Options, options_for
@@ -31,6 +31,7 @@ RUNNERS: dict[str, Callable[[Options, Path], Any]] = {
     "training": training.run,
     "micro": lambda options, _workdir: child_benchmarks.run_micro(options),
     "profile": lambda options, _workdir: child_benchmarks.run_profile(options),
+    "long": long_conversation.run,
 }
 
 

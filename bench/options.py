@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-BENCHMARKS = ("reply", "handoff", "capacity", "startup", "training", "micro", "profile")
+# "long" (bench/long_conversation.py, 500-turn conversations) runs only when named: `--only long`.
+BENCHMARKS = ("reply", "handoff", "capacity", "startup", "training", "micro", "profile", "long")
 # Start-up is sampled by every benchmark that starts a server; its own runs are only added on request.
 # Training last: it is the longest, and the report is written after every benchmark.
 DEFAULT_BENCHMARKS = ("reply", "handoff", "capacity", "profile", "micro", "training")

@@ -140,6 +140,20 @@ def profile_section(profile: Mapping[str, Any]) -> list[str]:
                profile["cprofile_top"].strip(), "```", "</details>", ""])
 
 
+LONG_LABELS = {"rest": "product, REST", "widget": "product, widget", "rasa": "plain `rasa run` (product model), REST"}
+
+
+def long_section(long: Mapping[str, Any]) -> list[str]:
+    rows = [[LONG_LABELS.get(name, name), str(figures["turns"]), f"{figures['first_median_ms']:.1f}",
+             f"{figures['last_median_ms']:.1f}", ratio_text(figures["ratio"]),
+             f"{figures['first_cpu_ms_per_message']:.1f} → {figures['last_cpu_ms_per_message']:.1f}"]
+            for name, figures in long.items() if isinstance(figures, Mapping)]
+    return ["## Long conversations", "",
+            "One customer, sequential turns; median turn latency over the first and the last 30 turns, and the "
+            "server's CPU ms per message (process time, server and bot process) in the same windows.", ""] + table(
+        ["target", "turns", "turns 1–30 p50 ms", "last 30 p50 ms", "last/first", "CPU ms per message"], rows)
+
+
 def checks_section(checks: list[Check]) -> list[str]:
     rows = [[c.name, c.target, c.measured, {True: "met", False: "**missed**", None: "n/a"}[c.met]] for c in checks]
     return ["## Targets", ""] + table(["target", "goal", "measured", ""], rows)
@@ -157,7 +171,7 @@ def render_markdown(results: Mapping[str, Any]) -> str:
         lines += [f"![reply path]({results['chart']})", ""]
     lines += checks_section(all_checks(results))
     sections = (("reply", reply_section), ("handoff", handoff_section), ("capacity", capacity_section),
-                ("micro", micro_section), ("profile", profile_section))
+                ("micro", micro_section), ("profile", profile_section), ("long", long_section))
     for key, render in sections:
         if results.get(key):
             lines += render(results[key])

@@ -105,6 +105,14 @@ async def transcript(
     return [message_view(row) for row in rows]
 
 
+async def since_previous_customer_message(ctx: ServiceContext, conversation_id: str, seq: int) -> list[MessageView]:
+    """The public messages between the customer's message at `seq` and the one before it (bounded, not the
+    whole transcript: a REST turn must not cost more the longer the conversation is)."""
+    async with ctx.engine.connect() as conn:
+        rows = await repo.messages_since_previous_incoming(conn, conversation_id, seq)
+    return [message_view(row) for row in rows]
+
+
 def _handoff_dict(row: Any) -> dict[str, Any] | None:
     if row is None:
         return None

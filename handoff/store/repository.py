@@ -135,6 +135,25 @@ async def list_messages(
     return result.mappings().all()
 
 
+async def messages_since_previous_incoming(conn: AsyncConnection, conversation_id: str,
+                                           before_seq: int) -> Sequence[RowMapping]:
+    """The public messages between the customer's previous message and the one at `before_seq`.
+
+    The REST channel answers with the agent messages written in between; reading only these (the previous customer
+    message is found by a backward index scan on (conversation_id, seq)) keeps a turn's cost independent of the
+    conversation's length, where the whole transcript was read before.
+    """
+    previous = (select(messages.c.seq)
+                .where(messages.c.conversation_id == conversation_id, messages.c.seq < before_seq,
+                       messages.c.message_type == INCOMING)
+                .order_by(messages.c.seq.desc()).limit(1).scalar_subquery())
+    query = _messages_query().where(messages.c.conversation_id == conversation_id,
+                                    messages.c.seq > func.coalesce(previous, 0), messages.c.seq < before_seq,
+                                    messages.c.private.is_(False))
+    result = await conn.execute(query.order_by(messages.c.seq))
+    return result.mappings().all()
+
+
 async def first_customer_messages(conn: AsyncConnection, conversation_ids: Sequence[str]) -> dict[str, str]:
     if not conversation_ids:
         return {}

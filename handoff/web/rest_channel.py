@@ -71,8 +71,8 @@ def blueprint() -> Blueprint:
         conversation = await conversations.conversation_for_external(ctx, REST_CHANNEL, sender)
         app_context(request).limits.check_message(conversation.id, client_ip(request))
         message, _duplicate, replies = await customer.customer_writes(ctx, conversation.id, None, text)
-        transcript = await conversations.transcript(ctx, conversation.id)
-        delivered = undelivered_agent_messages(transcript, message.seq) + [r for r in replies if not r.private]
+        since = await conversations.since_previous_customer_message(ctx, conversation.id, message.seq)
+        delivered = undelivered_agent_messages(since, message.seq) + [r for r in replies if not r.private]
         return json([rasa_message(sender, m) for m in delivered if m.text is not None or m.buttons])
 
     return bp
