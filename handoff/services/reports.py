@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Sequence
 
+from handoff.domain import report_periods as periods
 from handoff.domain import reports as definitions
 from handoff.domain.hours import BusinessHours
-from handoff.domain.reports import Period, duration_stats, rate
+from handoff.domain.report_periods import Period
+from handoff.domain.reports import duration_stats, rate
 from handoff.services.business_hours import load_business_hours
 from handoff.services.context import ServiceContext
 from handoff.services.errors import ValidationError
@@ -40,9 +42,9 @@ async def period_for(ctx: ServiceContext, request: ReportRequest) -> tuple[Perio
         hours = await load_business_hours(conn)
     today: date = ctx.now().astimezone(hours.zone).date()
     try:
-        period = definitions.parse_period(request.kind, request.anchor, request.first, request.last, today,
+        period = periods.parse_period(request.kind, request.anchor, request.first, request.last, today,
                                           hours.time_zone)
-    except definitions.InvalidPeriod as error:
+    except periods.InvalidPeriod as error:
         raise ValidationError(error.field, error.message) from None
     return period, hours
 
@@ -136,11 +138,11 @@ def _outcome(counts: store.OutcomeCounts, rows: Sequence[store.HandoffRow], hour
 
 
 def _reasons_over_time(rows: Sequence[store.HandoffRow], period: Period) -> dict[str, Any]:
-    labels = definitions.buckets(period)
+    labels = periods.buckets(period)
     series: dict[str, Counter[str]] = {}
     totals: Counter[str] = Counter()
     for row in rows:
-        bucket = definitions.bucket_of(row.requested_at, period)
+        bucket = periods.bucket_of(row.requested_at, period)
         for code in sorted({str(reason.get("code")) for reason in row.reasons if isinstance(reason, dict)}):
             series.setdefault(code, Counter())[bucket] += 1
             totals[code] += 1
