@@ -68,6 +68,7 @@ def test_after_hours_ticket_live_in_the_inbox_answered_and_seen_by_the_returning
         detail.get_by_role("button", name="Antworten").click()
         expect(detail.locator(".ticket-hint")).to_have_text("Antwort gesendet.")
         expect(detail.locator(".article--reply")).to_contain_text(ANSWER)
+        detail.evaluate("element => { element.scrollTop = 0; }")
         console.page.screenshot(path=str(screenshots / "tickets-detail.png"))
         keep(screenshots, "tickets-detail.png")
 

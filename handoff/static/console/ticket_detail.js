@@ -4,6 +4,7 @@
 import { clear, formatTime, h } from "../widget/dom.js";
 import { api } from "./api.js";
 import { REASONS, SLOTS, label } from "./labels.js";
+import { reasonChips, summaryFacts } from "./summary.js";
 
 const ARTICLE_LABELS = Object.freeze({ customer: "Kunde", reply: "Antwort", note: "Interne Notiz", state_change: "Status", system: "System" });
 const CHANNEL_LABELS = Object.freeze({ console: "Konsole", widget: "Chat-Widget", email: "E-Mail", system: "System" });
@@ -18,6 +19,11 @@ export function registerTicketPanel(render) {
 function when(iso) {
   if (!iso) return "–";
   return new Date(iso).toLocaleString("de-DE", { day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+/** A due time, or why there is none (no target for this kind, or a calendar without opening hours). */
+function dueText(iso) {
+  return iso ? when(iso) : "keine Frist";
 }
 
 export class TicketDetail {
@@ -88,18 +94,20 @@ export class TicketDetail {
       h("dt", {}, "Kontakt"), h("dd", {}, ticket.email || "keine E-Mail-Adresse hinterlassen"),
       h("dt", {}, "Bearbeitung"), h("dd", {}, ticket.owner_name || "niemand"),
       h("dt", {}, "Angelegt"), h("dd", {}, `${when(ticket.created_at)} (${CHANNEL_LABELS[ticket.channel] || ticket.channel})`),
-      h("dt", {}, "Erste Antwort fällig"), h("dd", {}, ticket.first_response_at ? `beantwortet ${when(ticket.first_response_at)}` : when(ticket.first_response_due_at)),
-      h("dt", {}, "Lösung fällig"), h("dd", {}, when(ticket.solution_due_at)),
+      h("dt", {}, "Erste Antwort fällig"), h("dd", {}, ticket.first_response_at ? `beantwortet ${when(ticket.first_response_at)}` : dueText(ticket.first_response_due_at)),
+      h("dt", {}, "Lösung fällig"), h("dd", {}, dueText(ticket.solution_due_at)),
       ticket.pending_until ? [h("dt", {}, "Erinnerung"), h("dd", {}, when(ticket.pending_until))] : null,
       ticket.follow_up_of_id ? [h("dt", {}, "Folgeticket von"), h("dd", {}, h("button", { type: "button", class: "link-button", onClick: () => this.onOpenTicket(ticket.follow_up_of_id) }, "vorheriges Ticket öffnen"))] : null);
     this.element.append(head, facts, this.actions(ticket, me, related), this.hint);
 
     const about = h("section", { class: "about" }, h("h3", {}, "Worum es geht"),
       h("p", { class: "ticket-summary-text" }, ticket.summary || ticket.note || "(ohne Text)"));
-    if (handoff && handoff.reasons && handoff.reasons.length) {
-      about.append(h("ul", { class: "chips" }, ...handoff.reasons.map((reason) => h("li", { class: `chip chip--${reason.code}` }, label(REASONS, reason.code)))));
+    if (handoff) {
+      // The handoff summary: reasons, topics and how the conversation went (the collected details follow).
+      about.append(reasonChips(handoff.reasons), summaryFacts({ topics: handoff.summary.topics, escalation: handoff.summary.escalation }));
     }
-    const detailEntries = Object.entries(details || {}).filter(([, value]) => value !== null && value !== "" && !(Array.isArray(value) && !value.length));
+    const detailEntries = Object.entries(details || {}).filter(([key, value]) => value !== null && value !== "" && !(Array.isArray(value) && !value.length)
+      && !(handoff && key === "reasons"));   // the reasons are the chips above
     if (detailEntries.length) {
       about.append(h("dl", { class: "facts ticket-details" }, ...detailEntries.flatMap(([key, value]) => [
         h("dt", {}, DETAIL_LABELS[key] || key), h("dd", {}, Array.isArray(value) ? value.map((code) => label(REASONS, code)).join(", ") : String(value))])));
