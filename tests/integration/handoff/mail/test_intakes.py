@@ -1,15 +1,18 @@
 """Both intakes with real servers: mails sent over SMTP (aiosmtplib) into the service's own receiver (aiosmtpd on
-the app's loop), and mails appended to a real dovecot mailbox and taken by IMAP polling (aioimaplib)."""
+the app's loop), and mails appended to a real dovecot mailbox and taken by IMAP polling (imaplib): without TLS, with
+STARTTLS and with implicit TLS against a dovecot with a self-signed certificate made by the test."""
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import imaplib
+import ssl
 
-import aioimaplib
 import aiosmtplib
 import pytest
 from sqlalchemy import select
 
-from handoff.mail.imap_intake import poll_once
+from handoff.mail.imap_intake import ImapError, poll_once
 from handoff.mail.smtp_intake import start_smtp_intake
 from handoff.store.tables import mail_raw, tickets
 from tests.integration.handoff.conftest import BACKENDS
@@ -74,13 +77,20 @@ def imap_server():
 
 
 async def _append(server, names):
-    client = aioimaplib.IMAP4(host="127.0.0.1", port=server.port, timeout=10)
-    await client.wait_hello_from_server()
-    assert (await client.login(dovecot.USER, dovecot.PASSWORD)).result == "OK"
-    for name in names:
-        response = await client.append((CORPUS / name).read_bytes(), mailbox="INBOX")
-        assert response.result == "OK", response
-    await client.logout()
+    await asyncio.to_thread(_append_blocking, server, names)
+
+
+def _append_blocking(server, names):
+    client = imaplib.IMAP4("127.0.0.1", server.port, timeout=10)
+    if server.tls:
+        client.starttls(ssl_context=ssl.create_default_context(cafile=str(server.cert_file)))
+    try:
+        assert client.login(dovecot.USER, dovecot.PASSWORD)[0] == "OK"
+        for name in names:
+            status, data = client.append("INBOX", None, None, (CORPUS / name).read_bytes())
+            assert status == "OK", data
+    finally:
+        client.logout()
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
@@ -129,3 +139,89 @@ async def test_a_mail_that_fails_stays_unseen_and_does_not_hold_up_the_others(ct
     assert await poll_once(ctx, settings) == 1          # the failed one was left unseen and is taken now
     assert await poll_once(ctx, settings) == 0
     assert {"joerg.weiss@web.de", "m.krueger@t-online.de"} <= set(await _tickets_by_email(ctx))
+
+
+@pytest.fixture
+def tls_imap_server():
+    if not dovecot.available():
+        pytest.skip(f"dovecot is not installed ({dovecot.DOVECOT}); apt-get install dovecot-imapd "
+                    "(requirements/debian.txt)")
+    server = dovecot.Dovecot(tls=True).start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+async def test_imap_polling_over_tls(ctx, tls_imap_server, monkeypatch, security):
+    server = tls_imap_server
+    port = server.port if security == "starttls" else server.tls_port
+    settings = dataclasses.replace(CORPUS_MAIL, imap_host="127.0.0.1", imap_port=port, imap_security=security,
+                                   imap_username=dovecot.USER, imap_password=dovecot.PASSWORD)
+    ctx.config = dataclasses.replace(ctx.config, mail=settings)
+    await _append(server, [NEW_REQUEST])
+    # the certificate is self-signed: not trusted, so the poll stops before the login and takes nothing
+    with pytest.raises(ImapError) as untrusted:
+        await poll_once(ctx, settings)
+    assert "Verbindung" in str(untrusted.value) and "CERTIFICATE_VERIFY_FAILED" in str(untrusted.value)
+    assert await _tickets_by_email(ctx) == {}
+    logins_before = _logins(server)
+    # trusted as a company's own CA would be (OpenSSL's default verify file)
+    monkeypatch.setenv("SSL_CERT_FILE", str(server.cert_file))
+    assert await poll_once(ctx, settings) == 1
+    # dovecot counts 127.0.0.1 as secure and would take a plain login too: its log shows the poll's was over TLS
+    new_logins = await _new_logins(server, logins_before)
+    assert len(new_logins) == 1 and ", TLS," in new_logins[0] and f"user=<{dovecot.USER}>" in new_logins[0]
+    assert await poll_once(ctx, settings) == 0
+    assert (await _tickets_by_email(ctx))["m.krueger@t-online.de"]["channel"] == "email"
+
+
+def _logins(server) -> list[str]:
+    return [line for line in (server.base / "dovecot.log").read_text(errors="replace").splitlines()
+            if "imap-login: Info: Login: " in line]
+
+
+async def _new_logins(server, before: list[str]) -> list[str]:
+    for _ in range(50):        # dovecot's log process writes a moment later
+        if len(_logins(server)) > len(before):
+            break
+        await asyncio.sleep(0.1)
+    return _logins(server)[len(before):]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_imap_login_with_a_password_that_is_not_ascii(ctx, imap_server):
+    settings = dataclasses.replace(CORPUS_MAIL, imap_host="127.0.0.1", imap_port=imap_server.port,
+                                   imap_security="none", imap_username=dovecot.UMLAUT_USER,
+                                   imap_password=dovecot.UMLAUT_PASSWORD)
+    assert await poll_once(ctx, settings) == 0           # logged in (SASL PLAIN, UTF-8), an empty mailbox
+    wrong = dataclasses.replace(settings, imap_password="Grüße-falsch-0000")
+    with pytest.raises(ImapError) as error:
+        await poll_once(ctx, wrong)
+    assert "Anmeldung" in str(error.value) and "Grüße-falsch" not in str(error.value)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_folder_with_a_space_and_an_umlaut(ctx, imap_server):
+    folder = "Kunden Rückfragen"
+    settings = dataclasses.replace(CORPUS_MAIL, imap_host="127.0.0.1", imap_port=imap_server.port,
+                                   imap_security="none", imap_username=dovecot.USER, imap_password=dovecot.PASSWORD,
+                                   imap_folder=folder)
+    ctx.config = dataclasses.replace(ctx.config, mail=settings)
+    with pytest.raises(ImapError) as missing:
+        await poll_once(ctx, settings)
+    assert f"Ordner {folder}" in str(missing.value)
+
+    def create_and_fill():
+        client = imaplib.IMAP4("127.0.0.1", imap_server.port, timeout=10)
+        try:
+            client.login(dovecot.USER, dovecot.PASSWORD)
+            assert client.create('"Kunden R&APw-ckfragen"')[0] == "OK"
+            status, data = client.append('"Kunden R&APw-ckfragen"', None, None, (CORPUS / NEW_REQUEST).read_bytes())
+            assert status == "OK", data
+        finally:
+            client.logout()
+
+    await asyncio.to_thread(create_and_fill)
+    assert await poll_once(ctx, settings) == 1
+    assert "m.krueger@t-online.de" in await _tickets_by_email(ctx)
