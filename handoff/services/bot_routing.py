@@ -25,6 +25,7 @@ from handoff.domain.states import can_transition, routes_to_bot, Trigger
 from handoff.services import deescalation, tickets
 from handoff.metrics import record
 from handoff.services import incidents
+from handoff.metrics import record
 from handoff.services.context import ServiceContext
 from handoff.services.handoffs import TICKET_FORM_OFFER, request_handoff_in
 from handoff.services.mapping import BOT, OUTGOING, append_message
@@ -148,7 +149,7 @@ async def _store_bot_reply(
                 text = bot_message.text
                 if watch and not acknowledged and text:
                     text, acknowledged = deescalation.prefix_acknowledgement(
-                        text, ctx.bot, conversation_id, reply.escalation or {}), True
+                        text, ctx.bot, conversation_id, reply.escalation or {}, reply.tone, reply.intent), True
                 buttons = [{"title": b.title, "payload": b.payload} for b in bot_message.buttons]
                 offered = offered or bot_message.offers_a_person
                 await append_message(uow, now, conversation_id, message_type=OUTGOING, sender_type=BOT, text=text,

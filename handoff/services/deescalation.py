@@ -6,7 +6,9 @@ from typing import Any
 
 from collections import OrderedDict
 
-from bot.escalation.acknowledge import CUE_POSITIVE, EXPLICIT_CUES, MIN_TURNS_BETWEEN, choose_acknowledgement
+from bot.escalation.acknowledge import (
+    CUE_POSITIVE, EXPLICIT_CUES, MIN_TURNS_BETWEEN, choose_acknowledgement, should_acknowledge,
+)
 from bot.custom_messages import HUMAN_REQUEST_PAYLOAD, HUMAN_REQUEST_TITLE
 from handoff.engine.contract import Button, ResponseLookup, capability
 
@@ -37,22 +39,30 @@ def deescalation_acknowledgement(bot: Any, conversation_id: str, escalation: dic
     return chosen or FALLBACK_ACKNOWLEDGEMENT
 
 
-def acknowledgement_due(conversation_id: str, escalation: dict[str, Any]) -> bool:
-    """At most one acknowledgement in MIN_TURNS_BETWEEN customer messages, and none for a happy message (thanks,
-    relief: the `positive` cue without an explicit frustration cue). Whether the message shows frustration at
-    all is the escalation policy's `watch` decision (docs/escalation.md)."""
+def acknowledgement_due(conversation_id: str, escalation: dict[str, Any], tone: dict[str, Any] | None = None,
+                        intent: str | None = None) -> bool:
+    """On a `watch` turn (the escalation policy's decision over the conversation): only when this message itself
+    shows frustration (an explicit cue or a confident score in its own `tone`), never for thanks, relief,
+    greetings, goodbyes or questions about the bot (`intent`), at most once in MIN_TURNS_BETWEEN customer
+    messages (bot/escalation/acknowledge.should_acknowledge)."""
     cues = set(escalation.get("cues") or ())
     if CUE_POSITIVE in cues and not cues & EXPLICIT_CUES:
         return False
     turns = int(escalation.get("turns") or 0)
     last = _last_acknowledged.get(conversation_id)
     # `turns` starts again after a handoff: a smaller number is a new window, not an early repeat.
-    return last is None or turns < last or turns - last >= MIN_TURNS_BETWEEN
+    if last is not None and turns < last:
+        last = None
+    if tone is None:   # no tone for this message (an engine without a tone scorer): the policy's word only
+        return last is None or turns - last >= MIN_TURNS_BETWEEN
+    return should_acknowledge(tuple(tone.get("cues") or ()), float(tone.get("score") or 0.0), intent,
+                              turn_number=turns, last_acknowledged_turn=last)
 
 
-def prefix_acknowledgement(text: str | None, bot: Any, conversation_id: str, escalation: dict[str, Any]) -> str:
+def prefix_acknowledgement(text: str | None, bot: Any, conversation_id: str, escalation: dict[str, Any],
+                           tone: dict[str, Any] | None = None, intent: str | None = None) -> str:
     """The bot's text with one acknowledgement in front, when one is due (else the text unchanged)."""
-    if not acknowledgement_due(conversation_id, escalation):
+    if not acknowledgement_due(conversation_id, escalation, tone, intent):
         return text or ""
     _last_acknowledged[conversation_id] = int(escalation.get("turns") or 0)
     _last_acknowledged.move_to_end(conversation_id)

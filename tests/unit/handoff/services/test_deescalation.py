@@ -50,3 +50,20 @@ def test_thanks_and_relief_are_never_acknowledged() -> None:
 def test_without_a_bot_text_the_acknowledgement_stands_alone() -> None:
     conversation = str(uuid.uuid4())
     assert deescalation.prefix_acknowledgement(None, BotWithResponses(), conversation, watch(1)) in VARIATIONS
+
+
+def test_only_a_message_that_itself_shows_frustration_is_acknowledged() -> None:
+    """The policy's `watch` looks at the conversation; the acknowledgement at this message's own tone and intent."""
+    bot = BotWithResponses()
+    calm = {"score": 0.3, "label": "calm", "cues": []}
+    said = [
+        deescalation.prefix_acknowledgement("Gern.", bot, str(uuid.uuid4()), watch(2), tone, intent) != "Gern."
+        for tone, intent in (
+            (calm, "shipping_time"),                                                      # calm question
+            ({"score": 0.9, "label": "frustrated", "cues": []}, "bot_challenge"),        # "bist du ein Mensch?!"
+            ({"score": 0.55, "label": "frustrated", "cues": []}, "order_status"),        # not confident
+            ({"score": 0.6, "label": "frustrated", "cues": ["repeated_failure"]}, "order_status"),
+            ({"score": 0.85, "label": "frustrated", "cues": []}, "order_status"),
+        )
+    ]
+    assert said == [False, False, False, True, True]
