@@ -20,6 +20,7 @@ PROJECT_FILES = ("config.yml", "domain.yml", "endpoints.yml", "credentials.yml")
 PROJECT_DIRS = ("data", "bot", "actions")
 CODE_ROOT = Path(__file__).resolve().parents[2]
 HELD_OUT_FILES = ("nlu_holdout.yml", "tone_holdout.yml", "test_stories.yml")
+TONE_HOLDOUT_DIR = "tone"   # tests/tone/: the held-out tone files
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ def copy_project(source: Path, target: Path) -> Project:
     for name in HELD_OUT_FILES:
         if (source / "tests" / name).exists():
             shutil.copy2(source / "tests" / name, target / "tests" / name)
+    if (source / "tests" / TONE_HOLDOUT_DIR).is_dir():
+        shutil.copytree(source / "tests" / TONE_HOLDOUT_DIR, target / "tests" / TONE_HOLDOUT_DIR, dirs_exist_ok=True)
     return Project.at(target)
 
 
