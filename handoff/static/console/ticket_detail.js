@@ -51,11 +51,14 @@ export class TicketDetail {
   async reload() {
     if (!this.id) return;
     const id = this.id;
+    // Reloads overlap (an action's own, a live event's): only the newest may draw, or an older answer arriving
+    // late would draw over a newer one.
+    const load = this.loads = (this.loads || 0) + 1;
     const data = await api("GET", `/api/agent/tickets/${encodeURIComponent(id)}`);
     if (this.colleagues === null) {
       this.colleagues = (await api("GET", "/api/agent/tickets/colleagues").catch(() => ({ colleagues: [] }))).colleagues;
     }
-    if (id === this.id) {
+    if (id === this.id && load === this.loads) {
       this.data = data;
       this.render();
     }
