@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.core.events import ActionExecuted, Restarted, SlotSet, UserUtteranceReverted
 
-from bot.escalation.from_tracker import is_user_turn, turns_since_last_handoff
+from bot.escalation.from_tracker import is_user_turn, not_understood, turns_since_last_handoff
 from tests.unit.bot.escalation.conversations import bot, start, tracker, user
 
 pytestmark = pytest.mark.unit
@@ -110,3 +110,19 @@ def test_user_turn_is_recognised_even_after_slot_extraction() -> None:
     assert is_user_turn(tracker(with_slot))
     assert not is_user_turn(tracker(after_bot))
     assert not is_user_turn(tracker(start()))
+
+
+@pytest.mark.parametrize("intent, bot_action, expected", [
+    ("out_of_scope", "utter_out_of_scope", True),
+    ("nlu_fallback", None, True),
+    ("out_of_scope", None, True),
+    ("order_status", "action_clarify", True),
+    ("delivery_info", "utter_out_of_scope", True),
+    ("affirm", "action_clarify", False),
+    ("deny", "action_clarify", False),
+    ("delivery_info", "action_delivery_info", False),
+])
+def test_not_understood_covers_fallbacks_clarifying_questions_and_out_of_scope(
+    intent: str, bot_action: str | None, expected: bool
+) -> None:
+    assert not_understood(intent, bot_action) is expected
