@@ -6,8 +6,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.integration.handoff.web.clients import start_customer
+from tests.integration.handoff.web.clients import (
+    customer_socket, event_with_text, frame_of, open_socket, start_customer,
+)
 from tests.integration.handoff.web.conftest import create_agent, login_cookie
+from tests.integration.handoff.web.lifecycle import cookie_header
 from tests.integration.handoff.web.server import Api
 
 pytestmark = pytest.mark.integration
@@ -141,3 +144,40 @@ async def test_contact_export_and_erasure_for_admins_only(sqlite_server, admin_a
     assert status == 200 and body["tickets"] == []
     status, body, _ = await admin_api.request("DELETE", "/api/admin/tickets?email=niemand@example.org")
     assert status == 200 and body == {"deleted": 0}
+
+
+ALWAYS_CLOSED = {"time_zone": "Europe/Berlin", "weekly": {day: [] for day in
+                                                         ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+                 "holidays": []}
+
+
+async def test_ticket_events_reach_agents_live_and_never_the_customer_socket(sqlite_server, admin_api):
+    _, original_hours, _ = await admin_api.request("GET", "/api/admin/business-hours")
+    assert (await admin_api.request("PUT", "/api/admin/business-hours", json=ALWAYS_CLOSED))[0] == 200
+    email, password = await create_agent(admin_api)
+    agent, agent_id = await login_cookie(sqlite_server.base, email, password)
+    agent_ws = await open_socket(f"{sqlite_server.ws_base}/api/agent/ws", extra_headers=cookie_header(agent))
+    conversation_id, token = await start_customer(sqlite_server.base)
+    customer_ws = await customer_socket(sqlite_server.ws_base, conversation_id, token)
+    try:
+        await agent_ws.wait_for(frame_of("ready"))
+        await customer_ws.send({"type": "message", "client_id": "c1", "text": "Bitte einen Mitarbeiter"})
+        await customer_ws.wait_for(frame_of("state", status="ticket"))
+        created = await agent_ws.wait_for(frame_of("ticket_created", topic="tickets", status="new"))
+        tid = created["ticket_id"]
+        status, _, _ = await agent.request("POST", f"/api/agent/tickets/{tid}/claim")
+        assert status == 200
+        changed = await agent_ws.wait_for(frame_of("ticket_changed", topic=f"agent.{agent_id}", change="claimed"))
+        assert changed["owner_id"] == agent_id
+        status, _, _ = await agent.request("POST", f"/api/agent/tickets/{tid}/notes", json={"text": "Intern"})
+        status, _, _ = await agent.request("POST", f"/api/agent/tickets/{tid}/answer", json={"text": "Erledigt."})
+        assert status == 201
+        await customer_ws.wait_for(event_with_text("Erledigt.", sender_type="agent"))
+        await agent_ws.wait_for(frame_of("ticket_changed", change="answered"))
+        assert not [f for f in customer_ws.frames if str(f.get("type", "")).startswith("ticket")]
+        assert not any("Intern" in str(frame) for frame in customer_ws.frames)
+    finally:
+        await customer_ws.close()
+        await agent_ws.close()
+        await agent.close()
+        await admin_api.request("PUT", "/api/admin/business-hours", json=original_hours)
