@@ -348,7 +348,8 @@ def prepare_accounts(api: Api) -> None:
     assert status == 201, body
 
 
-def take(model: Path, out: Path, only: set[str] | None = None) -> list[Path]:
+def take(model: Path, out: Path, browser: Any = None) -> list[Path]:
+    """Every Shot into `out`; with `browser` (the test suite's, one Playwright per thread) or its own Chromium."""
     if not CHROMIUM.exists():
         raise SystemExit(f"Debian's Chromium is needed ({CHROMIUM}): apt-get install chromium")
     if not model.is_file():
@@ -359,20 +360,14 @@ def take(model: Path, out: Path, only: set[str] | None = None) -> list[Path]:
         try:
             api = Api(base_url)
             prepare_accounts(api)
+            if browser is not None:
+                return _take_all(Studio(base_url=base_url, out=out, browser=browser, api=api, log=log))
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                studio = Studio(base_url=base_url, out=out, browser=browser, api=api, log=log)
+                own = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 try:
-                    for shot in SHOTS:
-                        if only and shot.name not in only:
-                            continue
-                        if shot.needs and _answers(base_url + shot.needs) != 200:
-                            print(f"  (skipped {shot.name}: {shot.needs} does not exist yet)", flush=True)
-                            continue
-                        shot.take(studio)
+                    return _take_all(Studio(base_url=base_url, out=out, browser=own, api=api, log=log))
                 finally:
-                    studio.close()
-                    browser.close()
+                    own.close()
         except BaseException:
             print(f"the product's log (end):\n{log.read_text()[-3000:]}", file=sys.stderr)
             raise
@@ -382,6 +377,17 @@ def take(model: Path, out: Path, only: set[str] | None = None) -> list[Path]:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _take_all(studio: Studio) -> list[Path]:
+    try:
+        for shot in SHOTS:
+            if shot.needs and _answers(studio.base_url + shot.needs) != 200:
+                print(f"  (skipped {shot.name}: {shot.needs} does not exist yet)", flush=True)
+                continue
+            shot.take(studio)
+    finally:
+        studio.close()
     return studio.saved
 
 

@@ -7,17 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.browser import screenshots
-from tests.browser.conftest import CHROMIUM
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def test_every_shot_renews_its_picture_from_the_real_assistant(trained_model_path: Path, tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        import pytest
-
-        pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
-    saved = screenshots.take(trained_model_path, tmp_path)
+def test_every_shot_renews_its_picture_from_the_real_assistant(trained_model_path: Path, tmp_path: Path,
+                                                               server: str, browser) -> None:
+    # `server` first: its fixture skips the browser tests where Debian's Chromium is missing.
+    saved = screenshots.take(trained_model_path, tmp_path, browser)
     names = {path.name for path in saved}
     # The pages every checkout has; shots of pages still being built may be skipped by the script.
     assert {"widget.png", "widget-mobile.png", "console-queue.png", "console-conversation.png", "admin.png",
