@@ -91,7 +91,7 @@ def banner(base: str, admin_email: str, new_password: str | None, password_from_
         "  Nordwind support assistant is running",
         f"  Demo shop with the chat widget: {base}/",
         f"  Agent console:                  {base}/console/",
-        f"  Admin, trainer pages:           {base}/console/admin.html, {base}/trainer",
+        f"  Admin, trainer, reports pages:  {base}/console/admin.html, {base}/trainer, {base}/reports",
         f"  API description:                {base}/openapi.json",
         f"  Admin login:                    {login}",
         "  Stop with Ctrl+C.",
