@@ -70,6 +70,7 @@ class _Mailbox:
     def __init__(self, settings: MailSettings) -> None:
         self.settings = settings
         self.imap: imaplib.IMAP4 | None = None
+        self.sock: socket.socket | None = None    # known before imaplib's constructor has read the greeting
         self.aborted = False
 
     def open(self) -> None:
@@ -77,11 +78,12 @@ class _Mailbox:
         where = f"{settings.imap_host}:{settings.imap_port_or_default}"
         with _step(f"Verbindung zu {where} ({settings.imap_security})"):
             if settings.imap_security == "ssl":
-                self.imap = imaplib.IMAP4_SSL(settings.imap_host, settings.imap_port_or_default,
-                                              ssl_context=ssl.create_default_context(), timeout=IMAP_TIMEOUT_SECONDS)
+                self.imap = _client(imaplib.IMAP4_SSL, self)(settings.imap_host, settings.imap_port_or_default,
+                                                             ssl_context=ssl.create_default_context(),
+                                                             timeout=IMAP_TIMEOUT_SECONDS)
             else:
-                self.imap = imaplib.IMAP4(settings.imap_host, settings.imap_port_or_default,
-                                          timeout=IMAP_TIMEOUT_SECONDS)
+                self.imap = _client(imaplib.IMAP4, self)(settings.imap_host, settings.imap_port_or_default,
+                                                         timeout=IMAP_TIMEOUT_SECONDS)
             if settings.imap_security == "starttls":
                 # never falls back to plain text: a server without STARTTLS, or with a certificate that does not
                 # verify for IMAP_HOST, is an error before the password is sent
@@ -131,12 +133,25 @@ class _Mailbox:
         """From the event loop, while a step may be blocked in its thread: shut the socket down so that step ends
         at once. Only the OS socket's shutdown, which takes no lock the reading thread holds."""
         self.aborted = True
-        sock = getattr(self.imap, "sock", None)
+        # after STARTTLS imaplib holds the TLS socket, which took over the connection from the first one
+        sock = self.imap.sock if self.imap is not None else self.sock
         if sock is not None:
             try:
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
             except OSError:
                 pass
+
+
+def _client(base: type[imaplib.IMAP4], mailbox: _Mailbox) -> type[imaplib.IMAP4]:
+    """imaplib's class that tells the session its socket as soon as it exists (before the greeting is read), so
+    that a poll cancelled while the server keeps silent can still be cut."""
+
+    class Client(base):
+        def _create_socket(self, timeout):
+            mailbox.sock = super()._create_socket(timeout)
+            return mailbox.sock
+
+    return Client
 
 
 @contextmanager
