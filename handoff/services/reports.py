@@ -53,15 +53,20 @@ async def overview(ctx: ServiceContext, request: ReportRequest) -> dict[str, Any
     """Every section but topics, for the period and (as `previous`) the period before it."""
     period, hours = await period_for(ctx, request)
     # Two connections at once: the period before is as much work as the period itself.
-    current, previous = await asyncio.gather(_figures(ctx, period, hours), _figures(ctx, period.previous(), hours))
+    current, previous = await asyncio.gather(_figures(ctx, period, hours),
+                                             _figures(ctx, period.previous(), hours, with_tickets=False))
     return {"period": period.to_dict(), "previous_period": period.previous().to_dict(),
             "business_hours": hours.to_dict(), **current,
             "previous": _summary(previous),
             "changes": _changes(_summary(current), _summary(previous))}
 
 
-async def _figures(ctx: ServiceContext, period: Period, hours: BusinessHours) -> dict[str, Any]:
+async def _figures(ctx: ServiceContext, period: Period, hours: BusinessHours,
+                   with_tickets: bool = True) -> dict[str, Any]:
+    """Every section of one period; the period before needs no tickets (its summary compares none)."""
     start, end = period.start, period.end
+    created_tickets: list[store.TicketRow] = []
+    solved_tickets: list[store.TicketRow] = []
     async with ctx.engine.connect() as conn:   # reading only: no write lock, no events
         by_channel = await store.conversations_by_channel(conn, start, end)
         messages_by_channel = await store.customer_messages_by_channel(conn, start, end)
@@ -70,8 +75,9 @@ async def _figures(ctx: ServiceContext, period: Period, hours: BusinessHours) ->
         handoff_rows = await store.handoffs_requested(conn, start, end)
         ratings = await store.ratings_in(conn, start, end)
         sent, answered = await store.surveys_in(conn, start, end)
-        created_tickets = await store.tickets_created(conn, start, end)
-        solved_tickets = await store.tickets_solved(conn, start, end)
+        if with_tickets:
+            created_tickets = await store.tickets_created(conn, start, end)
+            solved_tickets = await store.tickets_solved(conn, start, end)
     if email_tickets or emails_received:   # e-mail threads are tickets: counted as contacts of channel e-mail
         by_channel[store.EMAIL] = by_channel.get(store.EMAIL, 0) + email_tickets
         messages_by_channel[store.EMAIL] = messages_by_channel.get(store.EMAIL, 0) + emails_received
@@ -83,7 +89,7 @@ async def _figures(ctx: ServiceContext, period: Period, hours: BusinessHours) ->
                 (row.first_agent_reply_at - row.requested_at).total_seconds()
                 for row in handoff_rows if row.first_agent_reply_at is not None),
             "csat": definitions.csat_summary(ratings, sent, answered).to_dict(),
-            "tickets": _tickets(created_tickets, solved_tickets, ctx.now())}
+            "tickets": _tickets(created_tickets, solved_tickets, ctx.now()) if with_tickets else None}
 
 
 UNOWNED = "nicht zugewiesen"
