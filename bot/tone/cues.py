@@ -61,6 +61,8 @@ INSULT_ADDRESS_WINDOW = 4  # tokens between "ihr"/"du"/"Sie" and an insulting ad
 
 _WORD = re.compile(r"[^\W\d_]+")
 _LONG_RUN = re.compile(r"([^\W\d_])\1{2,}", re.IGNORECASE)
+# "ich" right before an insulting word: the speaker means themselves ("ich Idiot habe die Adresse vertauscht").
+_SELF_REFERENCE = re.compile(r"\bich\s+(\w+)")
 _EXCLAMATION_RUN = re.compile(r"!{2,}|![1!]+")
 _QUESTION_RUN = re.compile(r"\?{2,}|\?!|!\?")
 
@@ -142,7 +144,8 @@ def detect_cues(text: str) -> list[str]:
         fired.add(REPEATED_LETTERS)
     if any(e in text for e in lexicon.ANGRY_EMOJI):
         fired.add(ANGRY_EMOJI)
-    if _has_stem(folded, words, lex.insult_whole, lex.insult_inside, lex.lookalikes) or _insulting_adjective(
+    others = _without_self_insults(folded, lex)
+    if _has_stem(others, tokens(others), lex.insult_whole, lex.insult_inside, lex.lookalikes) or _insulting_adjective(
         words, lex
     ):
         fired.add(INSULT)
@@ -171,6 +174,14 @@ def _has_stem(
     if not whole.isdisjoint(words):
         return True
     return any(not any(look in hit for look in lookalikes) for hit in inside.findall(folded))
+
+
+def _without_self_insults(folded: str, lex: _Lexicons) -> str:
+    """The text without "ich Idiot" / "ich Depp": a customer scolding themselves insults nobody."""
+    def self_insult_dropped(match: re.Match[str]) -> str:
+        word = match.group(1)
+        return "ich" if word in lex.insult_whole or lex.insult_inside.search(word) else match.group(0)
+    return _SELF_REFERENCE.sub(self_insult_dropped, folded)
 
 
 def _insulting_adjective(words: list[str], lex: _Lexicons) -> bool:

@@ -64,6 +64,13 @@ def test_negated_insulting_adjective_is_not_an_insult() -> None:
     assert cues.INSULT in cues.detect_cues("Sie sind dumm")
 
 
+def test_a_customer_scolding_themselves_insults_nobody() -> None:
+    assert cues.INSULT not in cues.detect_cues("Ich Idiot habe die falsche Adresse angegeben")
+    assert cues.INSULT not in cues.detect_cues("ich depp hab mich vertippt")
+    assert cues.INSULT in cues.detect_cues("Du Idiot hast die falsche Adresse genommen")
+    assert cues.INSULT in cues.detect_cues("Ich finde, ihr seid Idioten")
+
+
 def test_acronyms_are_not_shouting() -> None:
     assert cues.CAPS not in cues.detect_cues("Kommt das Paket mit DHL oder DPD?")
 
