@@ -27,7 +27,7 @@ import aiohttp
 
 from bench import targets as servers
 from bench.clients import RestConversation, WidgetConversation
-from bench.processes import child_pids
+from bench.processes import tree_cpu_seconds as cpu_seconds
 
 # Calm, understood questions that neither repeat the previous one nor ask for a person: the bot answers each turn.
 MESSAGES = ("Wie lange dauert der Versand nach Österreich?", "Kann ich auch per Rechnung zahlen?", "Danke",
@@ -37,20 +37,6 @@ DEFAULT_TURNS = 500
 WINDOW = 30
 REPLY_TIMEOUT_SECONDS = 60.0
 TARGETS = ("rest", "widget", "rasa")
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system time of a process and its direct children (the product's bot process), from /proc."""
-    total = 0.0
-    for process in (pid, *child_pids(pid)):
-        try:
-            with open(f"/proc/{process}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-    return total
 
 
 async def play(say: Callable[[str], Any], turns: int, pid: int) -> tuple[list[float], list[float]]:

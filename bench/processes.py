@@ -46,6 +46,9 @@ def http_status(url: str, timeout: float = 2.0) -> int | None:
         return None
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
 def rss_bytes(pid: int) -> int:
     """Resident set size from /proc (no psutil in the venv)."""
     with open(f"/proc/{pid}/statm") as statm:
@@ -59,6 +62,33 @@ def child_pids(pid: int) -> list[int]:
         with open(f"/proc/{pid}/task/{task}/children") as listed:
             children += [int(child) for child in listed.read().split()]
     return children
+
+
+def descendant_pids(pid: int) -> list[int]:
+    """Children, grandchildren, ...: a multi-worker server's workers and their bot processes."""
+    found, waiting = [], [pid]
+    while waiting:
+        try:
+            children = child_pids(waiting.pop())
+        except OSError:   # gone meanwhile
+            continue
+        found += children
+        waiting += children
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system time of a process and all its descendants (process time: steadier than wall time when the
+    machine is shared; PostgreSQL and Redis, shared with other clients, are not included)."""
+    total = 0.0
+    for process in (pid, *descendant_pids(pid)):
+        try:
+            with open(f"/proc/{process}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return total
 
 
 def children_rss_bytes(pid: int) -> int:

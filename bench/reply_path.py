@@ -16,6 +16,7 @@ from bench.baseline import ensure_baseline_project
 from bench.conversations import conversations, demo_order_numbers
 from bench.loadgen_process import run_job
 from bench.options import Options
+from bench.processes import tree_cpu_seconds
 from bench.stats import LoadRun, Spread, spread_of_runs, spread_of_samples
 from bench.throwaway import throwaway_postgres, throwaway_redis
 
@@ -88,7 +89,12 @@ def measure(started: dict[str, servers.Target], selected: tuple[str, ...],
                 for key in selected:
                     # The first run of each (target, concurrency) warms up longer: caches, JIT of TF graphs.
                     warmup = options.warmup_seconds * (2 if repeat == 0 else 1)
+                    cpu_before = tree_cpu_seconds(started[key].server.pid)
                     result = run_job(reply_job(key, started[key].base_url, concurrency, options, warmup))
+                    # Server CPU (all its processes) per answered message; the warm-up's share is spread over
+                    # the window's messages alike for every target.
+                    cpu_ms = (tree_cpu_seconds(started[key].server.pid) - cpu_before) * 1000
+                    result["cpu_ms_per_message"] = cpu_ms / result["messages"] if result["messages"] else None
                     logger.info("reply %s c=%d run %d: %d msgs, %d errors", key, concurrency, repeat + 1,
                                 result["messages"], result["errors"])
                     raw[key][concurrency].append(result)
@@ -107,6 +113,9 @@ def summarise(raw: dict[str, dict[int, list[dict[str, Any]]]]) -> dict[str, Any]
                                      "error_kinds": merge_counts(r.get("error_kinds", {}) for r in results)}
             if runs:
                 entry.update({name: spread.to_dict() for name, spread in spread_of_runs(runs).items()})
+            cpu = [r["cpu_ms_per_message"] for r in results if r.get("cpu_ms_per_message")]
+            if cpu:
+                entry["cpu_ms_per_message"] = Spread.of(cpu).to_dict()
             acks = [r["ack_ms"] for r in results if r.get("ack_ms")]
             if acks:
                 entry["ack_p99_ms"] = spread_of_samples(acks)["p99_ms"].to_dict()

@@ -45,8 +45,9 @@ def reply_section(reply: Mapping[str, Any]) -> list[str]:
             rows.append([f"({key}) {reply[key]['label']}", concurrency,
                          spread_text(entry.get("messages_per_second")), spread_text(entry.get("p50_ms"), 0),
                          spread_text(entry.get("p95_ms"), 0), spread_text(entry.get("p99_ms"), 0),
-                         spread_text(entry.get("errors"), 0)])
-    lines += table(["target", "concurrency", "messages/s", "p50 ms", "p95 ms", "p99 ms", "errors"], rows)
+                         spread_text(entry.get("errors"), 0), spread_text(entry.get("cpu_ms_per_message"))])
+    lines += table(["target", "concurrency", "messages/s", "p50 ms", "p95 ms", "p99 ms", "errors",
+                    "server CPU ms/msg"], rows)
     ratio_rows = []
     for name, per_concurrency in reply.get("ratios", {}).items():
         for concurrency, values in per_concurrency.items():
