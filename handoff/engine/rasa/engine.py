@@ -214,13 +214,15 @@ class RasaBotEngine:
         """Forget a conversation in Rasa's tracker store (data deletion requests)."""
         from rasa.shared.core.trackers import DialogueStateTracker
 
-        store = self.agent.tracker_store
+        store = own_tracker_store(self.agent)
 
         async def forget() -> None:
-            if hasattr(store, "forget"):
+            if hasattr(store, "forget"):       # ours: memory and the kept copy in the database
                 await store.forget(sender_id)
             elif hasattr(store, "store") and isinstance(store.store, dict):
                 store.store.pop(sender_id, None)
+            elif hasattr(store, "red") and hasattr(store, "key_prefix"):   # Redis: the key itself
+                store.red.delete(store.key_prefix + sender_id)
             else:
                 await store.save(DialogueStateTracker(sender_id, self.agent.domain.slots))
 
@@ -230,6 +232,13 @@ class RasaBotEngine:
         if self.spill is not None and self.bot_thread.alive:
             await self.bot_thread.run(self.spill.close())
         self.bot_thread.stop()
+
+
+def own_tracker_store(agent: Any) -> Any:
+    """The store the engine made: Agent.load wraps it in Rasa's FailSafeTrackerStore (an in-memory fallback when
+    it raises), which hides its own methods (forget, max_idle_seconds) behind the wrapper."""
+    store = agent.tracker_store
+    return getattr(store, "_tracker_store", store)
 
 
 class UnavailableBotEngine:
@@ -296,9 +305,9 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
         if spill is not None:
             await spill.close()
         return UnavailableBotEngine(f"model failed to load: {error}")
-    if hasattr(agent.tracker_store, "max_idle_seconds") and agent.domain is not None:
+    if hasattr(own_tracker_store(agent), "max_idle_seconds") and agent.domain is not None:
         # Idle longer than this, a conversation starts a new Rasa session anyway (domain.yml session_config).
-        agent.tracker_store.max_idle_seconds = agent.domain.session_config.session_expiration_time * 60
+        own_tracker_store(agent).max_idle_seconds = agent.domain.session_config.session_expiration_time * 60
     logger.info("model %s loaded (%s actions)", agent.model_id,
                 "in-process" if action_endpoint.url == IN_PROCESS_URL else action_endpoint.url)
     return RasaBotEngine(agent, config.timeout_seconds, bot_thread=None if config.bot_thread else SameLoop(),

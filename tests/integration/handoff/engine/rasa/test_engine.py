@@ -142,14 +142,17 @@ async def test_a_long_conversation_keeps_its_form_and_a_bounded_tracker(ctx):
 async def test_a_form_goes_on_after_its_tracker_had_to_leave_memory(ctx):
     """With room for one tracker, another customer's message pushes the first one's form out of memory into the
     database (bot_trackers); the first customer's order number still finishes the form."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
     from handoff.engine.rasa.tracker_store import idle_evicting_tracker_store
     from handoff.engine.tracker_spill import DatabaseTrackerSpill
+    from handoff.store import bot_trackers
 
     agent = ctx.bot.agent
     kept_store = agent.tracker_store
     small = idle_evicting_tracker_store(max_trackers=1, spill=DatabaseTrackerSpill(ctx.engine))
-    small.domain = agent.domain   # as Agent.load sets it
-    agent.tracker_store = agent.processor.tracker_store = small
+    small.domain = agent.domain   # as Agent.load sets it, wrapped in Rasa's fail-safe store
+    agent.tracker_store = agent.processor.tracker_store = FailSafeTrackerStore(small)
     try:
         first, _ = await conversations.start_conversation(ctx, "widget")
         second, _ = await conversations.start_conversation(ctx, "widget")
@@ -158,5 +161,11 @@ async def test_a_form_goes_on_after_its_tracker_had_to_leave_memory(ctx):
         assert first.id not in small.store
         answer = " ".join(await say(ctx, first.id, KNOWN_ORDER))
         assert KNOWN_ORDER in answer and "DHL" in answer
+        # Erasure reaches the kept copy too: the second conversation's tracker is in the table now.
+        async with ctx.engine.connect() as conn:
+            assert await bot_trackers.count(conn) == 1
+        await ctx.bot.delete_tracker(second.id)
+        async with ctx.engine.connect() as conn:
+            assert await bot_trackers.count(conn) == 0
     finally:
         agent.tracker_store = agent.processor.tracker_store = kept_store
