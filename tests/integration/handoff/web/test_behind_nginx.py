@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import socket
 import ssl
 import subprocess
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import aiohttp
 import pytest
@@ -108,7 +109,6 @@ http {{
     while time.monotonic() < deadline:
         assert process.poll() is None, (directory / "error.log").read_text()
         try:
-            import socket
             with socket.create_connection(("127.0.0.1", https_port), timeout=1):
                 return Proxy(process, https_port, directory)
         except OSError:
