@@ -101,7 +101,7 @@ class WidgetSocket:
         await self.send({"type": EVENT, "event": message})
 
     async def send_state(self) -> None:
-        await self.send(await state_frame(self.services, self.conversation_id, self.status))
+        await self.send(await state_frame(self.services, self.conversation_id, self.status, with_requests=True))
 
     async def run(self, after: int) -> None:
         with record.connection(record.WIDGET_WEBSOCKET):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from handoff.domain.states import Status
-from handoff.services import conversations, handoffs
+from handoff.services import conversations, handoffs, ticket_queries
 from handoff.services.context import ServiceContext
 
 STATE_FRAME = "state"
@@ -27,7 +27,13 @@ async def customer_state(
 
 async def state_frame(
     services: ServiceContext, conversation_id: str, status: str,
-    queue_position: int | None = None, wait_minutes: int | None = None,
+    queue_position: int | None = None, wait_minutes: int | None = None, with_requests: bool = False,
 ) -> dict[str, Any]:
-    return {"type": STATE_FRAME,
-            **await customer_state(services, conversation_id, status, queue_position, wait_minutes)}
+    """`with_requests` (when the widget connects): the customer's open requests too, one notice line each
+    ("Ihre Anfrage NW#… liegt bei unserem Team …"): a returning customer sees that nothing was forgotten."""
+    frame = {"type": STATE_FRAME,
+             **await customer_state(services, conversation_id, status, queue_position, wait_minutes)}
+    if with_requests:
+        tickets = await ticket_queries.tickets_for_customer(services, conversation_id)
+        frame["requests"] = [ticket["notice"] for ticket in tickets if ticket["notice"]]
+    return frame

@@ -177,7 +177,7 @@ class Widget {
     return Boolean(match) && this.view.confirmPending(match.client_id, message.seq);
   }
 
-  onState({ status, wait_minutes: wait, queue_position: position, agent_name }) {
+  onState({ status, wait_minutes: wait, queue_position: position, agent_name, requests }) {
     const agentName = this.agentName = agent_name || this.agentName;
     const lines = [];
     let form = null;
@@ -195,16 +195,8 @@ class Widget {
       this.view.setTyping("");
       if (!this.store.flag(FLAG_RATED)) form = csatForm((rating) => this.submitForm(FRAME.CSAT, rating, FLAG_RATED, true));
     }
-    this.view.setNotice(lines, status);
+    this.view.setNotice([...lines, ...(requests || [])], status);
     this.view.showForm(form);
-    this.showRequests(lines, status);
-  }
-
-  /** A returning customer sees their open request (the server words it); our answers are in the history. */
-  async showRequests(lines, status) {
-    const response = await conversationRequest(this.config.apiBase, this.store.session, "/tickets").catch(() => null);
-    const notes = ((response?.ok && await response.json().catch(() => null))?.tickets || []).map((t) => t.notice).filter(Boolean);
-    if (notes.length && this.status === status) this.view.setNotice([...lines, ...notes], status);
   }
 
   onTyping({ sender_type: sender, sender_name: name }) {
@@ -218,8 +210,7 @@ class Widget {
   onError(frame) {
     const { code, client_id: clientId, retry_after: retryAfter } = frame;
     if (code === ERROR.DELETED) return this.onSessionGone();
-    // Older servers send no `retryable`: only a rate limit was worth resending.
-    const retryable = typeof frame.retryable === "boolean" ? frame.retryable : code === ERROR.RATE_LIMITED;
+    const retryable = frame.retryable ?? code === ERROR.RATE_LIMITED;  // no flag: only a rate limit is retried
     if (retryable) {
       clearTimeout(this.resendTimer);
       this.resendTimer = setTimeout(() => this.onOpen(), isPositive(retryAfter) ? retryAfter * MS_PER_SECOND : RESEND_AFTER_MS);
