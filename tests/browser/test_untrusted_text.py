@@ -27,7 +27,9 @@ CANNED_SHORTCUT = "markup"
 CANNED_TITLE = "<img src=x onerror=alert(31)>Titel"
 CANNED_TEXT = "<script>alert(32)</script><b>Text</b> <img src=x onerror=alert(33)>"
 TRAINER_PAYLOAD = "<img src=x onerror=alert(41)> <script>alert(42)</script>"
-TICKET_EMAIL = "<img/src=x/onerror=alert(51)>@beispiel.de"
+# Addresses are validated where they are typed (issue 16): one with markup is refused, so the markup travels in the
+# note and the agent's name instead.
+TICKET_EMAIL = "kunde.test+51@beispiel.de"
 TICKET_NOTE = "<script>alert(52)</script> Rückruf bitte"
 ASK_FOR_HUMAN = "Ich möchte mit einem Mitarbeiter sprechen"
 ALWAYS_CLOSED = {"time_zone": "Europe/Berlin", "holidays": [],
@@ -119,11 +121,10 @@ def test_an_agent_name_and_note_with_markup_stay_text_in_admin_page_console_and_
     token = api.login(admin_account)
     status, _ = api.call("POST", "/api/admin/agents", {"email": MARKUP_AGENT_EMAIL, "display_name": "Eva Adresse",
                                                        "password": AGENT_PASSWORD}, token=token)
-    assert status == 201
+    assert status == 422, "an address with markup is no address"
     admin_page = AdminPage(admin.page).visit()
     row = admin_page.create_agent(AGENT_NAME, AGENT_EMAIL, AGENT_PASSWORD)
     expect(row.locator("td").first).to_have_text(AGENT_NAME)
-    expect(admin_page.agent_row(MARKUP_AGENT_EMAIL).locator("td").nth(1)).to_have_text(MARKUP_AGENT_EMAIL)
     expect(admin_page.status).to_be_empty()
     assert injected(admin_page.agents) == []
 
