@@ -3,7 +3,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from handoff.store.engine import create_engine
 from handoff.store.metrics import snapshot
+from handoff.store.migrate import upgrade
 from handoff.store.tables import conversations, mail_outbox, models, tickets
 from tests.integration.handoff.conftest import BACKENDS
 
@@ -27,8 +29,25 @@ def _mail(number, status):
                 message_id=f"<{number}@nordwind.test>", status=status, attempts=0, next_attempt_at=T0, created_at=T0)
 
 
-@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
-async def test_snapshot_counts_what_is_waiting_now(engine):
+@pytest.fixture
+def own_database_url(request, tmp_path, postgres_databases) -> str:
+    """A database of this test's own: the snapshot counts every row, and the session's shared PostgreSQL database
+    holds other tests' tickets and conversations."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'metrics.db'}" if request.param == "sqlite" else postgres_databases.create()
+    upgrade(url)
+    return url
+
+
+@pytest.mark.parametrize("own_database_url", BACKENDS, indirect=True)
+async def test_snapshot_counts_what_is_waiting_now(own_database_url):
+    engine = create_engine(own_database_url)
+    try:
+        await _check_snapshot(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _check_snapshot(engine) -> None:
     async with engine.begin() as conn:
         for statement, rows in (
             (conversations.insert(), [_conversation("q1", "queued", T0 - timedelta(minutes=7)),
