@@ -60,11 +60,12 @@ class BusinessHours:
                     return opening
         return None
 
-    def opening_phrase(self, now: datetime) -> str:
-        """German phrase for when people are back: "heute ab 9:00 Uhr", "morgen ab 8:00 Uhr", "ab Montag 8:00 Uhr"."""
+    def opening_phrase(self, now: datetime) -> str | None:
+        """German phrase for when people are back: "heute ab 9:00 Uhr", "morgen ab 8:00 Uhr", "ab Montag 8:00 Uhr";
+        None when no opening hours are set at all (then no time can be promised)."""
         opening = self.next_opening(now)
         if opening is None:
-            return "derzeit nicht"
+            return None
         local_now = now.astimezone(self.zone)
         local = opening.astimezone(self.zone)
         clock = f"{local.hour}:{local.minute:02d} Uhr"

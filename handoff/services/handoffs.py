@@ -83,8 +83,11 @@ async def request_handoff_in(
     return Status.TICKET.value
 
 
-def _unavailable_text(conversation: Mapping[str, Any], opening: str, open_now: bool) -> tuple[str, dict[str, Any] | None]:
-    """What the customer reads when nobody can take over now; shorter when they already read it in this ticket."""
+def _unavailable_text(conversation: Mapping[str, Any], opening: str | None, open_now: bool,
+                      ) -> tuple[str, dict[str, Any] | None]:
+    """What the customer reads when nobody can take over now; shorter when they already read it in this ticket.
+    Without any opening hours there is no time to promise ("wir sind derzeit nicht wieder für Sie da" was said)."""
+    open_now = open_now or opening is None
     if conversation["status"] != Status.TICKET.value:
         return (NOBODY_FREE_TEXT if open_now else CLOSED_TEXT.format(opening=opening)), {"offer": TICKET_FORM_OFFER}
     text = STILL_NOBODY_FREE_TEXT if open_now else STILL_CLOSED_TEXT.format(opening=opening)

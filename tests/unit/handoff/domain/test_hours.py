@@ -68,4 +68,4 @@ def test_round_trip_and_validation():
 def test_never_open_schedule_has_no_opening():
     closed = BusinessHours.from_dict({"weekly": {}})
     assert closed.next_opening(berlin(2025, 3, 12, 10, 0)) is None
-    assert closed.opening_phrase(berlin(2025, 3, 12, 10, 0)) == "derzeit nicht"
+    assert closed.opening_phrase(berlin(2025, 3, 12, 10, 0)) is None
