@@ -198,11 +198,11 @@ async def test_widget_agent_socket_rest_and_socketio_work_through_the_proxy(behi
     widget = client_from(proxy.base, "127.0.0.3")
     status, body, _ = await widget.request("POST", "/api/widget/conversations")
     assert status == 201, body
-    socket = await websocket_from(f"{proxy.ws_base}/api/widget/ws?conversation_id={body['conversation_id']}"
+    widget_socket = await websocket_from(f"{proxy.ws_base}/api/widget/ws?conversation_id={body['conversation_id']}"
                                   f"&token={body['token']}&after=0", "127.0.0.3")
-    await socket.send({"type": "message", "client_id": "w1", "text": "Hallo über nginx"})
-    await socket.wait_for(event_with_text("Antwort auf: Hallo über nginx"))
-    await socket.close()
+    await widget_socket.send({"type": "message", "client_id": "w1", "text": "Hallo über nginx"})
+    await widget_socket.wait_for(event_with_text("Antwort auf: Hallo über nginx"))
+    await widget_socket.close()
     assert await rest_message(widget, "rest-nginx", "Hallo") == 200
     await widget.close()
     await admin.close()
@@ -237,15 +237,15 @@ async def test_widgets_reconnect_through_the_proxy_when_an_instance_dies(behind_
         return f"{proxy.ws_base}/api/widget/ws?conversation_id={conversation_id}&token={token}&after={after}"
 
     sockets = [await websocket_from(url(c, t, 0), "127.0.0.4") for c, t in customers]
-    for number, socket in enumerate(sockets):
-        await socket.send({"type": "message", "client_id": f"a{number}", "text": f"Vorher {number}"})
-        await socket.wait_for(event_with_text(f"Antwort auf: Vorher {number}"))
+    for number, widget_socket in enumerate(sockets):
+        await widget_socket.send({"type": "message", "client_id": f"a{number}", "text": f"Vorher {number}"})
+        await widget_socket.wait_for(event_with_text(f"Antwort auf: Vorher {number}"))
 
     first.process.kill()           # mid-conversation: half of the sockets lose their instance
     first.process.wait(timeout=10)
-    for number, ((conversation_id, token), socket) in enumerate(zip(customers, sockets)):
-        last_seen = max(event["seq"] for event in socket.events())
-        await socket.close()
+    for number, ((conversation_id, token), widget_socket) in enumerate(zip(customers, sockets)):
+        last_seen = max(event["seq"] for event in widget_socket.events())
+        await widget_socket.close()
         # The widget reconnects after the last event it has and sends what it had not seen acknowledged.
         again = await websocket_from(url(conversation_id, token, last_seen), "127.0.0.4")
         await again.wait_for(frame_of("state"))
