@@ -77,6 +77,9 @@ class MessageRefused(Exception):
         self.client_id = client_id
 
 
+SENT_SEQS_KEPT = 256
+
+
 class WidgetSocket:
     def __init__(self, app: AppContext, request: Request, ws: Any, conversation_id: str, status: str) -> None:
         self.app = app
@@ -85,7 +88,11 @@ class WidgetSocket:
         self.ws = ws
         self.conversation_id = conversation_id
         self.status = status
-        self.sent_seqs: set[int] = set()
+        # The bus and the direct send may both deliver one message, close together: the last SENT_SEQS_KEPT seqs
+        # are remembered, anything at or below the oldest forgotten one counts as sent, so a connection's memory
+        # does not grow with the conversation (a set of every seq did).
+        self.sent_seqs: dict[int, None] = {}
+        self.forgotten_up_to = 0
         self.last_typing = 0.0
         # A client may JSON-escape every non-ASCII character (\uXXXX): a full-length German text must fit.
         self.max_frame_chars = app.settings.max_message_chars * JSON_ESCAPED_CHARS_PER_CHAR + FRAME_OVERHEAD_CHARS
@@ -95,9 +102,14 @@ class WidgetSocket:
 
     async def send_event(self, message: dict[str, Any]) -> None:
         seq = message.get("seq")
-        if seq in self.sent_seqs:
+        if seq in self.sent_seqs or (isinstance(seq, int) and seq <= self.forgotten_up_to):
             return
-        self.sent_seqs.add(seq)
+        self.sent_seqs[seq] = None
+        if len(self.sent_seqs) > SENT_SEQS_KEPT:
+            oldest = next(iter(self.sent_seqs))
+            del self.sent_seqs[oldest]
+            if isinstance(oldest, int):
+                self.forgotten_up_to = max(self.forgotten_up_to, oldest)
         await self.send({"type": EVENT, "event": message})
 
     async def send_state(self) -> None:
