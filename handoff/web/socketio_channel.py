@@ -20,6 +20,7 @@ from handoff.services import conversations, customer
 from handoff.services.errors import ServiceError
 from handoff.metrics import record
 from handoff.web.context import AppContext
+from handoff.web.delivered import DeliveredSeqs
 from handoff.web.errors import ApiError, describe
 from handoff.web.openapi import INTEGER, STRING, TEXT_MEDIA, Operation
 from handoff.web.security import client_address
@@ -52,7 +53,7 @@ class SessionRoom:
     session_id: str
     conversation_id: str
     sids: set[str] = field(default_factory=set)
-    sent_seqs: set[int] = field(default_factory=set)
+    sent_seqs: DeliveredSeqs = field(default_factory=DeliveredSeqs)
     task: asyncio.Task[None] | None = None
 
 
@@ -144,9 +145,9 @@ class SocketIoChannel:
                     message = payload.get("message") if payload.get("type") == "message" else None
                     if not isinstance(message, dict) or message.get("sender_type") == CUSTOMER:
                         continue
-                    if message.get("seq") in room.sent_seqs or not (message.get("text") or message.get("buttons")):
+                    if not (message.get("text") or message.get("buttons")) \
+                            or not room.sent_seqs.first_time(message.get("seq")):
                         continue
-                    room.sent_seqs.add(message.get("seq"))
                     await self.sio.emit(BOT_MESSAGE_EVENT, bot_uttered(message), room=room.session_id)
         except asyncio.CancelledError:
             raise

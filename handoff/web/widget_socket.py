@@ -22,6 +22,7 @@ from handoff.services.context import ServiceContext
 from handoff.services.errors import ServiceError
 from handoff.metrics import record
 from handoff.web.context import AppContext
+from handoff.web.delivered import DeliveredSeqs
 from handoff.web.errors import ApiError, describe
 from handoff.web.frames import CLOSE_GOING_AWAY, parse_frame, read_frames
 from handoff.domain.vocabulary import CUSTOMER, MAX_COMMENT_CHARS, MAX_EMAIL_CHARS, MAX_NOTE_CHARS
@@ -77,9 +78,6 @@ class MessageRefused(Exception):
         self.client_id = client_id
 
 
-SENT_SEQS_KEPT = 256
-
-
 class WidgetSocket:
     def __init__(self, app: AppContext, request: Request, ws: Any, conversation_id: str, status: str) -> None:
         self.app = app
@@ -88,11 +86,7 @@ class WidgetSocket:
         self.ws = ws
         self.conversation_id = conversation_id
         self.status = status
-        # The bus and the direct send may both deliver one message, close together: the last SENT_SEQS_KEPT seqs
-        # are remembered, anything at or below the oldest forgotten one counts as sent, so a connection's memory
-        # does not grow with the conversation (a set of every seq did).
-        self.sent_seqs: dict[int, None] = {}
-        self.forgotten_up_to = 0
+        self.sent_seqs = DeliveredSeqs()   # the bus and the direct send may both deliver one message
         self.last_typing = 0.0
         # A client may JSON-escape every non-ASCII character (\uXXXX): a full-length German text must fit.
         self.max_frame_chars = app.settings.max_message_chars * JSON_ESCAPED_CHARS_PER_CHAR + FRAME_OVERHEAD_CHARS
@@ -101,15 +95,8 @@ class WidgetSocket:
         await self.ws.send(json.dumps(frame, ensure_ascii=False))
 
     async def send_event(self, message: dict[str, Any]) -> None:
-        seq = message.get("seq")
-        if seq in self.sent_seqs or (isinstance(seq, int) and seq <= self.forgotten_up_to):
+        if not self.sent_seqs.first_time(message.get("seq")):
             return
-        self.sent_seqs[seq] = None
-        if len(self.sent_seqs) > SENT_SEQS_KEPT:
-            oldest = next(iter(self.sent_seqs))
-            del self.sent_seqs[oldest]
-            if isinstance(oldest, int):
-                self.forgotten_up_to = max(self.forgotten_up_to, oldest)
         await self.send({"type": EVENT, "event": message})
 
     async def send_state(self) -> None:

@@ -3,7 +3,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from handoff.web.widget_socket import SENT_SEQS_KEPT, WidgetSocket
+from handoff.web.delivered import SEQS_KEPT
+from handoff.web.widget_socket import WidgetSocket
 
 pytestmark = pytest.mark.unit
 
@@ -26,4 +27,4 @@ async def test_each_event_once_and_a_bounded_memory_over_a_long_conversation():
         if seq > 5:
             await socket.send_event({"seq": seq - 5, "text": "schon gesendet"})  # a late duplicate
     assert len(ws.sent) == 2000
-    assert len(socket.sent_seqs) <= SENT_SEQS_KEPT
+    assert len(socket.sent_seqs) <= SEQS_KEPT
