@@ -14,13 +14,11 @@ import logging
 from datetime import timedelta
 from typing import Any, Sequence
 
-from sqlalchemy import select
-
 from handoff.services.context import ServiceContext
 from handoff.services.unit_of_work import unit_of_work
 from handoff.services.views import iso
 from handoff.store import mail as store
-from handoff.store.tables import tickets
+from handoff.store import tickets as ticket_store
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +54,14 @@ async def export_for_tickets(ctx: ServiceContext, ticket_ids: Sequence[str]) -> 
 
 
 async def export_conversation_mail(ctx: ServiceContext, conversation_id: str) -> list[dict[str, Any]]:
-    async with ctx.engine.connect() as conn:
-        ids = [row.id for row in await conn.execute(select(tickets.c.id).where(
-            tickets.c.conversation_id == conversation_id))]
+    async with unit_of_work(ctx) as uow:
+        ids = [row["id"] for row in await ticket_store.tickets_of_conversation(uow.conn, conversation_id)]
     return await export_for_tickets(ctx, ids)
 
 
 async def export_address_mail(ctx: ServiceContext, address: str) -> list[dict[str, Any]]:
-    async with ctx.engine.connect() as conn:
-        ids = [row.id for row in await conn.execute(select(tickets.c.id).where(
-            tickets.c.email == address.strip().lower()))]
+    async with unit_of_work(ctx) as uow:
+        ids = [row["id"] for row in await ticket_store.tickets_for_contact(uow.conn, address.strip())]
     return await export_for_tickets(ctx, ids)
 
 
