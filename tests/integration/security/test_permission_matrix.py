@@ -1,4 +1,4 @@
-"""Every agent, trainer and admin route of /openapi.json against every kind of caller."""
+"""Every agent, supervisor, trainer and admin route of /openapi.json against every kind of caller."""
 from __future__ import annotations
 
 import re
@@ -11,9 +11,15 @@ from tests.integration.security.conftest import AGENT_PASSWORD, admin_client, be
 
 pytestmark = pytest.mark.integration
 
-ANONYMOUS, CUSTOMER, AGENT, TRAINER, ADMIN = "anonymous", "customer", "agent", "trainer", "admin"
-CALLERS = (ANONYMOUS, CUSTOMER, AGENT, TRAINER, ADMIN)
-PROTECTED_PREFIXES = {"/api/admin": {ADMIN}, "/api/trainer": {TRAINER, ADMIN}, "/api/agent": {AGENT, ADMIN}}
+ANONYMOUS, CUSTOMER, AGENT, SUPERVISOR, TRAINER, ADMIN = (
+    "anonymous", "customer", "agent", "supervisor", "trainer", "admin")
+CALLERS = (ANONYMOUS, CUSTOMER, AGENT, SUPERVISOR, TRAINER, ADMIN)
+# Supervisors are agents who also see reports and decide goodwill above the limits.
+PROTECTED_PREFIXES = {"/api/admin": {ADMIN}, "/api/trainer": {TRAINER, ADMIN},
+                      "/api/agent": {AGENT, SUPERVISOR, ADMIN}, "/api/reports": {SUPERVISOR, ADMIN}}
+SUPERVISOR_ONLY = {("get", "/api/agent/goodwill/summary"), ("post", "/api/agent/goodwill/{grant_id}/approve"),
+                   ("post", "/api/agent/goodwill/{grant_id}/decline")}
+TRAINERS_TOO = ("/api/reports/topics",)   # trainers see where the bot fails
 PUBLIC = {("post", "/api/agent/login")}
 ANY_STAFF = {("get", "/api/agent/me")}
 LOGOUT = ("post", "/api/agent/logout")  # would end the caller's session: tested in test_sessions.py
@@ -23,7 +29,11 @@ SAFE_METHODS = ("get",)
 
 def allowed_roles(method: str, path: str) -> set[str]:
     if (method, path) in ANY_STAFF:
-        return {AGENT, TRAINER, ADMIN}
+        return {AGENT, SUPERVISOR, TRAINER, ADMIN}
+    if (method, path) in SUPERVISOR_ONLY:
+        return {SUPERVISOR, ADMIN}
+    if path.startswith(TRAINERS_TOO):
+        return {TRAINER, SUPERVISOR, ADMIN}
     for prefix, roles in PROTECTED_PREFIXES.items():
         if path.startswith(prefix):
             return roles
@@ -53,7 +63,7 @@ async def test_every_staff_route_admits_exactly_its_roles(app):
     _, token = await new_conversation(app.base)
     clients[CUSTOMER] = Api(app.base)
     clients[CUSTOMER].headers["Authorization"] = f"Bearer {token}"  # a customer's conversation token
-    for role in (AGENT, TRAINER):
+    for role in (AGENT, SUPERVISOR, TRAINER):
         clients[role] = await bearer_login(app.base, await new_agent(admin, role), AGENT_PASSWORD)
     try:
         routes = await staff_routes(app.base)
