@@ -19,7 +19,7 @@ from handoff.bus.in_process import InProcessBus, InProcessPresence
 from handoff.engine.contract import BotMessage, BotReply
 from handoff.services import conversations, customer
 from handoff.services.context import ServiceContext
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.migrate import upgrade_async
 
 MESSAGES = ("Wie lange dauert der Versand nach Österreich?", "Und was kostet das?")
@@ -42,7 +42,7 @@ async def measure(conversation_count: int) -> dict[str, Any]:
         await upgrade_async(url)
         engine = create_engine(url)
         bus = InProcessBus()
-        ctx = ServiceContext(engine=engine, bus=bus, presence=InProcessPresence(), bot=InstantBot())
+        ctx = ServiceContext(db=engine, bus=bus, presence=InProcessPresence(), bot=InstantBot())
         frames: list[dict[str, Any]] = []
         try:
             async with bus.subscribe(QUEUE_TOPIC, agent_topic("console")) as events:

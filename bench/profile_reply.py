@@ -94,13 +94,13 @@ async def build_context(workdir: Path) -> Any:
     from handoff.engine.rasa.engine import load_rasa_engine
     from handoff.engine.settings import EngineSettings
     from handoff.services.context import ServiceContext
-    from handoff.store.engine import create_engine
+    from handoff.store.database import create_engine
     from handoff.store.migrate import upgrade_async
 
     url = f"sqlite+aiosqlite:///{workdir / 'profile.db'}"
     await upgrade_async(url)
     bot = await load_rasa_engine(EngineSettings(PRODUCT_MODEL, None, 30.0))
-    return ServiceContext(engine=create_engine(url), bus=InProcessBus(), presence=InProcessPresence(), bot=bot)
+    return ServiceContext(db=create_engine(url), bus=InProcessBus(), presence=InProcessPresence(), bot=bot)
 
 
 async def play(ctx: Any, turns: int, timers: Timers | None, first: int = 0) -> list[float]:
@@ -145,7 +145,7 @@ async def profile(turns: int) -> dict[str, Any]:
         instrument(ctx.bot, timers)
         original_reply = ctx.bot.reply
         ctx.bot.reply = timers.coroutine("service: bot reply (Rasa, under its lock)", original_reply)
-        statements = count_statements(ctx.engine)
+        statements = count_statements(ctx.db)
         per_turn = await play(ctx, turns, timers)
         statements_seen = statements.stop()
         stages = dict(timers.seconds)  # the timers stay installed; the cProfile pass must not add to them
@@ -153,7 +153,7 @@ async def profile(turns: int) -> dict[str, Any]:
         profiler.enable()
         await play(ctx, turns, None)
         profiler.disable()
-        await ctx.engine.dispose()
+        await ctx.db.dispose()
     count = len(per_turn)
     return {
         "turns": count,

@@ -237,12 +237,12 @@ async def load(dsn: str, generator: Generator) -> dict[str, int]:
 async def measure(database_url: str, end: date) -> list[dict[str, Any]]:
     from handoff.services import reports
     from handoff.services.context import ServiceContext
-    from handoff.store.engine import create_engine
+    from handoff.store.database import create_engine
     from handoff.bus.in_process import InProcessBus, InProcessPresence
 
     engine = create_engine(database_url)
     # Reports read the database only: no bot is needed.
-    ctx = ServiceContext(engine=engine, bus=InProcessBus(), presence=InProcessPresence(), bot=None)
+    ctx = ServiceContext(db=engine, bus=InProcessBus(), presence=InProcessPresence(), bot=None)
     anchor = (end - timedelta(days=3)).isoformat()
     cases = [("day", reports.ReportRequest("day", anchor)), ("week", reports.ReportRequest("week", anchor)),
              ("month", reports.ReportRequest("month", anchor)),

@@ -26,7 +26,7 @@ async def count(database_url: str, turns: int) -> dict[str, Any]:
     from handoff.bus.in_process import InProcessBus, InProcessPresence
     from handoff.services import conversations, customer
     from handoff.services.context import ServiceContext
-    from handoff.store.engine import create_engine
+    from handoff.store.database import create_engine
     from handoff.store.migrate import upgrade_async
     from tests.fakes import FakeBotEngine
 
@@ -43,7 +43,7 @@ async def count(database_url: str, turns: int) -> dict[str, Any]:
     event.listen(engine.sync_engine, "before_cursor_execute", statement)
     event.listen(engine.sync_engine, "commit", commit)
     bus = InProcessBus()
-    ctx = ServiceContext(engine=engine, bus=bus, presence=InProcessPresence(), bot=FakeBotEngine())
+    ctx = ServiceContext(db=engine, bus=bus, presence=InProcessPresence(), bot=FakeBotEngine())
     try:
         conversation, _ = await conversations.start_conversation(ctx, "widget")
         windows = []

@@ -53,12 +53,12 @@ async def _with_setup_context(settings: Settings, work):
     from handoff.bus.factory import create_bus, create_presence
     from handoff.engine.rasa.engine import UnavailableBotEngine
     from handoff.services.context import ServiceContext
-    from handoff.store.engine import create_engine
+    from handoff.store.database import create_engine
     from handoff.web.app import service_config
 
     engine = create_engine(settings.database_url)
     bus, presence = create_bus(None), create_presence(None)
-    ctx = ServiceContext(engine=engine, bus=bus, presence=presence,
+    ctx = ServiceContext(db=engine, bus=bus, presence=presence,
                          bot=UnavailableBotEngine("set-up commands do not load the bot"),
                          config=service_config(settings))
     try:

@@ -7,7 +7,7 @@ import os
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from handoff.store.engine import DEFAULT_DATABASE_URL, create_engine
+from handoff.store.database import DEFAULT_DATABASE_URL, create_engine
 from handoff.store.tables import metadata
 
 URL_ENV = "DATABASE_URL"

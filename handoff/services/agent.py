@@ -151,6 +151,6 @@ async def resolve(ctx: ServiceContext, conversation_id: str, agent_id: str | Non
 
 
 async def my_conversations(ctx: ServiceContext, agent_id: str) -> list[ConversationView]:
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         rows = await repo.assigned_to(conn, agent_id, ACTIVE_STATUSES)
     return [conversation_view(row) for row in rows]

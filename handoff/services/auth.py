@@ -74,7 +74,7 @@ async def create_agent(
               "role": role, "active": True, "capacity": capacity, "failed_logins": 0, "locked_until": None,
               "created_at": ctx.now()}
     try:
-        async with ctx.engine.begin() as conn:
+        async with ctx.db.begin() as conn:
             await accounts.insert_agent(conn, values)
     except IntegrityError:
         raise Conflict("Es gibt bereits ein Konto mit dieser E-Mail-Adresse.") from None
@@ -99,7 +99,7 @@ async def update_agent(
     if password is not None:
         _validate_password(password)
         changes.update(password_hash=_hasher.hash(password), failed_logins=0, locked_until=None)
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         if await accounts.get_agent(conn, agent_id) is None:
             raise NotFound("Konto nicht gefunden.")
         if changes:
@@ -113,7 +113,7 @@ async def update_agent(
 
 
 async def list_agents(ctx: ServiceContext) -> list[AgentView]:
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         return [_agent_view(row) for row in await accounts.list_agents(conn)]
 
 
@@ -131,7 +131,7 @@ async def login(ctx: ServiceContext, email: str, password: str, ip: str | None =
     """
     now = ctx.now()
     normalised = (email or "").strip().lower()
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         agent = await accounts.agent_by_email(conn, normalised)
         if agent is None:
             _verify(_DUMMY_HASH, password or "")
@@ -163,7 +163,7 @@ async def login(ctx: ServiceContext, email: str, password: str, ip: str | None =
 
 
 async def logout(ctx: ServiceContext, session_token: str) -> None:
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         session = await accounts.get_session(conn, _token_hash(session_token or ""))
         await accounts.delete_session(conn, _token_hash(session_token or ""))
     if session is not None:
@@ -171,7 +171,7 @@ async def logout(ctx: ServiceContext, session_token: str) -> None:
 
 
 async def _session(ctx: ServiceContext, session_token: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         session = await accounts.get_session(conn, _token_hash(session_token or ""))
         if session is None or session["expires_at"] <= ctx.now():
             raise AuthenticationFailed("Sitzung abgelaufen. Bitte erneut anmelden.")
@@ -197,7 +197,7 @@ def csrf_matches(expected: str, given: str | None) -> bool:
 
 async def ensure_admin(ctx: ServiceContext, email: str, password: str | None = None) -> str | None:
     """On first start create an admin; returns the generated password (to show once), else None."""
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         if await accounts.any_admin(conn):
             return None
     generated = password is None

@@ -19,7 +19,7 @@ async def load_business_hours(conn: AsyncConnection) -> BusinessHours:
 
 
 async def get_business_hours(ctx: ServiceContext) -> BusinessHours:
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         return await load_business_hours(conn)
 
 
@@ -29,6 +29,6 @@ async def set_business_hours(ctx: ServiceContext, data: dict[str, Any]) -> Busin
         hours = BusinessHours.from_dict(data)
     except InvalidBusinessHours as error:
         raise ValidationError(error.field, error.message) from None
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         await accounts.put_setting(conn, BUSINESS_HOURS_KEY, hours.to_dict())
     return hours

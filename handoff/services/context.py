@@ -47,7 +47,7 @@ class ServiceConfig:
 
 @dataclass
 class ServiceContext:
-    engine: AsyncEngine
+    db: AsyncEngine   # the database (SQLAlchemy's async engine); `engine` names the bot seam
     bus: Bus
     presence: Presence
     bot: BotEngine

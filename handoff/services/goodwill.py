@@ -49,7 +49,7 @@ async def load_limits(conn: AsyncConnection) -> domain.GoodwillLimits:
 
 
 async def get_limits(ctx: ServiceContext) -> domain.GoodwillLimits:
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         return await load_limits(conn)
 
 
@@ -257,7 +257,7 @@ async def list_grants(ctx: ServiceContext, actor_id: str, *, status: str | None 
 async def allowance(ctx: ServiceContext, actor_id: str) -> dict[str, Any]:
     """The caller's limits per kind and what is left of this month's allowance."""
     now = ctx.now()
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         limits = await load_limits(conn)
         used = await store.agent_totals_by_kind(conn, actor_id, await _month_start(conn, now), LIMIT_STATUSES)
     kinds = []

@@ -45,7 +45,7 @@ async def load_grouping(conn: AsyncConnection) -> domain.GroupingSettings:
 
 
 async def get_grouping(ctx: ServiceContext) -> domain.GroupingSettings:
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         return await load_grouping(conn)
 
 
@@ -169,7 +169,7 @@ def report_view(row: Mapping[str, Any]) -> dict[str, Any]:
 async def list_incidents(ctx: ServiceContext, status: str | None = None) -> dict[str, Any]:
     if status is not None and status not in {s.value for s in domain.IncidentStatus}:
         raise ValidationError("status", "open oder closed erwartet.")
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         rows = await store.list_incidents(conn, status, LIST_LIMIT)
         first = await store.first_reports(conn, [row["id"] for row in rows])
         open_count = await store.count_open(conn)
@@ -177,7 +177,7 @@ async def list_incidents(ctx: ServiceContext, status: str | None = None) -> dict
 
 
 async def incident_detail(ctx: ServiceContext, incident_id: str) -> dict[str, Any]:
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         row = await store.get_incident(conn, incident_id) if isinstance(incident_id, str) else None
         if row is None:
             raise NotFound(NOT_FOUND)

@@ -57,7 +57,7 @@ def backoff(ctx: ServiceContext, attempts: int) -> timedelta:
 async def claim_due(ctx: ServiceContext, limit: int = 20) -> list[Claimed]:
     now = ctx.now()
     expired = now - lease(ctx)
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         ids = await store.due_outbox_ids(conn, now, expired, limit)
     claimed = []
     for outbox_id in ids:

@@ -36,7 +36,7 @@ def headers_only(raw: bytes) -> bytes:
 
 async def export_for_tickets(ctx: ServiceContext, ticket_ids: Sequence[str]) -> list[dict[str, Any]]:
     exported = []
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         for ticket_id in ticket_ids:
             outgoing = await store.outbox_of_ticket(conn, ticket_id)
             full = {row["id"]: await store.get_outbox(conn, row["id"]) for row in outgoing}

@@ -22,7 +22,7 @@ NOT_CONFIGURED_DE = ("E-Mail-Versand ist nicht eingerichtet (SMTP_HOST fehlt). E
 
 async def mail_status(ctx: ServiceContext) -> dict[str, Any]:
     settings = mail_settings(ctx)
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         counts = await store.outbox_counts(conn)
     return {"sending_enabled": settings.sending_enabled, "from_address": settings.from_address,
             "note": None if settings.sending_enabled else NOT_CONFIGURED_DE,
@@ -32,7 +32,7 @@ async def mail_status(ctx: ServiceContext) -> dict[str, Any]:
 
 async def ticket_mail(ctx: ServiceContext, ticket_id: str) -> dict[str, Any]:
     settings = mail_settings(ctx)
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         ticket = await ticket_store.get_ticket(conn, ticket_id)
         if ticket is None:
             raise NotFound("Ticket nicht gefunden.")

@@ -22,7 +22,7 @@ MIN_SWEEP_INTERVAL_SECONDS = 1.0
 async def route_unrouted_messages(ctx: ServiceContext, limit: int | None = None) -> int:
     """One sweep over at most `limit` messages (oldest first); returns how many got a bot answer now."""
     stale_before = ctx.now() - ctx.config.routing_stale_after
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         rows = await repo.unrouted_customer_messages(conn, stale_before, limit or ctx.config.routing_sweep_batch)
     answered = 0
     for row in rows:

@@ -25,7 +25,7 @@ async def export_contact(ctx: ServiceContext, email: str) -> dict[str, Any]:
     """Every ticket of this e-mail address with its whole history, internal notes included (access request)."""
     email = clean_email(email)
     now = ctx.now()
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         rows = await store.tickets_for_contact(conn, email)
         tickets = [{**ticket_view(row, now).to_dict(),
                     "articles": [article_view(a).to_dict() for a in await store.articles_of(conn, row["id"])]}

@@ -26,7 +26,7 @@ async def load_sla_settings(conn: AsyncConnection) -> SlaSettings:
 
 
 async def get_sla_settings(ctx: ServiceContext) -> SlaSettings:
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         return await load_sla_settings(conn)
 
 
@@ -43,7 +43,7 @@ async def set_sla_settings(ctx: ServiceContext, data: Any) -> SlaSettings:
         raise ValidationError(error.field, error.message) from None
     stored = settings.to_dict()
     stored.pop("kind_labels", None)
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         await accounts.put_setting(conn, SLA_KEY, stored)
     return settings
 

@@ -38,7 +38,7 @@ class UnitOfWork:
 
 @asynccontextmanager
 async def unit_of_work(ctx: ServiceContext) -> AsyncIterator[UnitOfWork]:
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         uow = UnitOfWork(conn)
         yield uow
     # Only reached when the transaction committed; an exception above skips publishing.

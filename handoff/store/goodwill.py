@@ -20,7 +20,7 @@ async def lock_case_and_agent(conn: AsyncConnection, conversation_id: str | None
 
     PostgreSQL takes them with SELECT ... FOR UPDATE; the totals read afterwards (READ COMMITTED) include every
     grant committed by whoever held the lock before. SQLite renders no FOR UPDATE and needs none: every transaction
-    holds the write lock from BEGIN IMMEDIATE (store/engine.py).
+    holds the write lock from BEGIN IMMEDIATE (store/database.py).
     """
     if conversation_id is not None:
         await conn.execute(select(conversations.c.id).where(conversations.c.id == conversation_id).with_for_update())

@@ -24,7 +24,7 @@ async def lock_category(conn: AsyncConnection, category: str) -> None:
     """Serialise grouping per category, so two reports arriving at once cannot open two incidents.
 
     PostgreSQL: a transaction-scoped advisory lock. SQLite needs none: every transaction holds the write lock from
-    BEGIN IMMEDIATE (store/engine.py).
+    BEGIN IMMEDIATE (store/database.py).
     """
     if conn.dialect.name == "postgresql":
         key = zlib.crc32((LOCK_NAMESPACE + category).encode()) - 2 ** 31   # a stable signed 32-bit key

@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from handoff.store.engine import DEFAULT_DATABASE_URL
+from handoff.store.database import DEFAULT_DATABASE_URL
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"

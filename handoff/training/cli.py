@@ -127,7 +127,7 @@ async def run(arguments: argparse.Namespace, trainer: Trainer) -> int:
 
 async def _main(arguments: argparse.Namespace) -> int:
     from handoff.settings import Settings
-    from handoff.store.engine import create_engine
+    from handoff.store.database import create_engine
     from handoff.training.project import Project
     from handoff.training.promotion import ensure_live_registered
 

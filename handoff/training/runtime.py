@@ -49,7 +49,7 @@ class Cycle:
 
 @dataclass
 class Trainer:
-    engine: AsyncEngine
+    db: AsyncEngine
     project: Project
     loop: promotion.ModelLoop
     bot: Any = None
@@ -68,28 +68,28 @@ class Trainer:
         return sorted(n for n in names if n not in SYSTEM_INTENTS)
 
     async def inbox(self, filters: InboxFilter = InboxFilter()) -> list[dict[str, Any]]:
-        async with self.engine.connect() as conn:
+        async with self.db.connect() as conn:
             return [item.to_dict() for item in await review_inbox(conn, filters)]
 
     async def annotate(self, message_id: str, action: str, annotator: annotating.Annotator,
                        intent: str | None = None, tone_label: str | None = None) -> dict[str, Any]:
-        async with self.engine.begin() as conn:
+        async with self.db.begin() as conn:
             return await annotating.annotate(conn, message_id, action, annotator, self.clock(),
                                              self.known_intents(), intent=intent, tone_label=tone_label)
 
     async def inbox_groups(self, filters: InboxFilter = InboxFilter()) -> list[dict[str, Any]]:
-        async with self.engine.connect() as conn:
+        async with self.db.connect() as conn:
             return [group.to_dict() for group in await review_groups(conn, filters)]
 
     async def annotate_group(self, message_ids: list[str], action: str, annotator: annotating.Annotator,
                              intent: str | None = None, tone_label: str | None = None) -> dict[str, Any]:
-        async with self.engine.begin() as conn:
+        async with self.db.begin() as conn:
             return (await annotate_group(conn, message_ids, action, annotator, self.clock(), self.known_intents(),
                                          intent=intent, tone_label=tone_label)).to_dict()
 
     async def export(self, write: bool = True) -> dict[str, Any]:
         """Pending annotations into data/ (write) or only as a patch; both return the patch."""
-        async with self.engine.begin() as conn:
+        async with self.db.begin() as conn:
             pending = await annotating.pending_exports(conn)
             # Reads every YAML file under data/: off the event loop, like the writing below.
             plan = await asyncio.to_thread(exporting.plan_export, self.project, pending)
@@ -134,7 +134,7 @@ class Trainer:
         return self.cycle
 
     async def models(self) -> list[dict[str, Any]]:
-        async with self.engine.connect() as conn:
+        async with self.db.connect() as conn:
             return [registry.model_to_dict(row) for row in await registry.list_models(conn)]
 
     async def evaluate(self, model_id: str) -> dict[str, Any]:

@@ -91,17 +91,17 @@ def create_app(settings: Settings, bot_engine_factory: BotEngineFactory | None =
 
 async def _open_resources(app: Sanic, _loop: object) -> None:
     from handoff.bus.factory import create_bus, create_presence
-    from handoff.store.engine import create_engine
+    from handoff.store.database import create_engine
 
     context: AppContext = app.ctx
     settings = context.settings
-    context.engine = create_engine(settings.database_url)
+    context.db = create_engine(settings.database_url)
     context.bus = create_bus(settings.redis_url, namespace=settings.redis_namespace)
     context.presence = create_presence(settings.redis_url, namespace=settings.redis_namespace)
     context.bot = await context.bot_engine_factory(settings)
-    context.services = ServiceContext(engine=context.engine, bus=context.bus, presence=context.presence,
+    context.services = ServiceContext(db=context.db, bus=context.bus, presence=context.presence,
                                       bot=context.bot, config=service_config(settings))
-    logger.info("handoff app ready: database %s, bus %s", context.engine.url.get_backend_name(),
+    logger.info("handoff app ready: database %s, bus %s", context.db.url.get_backend_name(),
                 "redis" if settings.redis_url else "in-process")
 
 
@@ -127,6 +127,6 @@ async def _close_resources(app: Sanic, _loop: object) -> None:
                 await resource.close()
             except Exception:
                 logger.exception("closing %s failed", type(resource).__name__)
-    if context.engine is not None:
-        await context.engine.dispose()
+    if context.db is not None:
+        await context.db.dispose()
     context.services = None

@@ -33,7 +33,7 @@ class AppContext:
     settings: Settings
     bot_engine_factory: BotEngineFactory
     limits: MessageLimits
-    engine: "AsyncEngine | None" = None
+    db: "AsyncEngine | None" = None
     bus: "Bus | None" = None
     presence: "Presence | None" = None
     bot: BotEngine | None = None

@@ -27,7 +27,7 @@ def bot_model_loaded(bot: object | None) -> bool:
 
 
 async def database_reachable(request: Request) -> bool:
-    engine = app_context(request).engine
+    engine = app_context(request).db
     if engine is None:
         return False
     try:

@@ -64,7 +64,7 @@ def blueprint() -> Blueprint:
             raise forbidden("Metriken nur von diesem Rechner oder mit METRICS_TOKEN.")
         ctx = services(request)
         try:
-            async with ctx.engine.connect() as conn:
+            async with ctx.db.connect() as conn:
                 state = await snapshot(conn)
         except Exception as error:  # noqa: BLE001 - a database outage must not hide the process's metrics
             logger.warning("metrics: database not readable (%s)", type(error).__name__)

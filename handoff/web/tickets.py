@@ -113,7 +113,7 @@ def blueprint() -> Blueprint:
         security=AUTH, errors=(401, 403)))
     async def colleagues(request: Request) -> HTTPResponse:
         await authenticate(request, CHAT_ROLES)
-        async with services(request).engine.connect() as conn:
+        async with services(request).db.connect() as conn:
             rows = await accounts.list_agents(conn)
         return json({"colleagues": [{"id": row["id"], "display_name": row["display_name"]} for row in rows
                                     if row["active"] and row["role"] in ticket_actions.WORKING_ROLES]})

@@ -167,7 +167,7 @@ async def run_suite(agent: Any, conversations: Sequence[Conversation], database_
     from handoff.engine.thread import SameLoop
     from handoff.services import auth
     from handoff.services.context import ServiceContext
-    from handoff.store.engine import create_engine
+    from handoff.store.database import create_engine
     from handoff.store.migrate import upgrade_async
     from tests.unit.handoff.conftest import CLOSED_TIME, OPEN_TIME, FakeClock
 
@@ -177,7 +177,7 @@ async def run_suite(agent: Any, conversations: Sequence[Conversation], database_
     bus, presence = InProcessBus(), InProcessPresence()
     bot = _RecordingBot(RasaBotEngine(agent, timeout_seconds=TIMEOUT_SECONDS, bot_thread=SameLoop()))
     clock = FakeClock(OPEN_TIME)
-    ctx = ServiceContext(engine=engine, bus=bus, presence=presence, bot=bot, clock=clock)
+    ctx = ServiceContext(db=engine, bus=bus, presence=presence, bot=bot, clock=clock)
     try:
         agent_account = await auth.create_agent(ctx, "suite@nordwind.test", "Suite", "ein-langes-passwort-1",
                                                 role="agent")

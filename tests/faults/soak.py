@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 
 from bench.checks import TARGET_CONCURRENCY
 from bench.conversations import conversations, demo_order_numbers
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.tables import messages
 from tests.faults import app_process
 from tests.faults.app_process import REAL_SERVE, AppProcess, base_environment

@@ -280,7 +280,7 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
 def _database_spill(database_url: str) -> Any:
     """Trackers that leave the in-memory store go to the service's database (handoff/engine/tracker_spill.py)."""
     from handoff.engine.tracker_spill import DatabaseTrackerSpill
-    from handoff.store.engine import create_engine
+    from handoff.store.database import create_engine
 
     return DatabaseTrackerSpill(create_engine(database_url))
 

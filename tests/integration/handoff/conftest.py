@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from handoff.bus.in_process import InProcessBus, InProcessPresence
 from handoff.services.context import ServiceContext
 from handoff.store import accounts
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.migrate import upgrade
 from tests.fakes import FakeBotEngine
 from tests.unit.handoff.conftest import OPEN_TIME, FakeClock
@@ -102,7 +102,7 @@ async def engine(database_url):
 async def ctx(engine) -> ServiceContext:
     bus = InProcessBus()
     # Inside the seeded business hours, whenever the suite runs: a handoff at night would become a ticket.
-    context = ServiceContext(engine=engine, bus=bus, presence=InProcessPresence(), bot=FakeBotEngine(),
+    context = ServiceContext(db=engine, bus=bus, presence=InProcessPresence(), bot=FakeBotEngine(),
                              clock=FakeClock(OPEN_TIME))
     yield context
     await bus.close()
@@ -111,7 +111,7 @@ async def ctx(engine) -> ServiceContext:
 async def insert_agents(ctx: ServiceContext, count: int) -> list[str]:
     """Agents without argon2 hashing (they never log in here); hashing 50 passwords would only burn CPU."""
     ids = [str(uuid.uuid4()) for _ in range(count)]
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         for agent_id in ids:
             await accounts.insert_agent(conn, {
                 "id": agent_id, "email": f"{agent_id}@nordwind.example", "display_name": "Agent",

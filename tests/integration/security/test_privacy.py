@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import update
 
 from handoff.services.context import utc_now
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.tables import conversations, messages
 from tests.faults.app_process import ADMIN_EMAIL, ADMIN_PASSWORD, AppProcess, base_environment
 from tests.faults.traffic import admin_headers, get_json, new_conversation, stored_customer_messages

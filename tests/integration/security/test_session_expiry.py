@@ -17,7 +17,7 @@ import websockets
 from sqlalchemy import func, select, update
 
 from handoff.services.context import utc_now
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.tables import agent_sessions
 from handoff.web.agent_auth import SESSION_COOKIE
 from handoff.web.agent_socket import CLOSE_POLICY_VIOLATION, SESSION_CHECK_SECONDS

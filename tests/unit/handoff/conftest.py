@@ -7,7 +7,7 @@ import pytest
 
 from handoff.bus.in_process import InProcessBus, InProcessPresence
 from handoff.services.context import ServiceContext
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.migrate import upgrade_async
 from tests.fakes import FakeBotEngine
 
@@ -50,6 +50,6 @@ async def engine(tmp_path):
 @pytest.fixture
 async def ctx(engine, bot, clock) -> ServiceContext:
     bus = InProcessBus()
-    context = ServiceContext(engine=engine, bus=bus, presence=InProcessPresence(), bot=bot, clock=clock)
+    context = ServiceContext(db=engine, bus=bus, presence=InProcessPresence(), bot=bot, clock=clock)
     yield context
     await bus.close()

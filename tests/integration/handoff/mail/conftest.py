@@ -45,7 +45,7 @@ async def make_ticket(ctx, number: int, email: str, token: str | None = None,
     """A ticket of the corpus world: its number, customer address, reply token and our Message-IDs."""
     view = await ticket_service.create_ticket(ctx, kind="email", channel="email", text="Erste Nachricht",
                                               email=email, subject=subject)
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         await ticket_store.update_ticket(conn, view.id, number=number)
         if token:
             await mail_store.insert_token(conn, token, view.id, ctx.now())

@@ -44,7 +44,7 @@ async def test_the_whole_corpus(mail_ctx):
             assert result.ticket_id is None, name
         assert (await receive_mail(ctx, raw, "imap")).outcome == "duplicate", name
 
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         assert (await conn.execute(select(mail_raw.c.id))).all().__len__() == len(EXPECTED["mails"])
         # 19: 5.1.1 for jan.becker@web.de, 20: 5.1.10 for another address of Anna; 21 (4.4.1) marks nothing
         assert (await mail_store.undeliverable(conn, "jan.becker@web.de"))["status"] == "5.1.1"
@@ -78,15 +78,15 @@ async def test_reply_reopens_a_solved_ticket_and_opens_a_follow_up_for_a_closed_
     ctx = mail_ctx
     token = new_reply_token()
     solved = await make_ticket(ctx, 700000 + secrets.randbelow(100000), "anna.schmidt@gmx.de", token)
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         await ticket_store.update_ticket(conn, solved, status="solved", solved_at=ctx.now())
     result = await receive_mail(ctx, _reply(token, uuid.uuid4().hex), "smtp")
     assert (result.outcome, result.ticket_id, result.via) == ("threaded", solved, "token")
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         assert (await ticket_store.get_ticket(conn, solved))["status"] == "open"
         await ticket_store.update_ticket(conn, solved, status="closed", closed_at=ctx.now())
     again = await receive_mail(ctx, _reply(token, uuid.uuid4().hex), "smtp")
     assert again.outcome == "follow_up" and again.ticket_id != solved
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         follow_up = await ticket_store.get_ticket(conn, again.ticket_id)
     assert follow_up["follow_up_of_id"] == solved and follow_up["channel"] == "email"

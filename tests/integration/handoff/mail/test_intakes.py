@@ -28,7 +28,7 @@ NEWSLETTER = "22-newsletter-bulk.eml"
 
 
 async def _tickets_by_email(ctx) -> dict[str, dict]:
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         rows = (await conn.execute(select(tickets))).mappings().all()
     return {row["email"]: dict(row) for row in rows}
 
@@ -61,7 +61,7 @@ async def test_smtp_receiver_opens_tickets_refuses_relay_and_oversized_mail(ctx)
     assert by_email["m.krueger@t-online.de"]["kind"] == "email"
     assert "gebrochenen Display" in by_email["t.bauer@firma-bauer.de"]["note"]
     assert "newsletter@elektro-versand.example" not in by_email
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         paths = [row.raw[:40] for row in await conn.execute(select(mail_raw.c.raw))]
     assert all(path.startswith(b"Return-Path: <kunde@example.de>") for path in paths)
 

@@ -19,7 +19,7 @@ RETENTION_DAYS = 90
 
 
 async def _count(ctx, table) -> int:
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         return (await conn.execute(select(func.count()).select_from(table))).scalar_one()
 
 
@@ -33,11 +33,11 @@ async def test_delete_export_erase_and_retention(mail_ctx):
     assert exported[0]["sent"][0]["to"] == "m.krueger@t-online.de"   # the acknowledgement, as composed
     assert await _count(ctx, mail_outbox) == 1 and await _count(ctx, mail_reply_tokens) == 1
 
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         assert await ticket_store.delete_ticket(conn, created.ticket_id)
     for table in (mail_outbox, mail_reply_tokens, mail_message_ids):
         assert await _count(ctx, table) == 0, table.name
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         senders = [row.sender for row in await conn.execute(select(mail_raw.c.sender))]
     assert senders == ["newsletter@elektro-versand.example"]    # only the mail outside any ticket is left
 
@@ -60,7 +60,7 @@ async def test_erase_address_removes_mails_outside_tickets(mail_ctx):
 async def test_redaction_and_refused_attachments_are_not_stored(mail_ctx):
     ctx = dataclasses.replace(mail_ctx, config=dataclasses.replace(mail_ctx.config, redact_transcripts=True))
     result = await receive_mail(ctx, (CORPUS / "11-base64-utf8.eml").read_bytes(), "smtp")
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         [article] = await ticket_store.articles_of(conn, result.ticket_id, ["customer"])
         [raw] = (await conn.execute(select(mail_raw.c.raw).where(mail_raw.c.ticket_id == result.ticket_id))).all()
     assert "Sophie Lehmann" not in article["text"] and "DSGVO" in article["text"]
@@ -68,6 +68,6 @@ async def test_redaction_and_refused_attachments_are_not_stored(mail_ctx):
     assert b"SGFsbG8g" not in raw.raw    # the base64 body is gone
 
     result = await receive_mail(mail_ctx, (CORPUS / "32-attachments-oversized.eml").read_bytes(), "smtp")
-    async with mail_ctx.engine.connect() as conn:
+    async with mail_ctx.db.connect() as conn:
         [raw] = (await conn.execute(select(mail_raw.c.raw).where(mail_raw.c.ticket_id == result.ticket_id))).all()
     assert len(raw.raw) < 2000 and "Lieferschein" in bytes(raw.raw).decode("utf-8", "replace")

@@ -51,13 +51,13 @@ async def _answer(ctx, ticket_id: str, text: str):
 async def test_answer_arrives_with_reference_token_threading_headers_and_both_parts(ctx, smtp):
     transport = _sending(ctx, smtp.port)
     ticket_id = await _ticket(ctx)
-    async with ctx.engine.begin() as conn:   # the customer's mail on this ticket, to be answered
+    async with ctx.db.begin() as conn:   # the customer's mail on this ticket, to be answered
         await mail_store.add_message_id(conn, "<frage.1@gmx.de>", ticket_id, "in", ctx.now())
     enqueued = await _answer(ctx, ticket_id, "Guten Tag Frau Schmidt,\n\ndie Gutschrift über 49,90 € ist veranlasst.")
     assert await deliver_due(ctx, transport) == 1
     [mail] = smtp.handler.received
     message = mail.message
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         ticket = await ticket_store.get_ticket(conn, ticket_id)
         token = await mail_store.token_of_ticket(conn, ticket_id)
         row = await mail_store.get_outbox(conn, enqueued.outbox_id)
@@ -91,7 +91,7 @@ async def test_smtp_down_then_up_every_mail_arrives_exactly_once(ctx):
     sent_ids = [(await _answer(ctx, ticket_id, f"Antwort {n}")).message_id for n, ticket_id in enumerate(ticket_ids)]
     assert await deliver_due(ctx, transport) == 0
     assert await deliver_due(ctx, transport) == 0           # backed off: nothing due yet
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         rows = [await mail_store.get_outbox(conn, i) for i in await mail_store.due_outbox_ids(
             conn, ctx.now().replace(year=2100), ctx.now(), 100)]
     assert {row["message_id"] for row in rows} >= set(sent_ids)
@@ -114,12 +114,12 @@ async def test_permanent_refusal_marks_the_address_and_stops_retrying(ctx, smtp)
     address = f"weg.{secrets.token_hex(3)}@web.de"
     smtp.handler.refused[address] = "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
     ticket_id = await _ticket(ctx, address)
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         await ticket_store.update_ticket(conn, ticket_id, status="solved", solved_at=ctx.now())
     first = await _answer(ctx, ticket_id, "Erste Antwort")
     second = await _answer(ctx, ticket_id, "Zweite Antwort")
     await deliver_due(ctx, transport)
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         assert (await mail_store.get_outbox(conn, first.outbox_id))["status"] == "undeliverable"
         assert (await mail_store.get_outbox(conn, second.outbox_id))["status"] == "undeliverable"
         assert (await mail_store.undeliverable(conn, address))["status"] == "5.1.1"
@@ -136,14 +136,14 @@ async def test_after_the_last_attempt_the_ticket_gets_a_note_and_opens_again(ctx
     server = SmtpServer()
     transport = _sending(ctx, server.port, max_attempts=3)
     ticket_id = await _ticket(ctx)
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         await ticket_store.update_ticket(conn, ticket_id, status="pending", pending_since=ctx.now(),
                                          pending_until=ctx.now().replace(year=2100))
     enqueued = await _answer(ctx, ticket_id, "Antwort")
     for _ in range(3):
         await deliver_due(ctx, transport)
         ctx.clock.advance(hours=1, seconds=1)
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         row = await mail_store.get_outbox(conn, enqueued.outbox_id)
         attempts = await mail_store.attempts_of(conn, enqueued.outbox_id)
         ticket = await ticket_store.get_ticket(conn, ticket_id)
@@ -161,7 +161,7 @@ async def test_mail_waits_in_the_outbox_without_smtp_settings(ctx):
     async with unit_of_work(ctx) as uow:
         ticket = await ticket_store.get_ticket(uow.conn, ticket_id)
         enqueued = await enqueue_ticket_mail_in(uow, ctx, ticket, purpose="answer", text="Hallo")
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         assert (await mail_store.get_outbox(conn, enqueued.outbox_id))["status"] == "pending"
 
 
@@ -169,7 +169,7 @@ async def test_mail_waits_in_the_outbox_without_smtp_settings(ctx):
 async def test_a_name_with_line_breaks_cannot_reach_a_header(ctx, smtp):
     transport = _sending(ctx, smtp.port)
     ticket_id = await _ticket(ctx)
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         await ticket_store.update_ticket(conn, ticket_id, customer_name="Anna\r\nBcc: opfer@example.com")
     await _answer(ctx, ticket_id, "Hallo")
     assert await deliver_due(ctx, transport) == 1
@@ -182,6 +182,6 @@ async def test_a_name_with_line_breaks_cannot_reach_a_header(ctx, smtp):
 async def test_an_old_address_that_is_no_address_gets_no_mail_and_breaks_nothing(ctx):
     ctx.config = dataclasses.replace(ctx.config, mail=CORPUS_MAIL)
     ticket_id = await _ticket(ctx)
-    async with ctx.engine.begin() as conn:   # stored before addresses were validated as strictly as now
+    async with ctx.db.begin() as conn:   # stored before addresses were validated as strictly as now
         await ticket_store.update_ticket(conn, ticket_id, email="kunde@localhost")
     assert await _answer(ctx, ticket_id, "Hallo") is None

@@ -54,7 +54,7 @@ async def test_killed_between_the_servers_250_and_the_commit_gives_at_most_one_d
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
-                async with ctx.engine.connect() as conn:
+                async with ctx.db.connect() as conn:
                     statuses = {(await mail_store.get_outbox(conn, row))["status"]
                                 for row in [r["id"] for r in await mail_store.outbox_of_ticket(conn, ticket_id)]}
                 if statuses == {"sent"}:
@@ -70,7 +70,7 @@ async def test_killed_between_the_servers_250_and_the_commit_gives_at_most_one_d
     assert received.count(first["message_id"]) == 2           # the one documented duplicate
     assert sorted(set(received)) == sorted(sent)
     assert all(received.count(message_id) == 1 for message_id in sent if message_id != first["message_id"])
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         rows = {row["message_id"]: row for row in await mail_store.outbox_of_ticket(conn, ticket_id)}
         attempts = await mail_store.attempts_of(conn, rows[first["message_id"]]["id"])
     assert [a["outcome"] for a in attempts] == ["interrupted", "sent"]

@@ -47,7 +47,7 @@ async def test_widget_ticket_acknowledged_answered_by_mail_and_the_reply_comes_b
     assert answer["Subject"].startswith(f"[{view.reference}]")
     assert answer["References"].split()[0] == acknowledgement["Message-ID"]   # one thread for the customer
     assert "Größe L ist unterwegs" in answer.get_body(("plain",)).get_content()
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         [row] = [r for r in await mail_store.outbox_of_ticket(conn, ticket.id) if r["purpose"] == "answer"]
     assert row["article_id"] == article.id and row["status"] == "sent"
 
@@ -58,7 +58,7 @@ async def test_widget_ticket_acknowledged_answered_by_mail_and_the_reply_comes_b
              "Passt jetzt, danke! Nur die Rechnung fehlt noch.\r\n").encode()
     result = await receive_mail(ctx, reply, "smtp")
     assert (result.outcome, result.ticket_id, result.via) == ("threaded", ticket.id, "token")
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         stored = await ticket_store.get_ticket(conn, ticket.id)
         texts = [a["text"] for a in await ticket_store.articles_of(conn, ticket.id, ["customer"])]
     assert stored["status"] == "open"
@@ -71,10 +71,10 @@ async def test_a_refused_answer_leaves_no_mail_behind(ctx, smtp):
     [agent_id] = await insert_agents(ctx, 1)
     conversation, _ = await conversations.start_conversation(ctx, "widget")
     ticket = await customer.leave_ticket(ctx, conversation.id, "kunde@example.de", "Bitte melden.")
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         await ticket_store.update_ticket(conn, ticket.id, status="closed")
     with pytest.raises(TicketTransitionRefused):
         await ticket_actions.answer(ctx, ticket.id, agent_id, "Zu spät.")
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         purposes = [r["purpose"] for r in await mail_store.outbox_of_ticket(conn, ticket.id)]
     assert purposes == ["acknowledgement"]

@@ -24,7 +24,7 @@ async def test_transcript_only_to_a_typed_address_and_not_without_limit(mail_ctx
     with pytest.raises(ValidationError):
         await send_transcript(ctx, conversation.id, "jana.vogt@web.de\r\nBcc: x@y.de")
     enqueued = await send_transcript(ctx, conversation.id, "jana.vogt@WEB.de")
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         row = await mail_store.get_outbox(conn, enqueued.outbox_id)
     assert row["purpose"] == "transcript" and row["conversation_id"] == conversation.id
     assert "Auto-Submitted: auto-generated" in row["raw"] and "Wo ist mein Paket?" in row["raw"].replace("=\n", "")

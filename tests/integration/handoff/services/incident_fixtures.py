@@ -17,7 +17,7 @@ RECORDED = "Danke für den Hinweis, ich habe die Störung an unser Technik-Team 
 
 async def insert_person(ctx: ServiceContext, role: str, name: str | None = None) -> str:
     agent_id = str(uuid.uuid4())
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         await accounts.insert_agent(conn, {
             "id": agent_id, "email": f"{agent_id}@nordwind.example", "display_name": name or role.capitalize(),
             "password_hash": "unused", "role": role, "active": True, "capacity": 50, "failed_logins": 0,
@@ -57,7 +57,7 @@ async def bot_texts(ctx: ServiceContext, conversation_id: str) -> list[str]:
 async def start_clean(ctx: ServiceContext) -> None:
     """PostgreSQL's test database lives for the whole session: earlier tests' reports, incidents and grants would
     count here (SQLite gets a new file per test). Only this area's rows and reports are removed."""
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         for statement in ("DELETE FROM incident_reports", "DELETE FROM incidents", "DELETE FROM goodwill_grants",
                           "DELETE FROM settings WHERE key IN ('incident_grouping', 'goodwill_limits')",
                           "DELETE FROM ticket_articles WHERE ticket_id IN "

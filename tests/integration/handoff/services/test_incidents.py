@@ -184,6 +184,6 @@ async def test_the_incident_keeps_no_customer_words_of_its_own(ctx):
     await admin.delete_conversation(ctx, reporters[0])   # erasure: the words go with the report's ticket
     [incident] = await _all(ctx)
     assert incident["title"] == CHECKOUT[1] and incident["report_count"] == 2
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         stored = (await conn.execute(text("SELECT * FROM incidents"))).mappings().all()
     assert not any(CHECKOUT[0] in str(value) for row in stored for value in row.values())

@@ -33,7 +33,7 @@ def database_url(report_database_url):
 
 @pytest.fixture
 async def week_ctx(ctx):
-    await the_week().write(ctx.engine)
+    await the_week().write(ctx.db)
     ctx.clock = FakeClock(REPORT_TIME)
     return ctx
 

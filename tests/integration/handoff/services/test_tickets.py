@@ -21,7 +21,7 @@ CLAIMERS = 20
 
 async def insert_supervisor(ctx) -> str:
     agent_id = str(uuid.uuid4())
-    async with ctx.engine.begin() as conn:
+    async with ctx.db.begin() as conn:
         await accounts.insert_agent(conn, {
             "id": agent_id, "email": f"{agent_id}@nordwind.example", "display_name": "Sabine Supervisor",
             "password_hash": "unused", "role": "supervisor", "active": True, "capacity": 3, "failed_logins": 0,

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 
 pytestmark = pytest.mark.integration
 

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.metrics import snapshot
 from handoff.store.migrate import upgrade
 from handoff.store.tables import conversations, mail_outbox, models, tickets

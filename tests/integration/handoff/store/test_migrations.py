@@ -3,7 +3,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.migrate import downgrade_async, upgrade_async
 from handoff.store.tables import metadata
 from tests.integration.handoff.conftest import BACKENDS

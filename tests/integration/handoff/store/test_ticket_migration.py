@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import text
 
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.migrate import upgrade_async
 from handoff.store import tickets as store
 from tests.integration.handoff.conftest import BACKENDS

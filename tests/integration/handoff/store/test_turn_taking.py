@@ -7,7 +7,7 @@ import random
 import pytest
 from sqlalchemy import text
 
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.migrate import upgrade_async
 from handoff.store import model_registry as registry
 from handoff.training.project import Project, copy_project

@@ -18,7 +18,7 @@ from handoff.engine.rasa.engine import load_rasa_engine
 from handoff.engine.settings import EngineSettings
 from handoff.services import conversations, customer
 from handoff.services.context import ServiceContext
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.migrate import upgrade_async
 from handoff.store import model_registry as registry
 from handoff.training.annotate import CORRECT, Annotator
@@ -69,14 +69,14 @@ async def _service(tmp_path: Path, model: Path):
     engine = create_engine(url)
     rasa = await load_rasa_engine(EngineSettings(model_path=model, endpoints_path=None, timeout_seconds=60.0))
     bot = CountingBot(rasa)
-    ctx = ServiceContext(engine=engine, bus=InProcessBus(), presence=InProcessPresence(), bot=bot)
+    ctx = ServiceContext(db=engine, bus=InProcessBus(), presence=InProcessPresence(), bot=bot)
     return engine, rasa, bot, ctx
 
 
 async def _say(ctx: ServiceContext, text: str):
     conversation, _token = await conversations.start_conversation(ctx, "widget")
     message, _duplicate, replies = await customer.customer_writes(ctx, conversation.id, None, text)
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         from handoff.store.repository import get_message
 
         stored = await get_message(conn, message.id)

@@ -35,7 +35,7 @@ def test_with_the_setting_german_personal_data_is_replaced(text, personal, place
 
 
 async def _stored_texts(ctx, conversation_id: str) -> list[str]:
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         rows = await conn.execute(select(messages.c.text).where(messages.c.conversation_id == conversation_id,
                                                                 messages.c.sender_type == "customer"))
         return [row.text for row in rows]

@@ -59,7 +59,7 @@ async def test_export_and_complete_delete(ctx):
         await conversations.get_conversation(ctx, conversation.id)
     from sqlalchemy import func, select
     from handoff.store.tables import csat, handoffs as handoff_table, messages, tickets
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         for table in (messages, handoff_table, tickets, csat):
             count = await conn.scalar(select(func.count()).select_from(table))
             assert count == 0, table.name

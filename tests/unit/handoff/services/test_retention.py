@@ -8,7 +8,7 @@ from handoff.services.retention import purge_expired, run_retention_schedule
 from handoff.services import presence
 from handoff.services import agent as agent_side, auth, conversations, customer
 from handoff.services.context import ServiceContext
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.tables import conversations as conversation_table, csat, handoffs, messages, tickets
 from tests.fakes import FakeBotEngine
 
@@ -34,7 +34,7 @@ def bot() -> TrackerKeepingBot:
 
 
 async def _rows(ctx: ServiceContext, conversation_id: str) -> dict[str, int]:
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         counts = {}
         for name, table, column in (("conversation", conversation_table, conversation_table.c.id),
                                     ("messages", messages, messages.c.conversation_id),
@@ -100,7 +100,7 @@ async def test_the_schedule_purges_repeatedly_and_survives_a_failing_run(ctx, cl
     schedule = asyncio.create_task(run_retention_schedule(ctx, RETENTION_DAYS, interval_seconds=0.01))
     try:
         for _ in range(100):
-            async with ctx.engine.connect() as conn:
+            async with ctx.db.connect() as conn:
                 if (await conn.execute(select(func.count()).select_from(conversation_table))).scalar_one() == 0:
                     break
             await asyncio.sleep(0.02)
@@ -112,7 +112,7 @@ async def test_the_schedule_purges_repeatedly_and_survives_a_failing_run(ctx, cl
 
     # A database without tables (as when it is unreachable): each run fails, logs, and the next one comes.
     broken_engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'leer.db'}")
-    broken = ServiceContext(engine=broken_engine, bus=ctx.bus, presence=ctx.presence, bot=ctx.bot, clock=clock)
+    broken = ServiceContext(db=broken_engine, bus=ctx.bus, presence=ctx.presence, bot=ctx.bot, clock=clock)
     caplog.set_level(logging.WARNING, logger="handoff.services.retention")
     schedule = asyncio.create_task(run_retention_schedule(broken, RETENTION_DAYS, interval_seconds=0.01))
     await asyncio.sleep(0.2)

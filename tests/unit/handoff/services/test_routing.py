@@ -39,7 +39,7 @@ async def bot_answers(ctx, conversation_id):
 
 
 async def routing_facts(ctx, message_id):
-    async with ctx.engine.connect() as conn:
+    async with ctx.db.connect() as conn:
         row = (await conn.execute(select(messages.c.routing_started_at, messages.c.routed_at)
                                   .where(messages.c.id == message_id))).one()
     return row.routing_started_at, row.routed_at

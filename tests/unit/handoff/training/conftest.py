@@ -1,6 +1,6 @@
 import pytest
 
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.migrate import upgrade_async
 
 

@@ -11,7 +11,7 @@ from handoff.bus.in_process import InProcessBus, InProcessPresence
 from handoff.engine.rasa.engine import RasaBotEngine
 from handoff.services import auth, conversations, customer
 from handoff.services.context import ServiceContext
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.migrate import upgrade_async
 from tests.unit.handoff.conftest import OPEN_TIME, FakeClock
 
@@ -26,7 +26,7 @@ async def ctx(tmp_path, rasa_agent):
     await upgrade_async(url)
     engine = create_engine(url)
     bus, presence = InProcessBus(), InProcessPresence()
-    context = ServiceContext(engine=engine, bus=bus, presence=presence,
+    context = ServiceContext(db=engine, bus=bus, presence=presence,
                              bot=RasaBotEngine(rasa_agent, timeout_seconds=30), clock=FakeClock(OPEN_TIME))
     agent = await auth.create_agent(context, "anna@nordwind.test", "Anna", "ein-langes-passwort-1", role="agent")
     await presence.heartbeat(agent.id, "online")
@@ -150,7 +150,7 @@ async def test_a_form_goes_on_after_its_tracker_had_to_leave_memory(ctx):
 
     agent = ctx.bot.agent
     kept_store = agent.tracker_store
-    small = idle_evicting_tracker_store(max_trackers=1, spill=DatabaseTrackerSpill(ctx.engine))
+    small = idle_evicting_tracker_store(max_trackers=1, spill=DatabaseTrackerSpill(ctx.db))
     small.domain = agent.domain   # as Agent.load sets it, wrapped in Rasa's fail-safe store
     agent.tracker_store = agent.processor.tracker_store = FailSafeTrackerStore(small)
     try:
@@ -162,10 +162,10 @@ async def test_a_form_goes_on_after_its_tracker_had_to_leave_memory(ctx):
         answer = " ".join(await say(ctx, first.id, KNOWN_ORDER))
         assert KNOWN_ORDER in answer and "DHL" in answer
         # Erasure reaches the kept copy too: the second conversation's tracker is in the table now.
-        async with ctx.engine.connect() as conn:
+        async with ctx.db.connect() as conn:
             assert await bot_trackers.count(conn) == 1
         await ctx.bot.delete_tracker(second.id)
-        async with ctx.engine.connect() as conn:
+        async with ctx.db.connect() as conn:
             assert await bot_trackers.count(conn) == 0
     finally:
         agent.tracker_store = agent.processor.tracker_store = kept_store

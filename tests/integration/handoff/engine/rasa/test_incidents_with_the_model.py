@@ -8,7 +8,7 @@ from handoff.bus.in_process import InProcessBus, InProcessPresence
 from handoff.engine.rasa.engine import RasaBotEngine
 from handoff.services import conversations, customer, incidents
 from handoff.services.context import ServiceContext
-from handoff.store.engine import create_engine
+from handoff.store.database import create_engine
 from handoff.store.migrate import upgrade_async
 from tests.unit.handoff.conftest import OPEN_TIME, FakeClock
 
@@ -26,7 +26,7 @@ async def ctx(tmp_path, rasa_agent):
     await upgrade_async(url)
     engine = create_engine(url)
     bus = InProcessBus()
-    context = ServiceContext(engine=engine, bus=bus, presence=InProcessPresence(),
+    context = ServiceContext(db=engine, bus=bus, presence=InProcessPresence(),
                              bot=RasaBotEngine(rasa_agent, timeout_seconds=30), clock=FakeClock(OPEN_TIME))
     yield context
     await bus.close()
