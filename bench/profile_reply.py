@@ -53,7 +53,7 @@ class Timers:
 
 def instrument(engine: Any, timers: Timers) -> None:
     """Timers around Rasa's graph nodes, the tracker store and action runs of this process's agent."""
-    processor = engine.agent.processor
+    processor = engine.rasa_agent.processor
     for name, node in processor.graph_runner._instantiated_nodes.items():
         if name.startswith(GRAPH_NODE_PREFIX):
             node._fn = timers.sync(f"graph: {name[len(GRAPH_NODE_PREFIX):]}", node._fn)

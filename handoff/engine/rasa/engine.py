@@ -97,7 +97,7 @@ class RasaBotEngine:
 
     def __init__(self, agent: Any, timeout_seconds: float, bot_thread: BotThread | SameLoop | None = None,
                  window: TrackerWindow = TrackerWindow(), spill: Any = None) -> None:
-        self.agent = agent
+        self.rasa_agent = agent
         self.timeout_seconds = timeout_seconds
         self.bot_thread = bot_thread or BotThread()
         self.window = window
@@ -105,7 +105,7 @@ class RasaBotEngine:
 
     @property
     def model_id(self) -> str | None:
-        return self.agent.model_id
+        return self.rasa_agent.model_id
 
     async def reply(self, sender_id: str, text: str, metadata: dict[str, Any] | None = None) -> BotReply:
         try:
@@ -127,10 +127,10 @@ class RasaBotEngine:
         message = UserMessage(text, output, sender_id, input_channel="nordwind", metadata=metadata)
         # Agent.handle_message minus the tracker round trip: the same steps as
         # MessageProcessor.handle_message (Rasa 3.6.21, pinned), keeping the tracker to read what NLU found.
-        processor = self.agent.processor
+        processor = self.rasa_agent.processor
         if processor is None:
             raise BotUnavailable("no model loaded")
-        async with self.agent.lock_store.lock(sender_id):
+        async with self.rasa_agent.lock_store.lock(sender_id):
             tracker = await processor.log_message(message, should_save_tracker=False)
             tracker = await processor.run_action_extract_slots(output, tracker)
             await processor._run_prediction_loop(output, tracker)
@@ -143,7 +143,7 @@ class RasaBotEngine:
         """Load a model off the event loop, then switch to it in one assignment (trackers stay in the store)."""
         from rasa.core.processor import MessageProcessor
 
-        agent = self.agent
+        agent = self.rasa_agent
         processor = await asyncio.to_thread(
             MessageProcessor,
             model_path=model_path,
@@ -162,11 +162,11 @@ class RasaBotEngine:
 
     def responses(self, name: str) -> list[str]:
         """Texts of one domain response, e.g. the variations of utter_ack_frustration."""
-        domain = self.agent.domain
+        domain = self.rasa_agent.domain
         return [r["text"] for r in (domain.responses.get(name, []) if domain else []) if r.get("text")]
 
     def domain(self) -> DomainFacts:
-        domain = self.agent.domain
+        domain = self.rasa_agent.domain
         if domain is None:
             return DomainFacts()
         responses = {name: tuple(r["text"] for r in variations if r.get("text"))
@@ -177,7 +177,7 @@ class RasaBotEngine:
         """Forget a conversation in Rasa's tracker store (data deletion requests)."""
         from rasa.shared.core.trackers import DialogueStateTracker
 
-        store = own_tracker_store(self.agent)
+        store = own_tracker_store(self.rasa_agent)
 
         async def forget() -> None:
             if hasattr(store, "forget"):       # ours: memory and the kept copy in the database
@@ -187,7 +187,7 @@ class RasaBotEngine:
             elif hasattr(store, "red") and hasattr(store, "key_prefix"):   # Redis: the key itself
                 store.red.delete(store.key_prefix + sender_id)
             else:
-                await store.save(DialogueStateTracker(sender_id, self.agent.domain.slots))
+                await store.save(DialogueStateTracker(sender_id, self.rasa_agent.domain.slots))
 
         await self.bot_thread.run(forget())
 

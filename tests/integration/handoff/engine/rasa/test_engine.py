@@ -131,7 +131,7 @@ async def test_a_long_conversation_keeps_its_form_and_a_bounded_tracker(ctx):
     assert "Bestellnummer" in asked
     answer = " ".join(await say(ctx, conversation.id, KNOWN_ORDER))
     assert KNOWN_ORDER in answer and "DHL" in answer
-    tracker = await ctx.bot.agent.tracker_store.retrieve(conversation.id)
+    tracker = await ctx.bot.rasa_agent.tracker_store.retrieve(conversation.id)
     customer_messages = [event for event in tracker.events if event.type_name == "user"]
     assert window.keep <= len(customer_messages) <= window.compact_after
     detail = await conversations.conversation_detail(ctx, conversation.id)
@@ -148,7 +148,7 @@ async def test_a_form_goes_on_after_its_tracker_had_to_leave_memory(ctx):
     from handoff.engine.tracker_spill import DatabaseTrackerSpill
     from handoff.store import bot_trackers
 
-    agent = ctx.bot.agent
+    agent = ctx.bot.rasa_agent
     kept_store = agent.tracker_store
     small = idle_evicting_tracker_store(max_trackers=1, spill=DatabaseTrackerSpill(ctx.db))
     small.domain = agent.domain   # as Agent.load sets it, wrapped in Rasa's fail-safe store
