@@ -15,7 +15,7 @@ from handoff.services.errors import Conflict, NotFound, ValidationError
 from handoff.domain.vocabulary import MAX_CANNED_TEXT_CHARS, MAX_TITLE_CHARS
 from handoff.services.mapping import new_id
 from handoff.services.text_input import clean_text
-from handoff.services.unit_of_work import unit_of_work
+from handoff.services.unit_of_work import reading, transaction, unit_of_work
 from handoff.services.views import CannedReply
 from handoff.store import accounts, repository as repo
 
@@ -42,7 +42,7 @@ def _shortcut(value: str) -> str:
 
 
 async def list_canned_replies(ctx: ServiceContext) -> list[CannedReply]:
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         return [_canned(row) for row in await accounts.list_canned(conn)]
 
 
@@ -51,7 +51,7 @@ async def create_canned_reply(ctx: ServiceContext, shortcut: str, title: str, te
               "title": clean_text(title, MAX_TITLE_LENGTH, field="title"),
               "text": clean_text(text, MAX_CANNED_TEXT, field="text")}
     try:
-        async with ctx.db.begin() as conn:
+        async with transaction(ctx) as conn:
             await accounts.insert_canned(conn, values)
     except IntegrityError:
         raise Conflict("Dieses Kürzel ist schon vergeben.") from None
@@ -70,7 +70,7 @@ async def update_canned_reply(
     if text is not None:
         changes["text"] = clean_text(text, MAX_CANNED_TEXT, field="text")
     try:
-        async with ctx.db.begin() as conn:
+        async with transaction(ctx) as conn:
             if await accounts.get_canned(conn, reply_id) is None:
                 raise NotFound("Textbaustein nicht gefunden.")
             if changes:
@@ -82,7 +82,7 @@ async def update_canned_reply(
 
 
 async def delete_canned_reply(ctx: ServiceContext, reply_id: str) -> None:
-    async with ctx.db.begin() as conn:
+    async with transaction(ctx) as conn:
         if not await accounts.delete_canned(conn, reply_id):
             raise NotFound("Textbaustein nicht gefunden.")
 
@@ -90,7 +90,7 @@ async def delete_canned_reply(ctx: ServiceContext, reply_id: str) -> None:
 async def export_conversation(ctx: ServiceContext, conversation_id: str) -> dict[str, Any]:
     """Everything stored about one conversation (data subject access request), incl. private notes."""
     detail = await conversation_detail(ctx, conversation_id)
-    async with ctx.db.connect() as conn:   # goodwill granted in it or on its tickets (issue 14)
+    async with reading(ctx) as conn:   # goodwill granted in it or on its tickets (issue 14)
         grants = await goodwill.grants_for_export(conn, conversation_id)
     # the mails of its tickets, sent and received (issue 16)
     mail = await mail_privacy.export_conversation_mail(ctx, conversation_id)

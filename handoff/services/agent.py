@@ -16,7 +16,7 @@ from handoff.services.mapping import (
 )
 from handoff.services.text_input import clean_text
 from handoff.services.transitions import apply, load
-from handoff.services.unit_of_work import UnitOfWork, unit_of_work
+from handoff.services.unit_of_work import UnitOfWork, reading, unit_of_work
 from handoff.services.views import ConversationView, MessageView
 from handoff.store import accounts, csat_surveys, repository as repo
 
@@ -151,6 +151,6 @@ async def resolve(ctx: ServiceContext, conversation_id: str, agent_id: str | Non
 
 
 async def my_conversations(ctx: ServiceContext, agent_id: str) -> list[ConversationView]:
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         rows = await repo.assigned_to(conn, agent_id, ACTIVE_STATUSES)
     return [conversation_view(row) for row in rows]

@@ -18,6 +18,7 @@ from handoff.services.mapping import new_id
 from handoff.services.text_input import clean_email
 from handoff.services.views import AgentView, Login
 from handoff.store import accounts
+from handoff.services.unit_of_work import reading, transaction
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
@@ -74,7 +75,7 @@ async def create_agent(
               "role": role, "active": True, "capacity": capacity, "failed_logins": 0, "locked_until": None,
               "created_at": ctx.now()}
     try:
-        async with ctx.db.begin() as conn:
+        async with transaction(ctx) as conn:
             await accounts.insert_agent(conn, values)
     except IntegrityError:
         raise Conflict("Es gibt bereits ein Konto mit dieser E-Mail-Adresse.") from None
@@ -99,7 +100,7 @@ async def update_agent(
     if password is not None:
         _validate_password(password)
         changes.update(password_hash=_hasher.hash(password), failed_logins=0, locked_until=None)
-    async with ctx.db.begin() as conn:
+    async with transaction(ctx) as conn:
         if await accounts.get_agent(conn, agent_id) is None:
             raise NotFound("Konto nicht gefunden.")
         if changes:
@@ -113,7 +114,7 @@ async def update_agent(
 
 
 async def list_agents(ctx: ServiceContext) -> list[AgentView]:
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         return [_agent_view(row) for row in await accounts.list_agents(conn)]
 
 
@@ -131,7 +132,7 @@ async def login(ctx: ServiceContext, email: str, password: str, ip: str | None =
     """
     now = ctx.now()
     normalised = (email or "").strip().lower()
-    async with ctx.db.begin() as conn:
+    async with transaction(ctx) as conn:
         agent = await accounts.agent_by_email(conn, normalised)
         if agent is None:
             _verify(_DUMMY_HASH, password or "")
@@ -163,7 +164,7 @@ async def login(ctx: ServiceContext, email: str, password: str, ip: str | None =
 
 
 async def logout(ctx: ServiceContext, session_token: str) -> None:
-    async with ctx.db.begin() as conn:
+    async with transaction(ctx) as conn:
         session = await accounts.get_session(conn, _token_hash(session_token or ""))
         await accounts.delete_session(conn, _token_hash(session_token or ""))
     if session is not None:
@@ -171,7 +172,7 @@ async def logout(ctx: ServiceContext, session_token: str) -> None:
 
 
 async def _session(ctx: ServiceContext, session_token: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         session = await accounts.get_session(conn, _token_hash(session_token or ""))
         if session is None or session["expires_at"] <= ctx.now():
             raise AuthenticationFailed("Sitzung abgelaufen. Bitte erneut anmelden.")
@@ -197,7 +198,7 @@ def csrf_matches(expected: str, given: str | None) -> bool:
 
 async def ensure_admin(ctx: ServiceContext, email: str, password: str | None = None) -> str | None:
     """On first start create an admin; returns the generated password (to show once), else None."""
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         if await accounts.any_admin(conn):
             return None
     generated = password is None

@@ -22,10 +22,8 @@ from handoff.domain.events import SomeoneTyping
 from handoff.domain.ticket_words import KIND_BILLING_ERROR, KIND_COMPLAINT, KIND_PROBLEM_REPORT
 from handoff.domain.vocabulary import MAX_COMMENT_CHARS, MAX_ORDER_NUMBER_CHARS
 from handoff.domain.states import can_transition, routes_to_bot, Trigger
-from handoff.services import deescalation, tickets
 from handoff.metrics import record
-from handoff.services import incidents
-from handoff.metrics import record
+from handoff.services import deescalation, incidents, tickets
 from handoff.services.context import ServiceContext
 from handoff.services.handoffs import TICKET_FORM_OFFER, request_handoff_in
 from handoff.services.mapping import BOT, OUTGOING, append_message

@@ -9,6 +9,7 @@ from handoff.domain.hours import BusinessHours, InvalidBusinessHours
 from handoff.services.context import ServiceContext
 from handoff.services.errors import ValidationError
 from handoff.store import accounts
+from handoff.services.unit_of_work import reading, transaction
 
 BUSINESS_HOURS_KEY = "business_hours"
 
@@ -19,7 +20,7 @@ async def load_business_hours(conn: AsyncConnection) -> BusinessHours:
 
 
 async def get_business_hours(ctx: ServiceContext) -> BusinessHours:
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         return await load_business_hours(conn)
 
 
@@ -29,6 +30,6 @@ async def set_business_hours(ctx: ServiceContext, data: dict[str, Any]) -> Busin
         hours = BusinessHours.from_dict(data)
     except InvalidBusinessHours as error:
         raise ValidationError(error.field, error.message) from None
-    async with ctx.db.begin() as conn:
+    async with transaction(ctx) as conn:
         await accounts.put_setting(conn, BUSINESS_HOURS_KEY, hours.to_dict())
     return hours

@@ -13,7 +13,7 @@ from handoff.services.context import ServiceContext
 from handoff.services.errors import Forbidden, NotFound, ValidationError
 from handoff.services.mapping import conversation_view, message_view, new_id
 from handoff.services.transitions import load
-from handoff.services.unit_of_work import unit_of_work
+from handoff.services.unit_of_work import reading, unit_of_work
 from handoff.services.views import ConversationView, MessageView
 from handoff.store import repository as repo
 from handoff.store import tickets as ticket_store
@@ -53,7 +53,7 @@ async def start_conversation(
 
 async def conversation_for_customer(ctx: ServiceContext, conversation_id: str, token: str) -> ConversationView:
     """The conversation if `token` belongs to it; NotFound / Forbidden otherwise."""
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         row = await repo.get_conversation(conn, conversation_id)
     if row is None:
         raise NotFound("Gespräch nicht gefunden.")
@@ -67,7 +67,7 @@ async def conversation_for_external(ctx: ServiceContext, channel: str, external_
     _validate_channel(channel)
     if not external_id:
         raise ValidationError("sender", "Absender-ID fehlt.")
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         row = await repo.find_by_external(conn, channel, external_id)
     if row is not None:
         return conversation_view(row)
@@ -76,7 +76,7 @@ async def conversation_for_external(ctx: ServiceContext, channel: str, external_
         return view
     except IntegrityError:
         # Two first messages of the same sender raced; the unique (channel, external_id) picked the winner.
-        async with ctx.db.connect() as conn:
+        async with reading(ctx) as conn:
             row = await repo.find_by_external(conn, channel, external_id)
         if row is None:
             raise
@@ -84,7 +84,7 @@ async def conversation_for_external(ctx: ServiceContext, channel: str, external_
 
 
 async def get_conversation(ctx: ServiceContext, conversation_id: str) -> ConversationView:
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         row = await repo.get_conversation(conn, conversation_id)
     if row is None:
         raise NotFound("Gespräch nicht gefunden.")
@@ -93,14 +93,14 @@ async def get_conversation(ctx: ServiceContext, conversation_id: str) -> Convers
 
 async def assignee_name(ctx: ServiceContext, conversation_id: str) -> str | None:
     """Display name of the agent the conversation is assigned to (the customer sees who helps them)."""
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         return await repo.assignee_display_name(conn, conversation_id)
 
 
 async def transcript(
     ctx: ServiceContext, conversation_id: str, after_seq: int = 0, include_private: bool = False
 ) -> list[MessageView]:
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         rows = await repo.list_messages(conn, conversation_id, after_seq, include_private)
     return [message_view(row) for row in rows]
 
@@ -108,7 +108,7 @@ async def transcript(
 async def since_previous_customer_message(ctx: ServiceContext, conversation_id: str, seq: int) -> list[MessageView]:
     """The public messages between the customer's message at `seq` and the one before it (bounded, not the
     whole transcript: a REST turn must not cost more the longer the conversation is)."""
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         rows = await repo.messages_since_previous_incoming(conn, conversation_id, seq)
     return [message_view(row) for row in rows]
 
@@ -124,7 +124,7 @@ def _handoff_dict(row: Any) -> dict[str, Any] | None:
 
 async def conversation_detail(ctx: ServiceContext, conversation_id: str) -> dict[str, Any]:
     """For the agent console: conversation, transcript, latest handoff, notes, tickets, csat."""
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         row = await repo.get_conversation(conn, conversation_id)
         if row is None:
             raise NotFound("Gespräch nicht gefunden.")

@@ -21,7 +21,7 @@ from handoff.services.context import ServiceContext
 from handoff.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from handoff.services.mapping import append_message, new_id
 from handoff.services.ticket_lifecycle import add_article, load_actor, record_change
-from handoff.services.unit_of_work import UnitOfWork, unit_of_work
+from handoff.services.unit_of_work import UnitOfWork, reading, unit_of_work
 from handoff.store import accounts, repository as repo
 from handoff.store import goodwill as store
 from handoff.store import tickets as ticket_store
@@ -49,7 +49,7 @@ async def load_limits(conn: AsyncConnection) -> domain.GoodwillLimits:
 
 
 async def get_limits(ctx: ServiceContext) -> domain.GoodwillLimits:
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         return await load_limits(conn)
 
 
@@ -257,7 +257,7 @@ async def list_grants(ctx: ServiceContext, actor_id: str, *, status: str | None 
 async def allowance(ctx: ServiceContext, actor_id: str) -> dict[str, Any]:
     """The caller's limits per kind and what is left of this month's allowance."""
     now = ctx.now()
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         limits = await load_limits(conn)
         used = await store.agent_totals_by_kind(conn, actor_id, await _month_start(conn, now), LIMIT_STATUSES)
     kinds = []

@@ -15,7 +15,7 @@ from handoff.services.business_hours import load_business_hours
 from handoff.services.context import ServiceContext
 from handoff.services.mapping import ACTIVITY, SYSTEM, append_message, new_id
 from handoff.services.transitions import apply, load
-from handoff.services.unit_of_work import UnitOfWork, unit_of_work
+from handoff.services.unit_of_work import UnitOfWork, reading, unit_of_work
 from handoff.services.views import QueueItem
 from handoff.store import repository as repo
 
@@ -111,7 +111,7 @@ def _waiting_seconds(now: datetime, since: datetime | None) -> int:
 
 async def queue(ctx: ServiceContext) -> list[QueueItem]:
     now = ctx.now()
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         rows = await repo.queued(conn)
         ids = [row["id"] for row in rows]
         handoffs = await repo.latest_handoffs(conn, ids)
@@ -133,7 +133,7 @@ async def queue(ctx: ServiceContext) -> list[QueueItem]:
 async def queue_position(ctx: ServiceContext, conversation_id: str) -> tuple[int | None, int | None]:
     """(1-based position, honest wait in minutes) while queued, else (None, None)."""
     online = await ctx.presence.online_agents()
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         ids = [row["id"] for row in await repo.queued(conn)]
         if conversation_id not in ids:
             return None, None

@@ -22,7 +22,7 @@ from handoff.services.context import ServiceContext
 from handoff.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from handoff.services.mapping import append_message, new_id
 from handoff.services.ticket_lifecycle import add_article, load_actor
-from handoff.services.unit_of_work import UnitOfWork, unit_of_work
+from handoff.services.unit_of_work import UnitOfWork, reading, unit_of_work
 from handoff.store import accounts
 from handoff.store import incidents as store
 
@@ -45,7 +45,7 @@ async def load_grouping(conn: AsyncConnection) -> domain.GroupingSettings:
 
 
 async def get_grouping(ctx: ServiceContext) -> domain.GroupingSettings:
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         return await load_grouping(conn)
 
 
@@ -169,7 +169,7 @@ def report_view(row: Mapping[str, Any]) -> dict[str, Any]:
 async def list_incidents(ctx: ServiceContext, status: str | None = None) -> dict[str, Any]:
     if status is not None and status not in {s.value for s in domain.IncidentStatus}:
         raise ValidationError("status", "open oder closed erwartet.")
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         rows = await store.list_incidents(conn, status, LIST_LIMIT)
         first = await store.first_reports(conn, [row["id"] for row in rows])
         open_count = await store.count_open(conn)
@@ -177,7 +177,7 @@ async def list_incidents(ctx: ServiceContext, status: str | None = None) -> dict
 
 
 async def incident_detail(ctx: ServiceContext, incident_id: str) -> dict[str, Any]:
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         row = await store.get_incident(conn, incident_id) if isinstance(incident_id, str) else None
         if row is None:
             raise NotFound(NOT_FOUND)

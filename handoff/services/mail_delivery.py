@@ -22,7 +22,7 @@ from handoff.services.context import ServiceContext
 from handoff.services.mail_outbox import mail_settings
 from handoff.services.mapping import new_id
 from handoff.services.ticket_lifecycle import add_article, apply_ticket, record_change
-from handoff.services.unit_of_work import UnitOfWork, unit_of_work
+from handoff.services.unit_of_work import UnitOfWork, reading, unit_of_work
 from handoff.store import mail as store
 from handoff.store import tickets as ticket_store
 
@@ -57,7 +57,7 @@ def backoff(ctx: ServiceContext, attempts: int) -> timedelta:
 async def claim_due(ctx: ServiceContext, limit: int = 20) -> list[Claimed]:
     now = ctx.now()
     expired = now - lease(ctx)
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         ids = await store.due_outbox_ids(conn, now, expired, limit)
     claimed = []
     for outbox_id in ids:

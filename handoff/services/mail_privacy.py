@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any, Sequence
 
 from handoff.services.context import ServiceContext
-from handoff.services.unit_of_work import unit_of_work
+from handoff.services.unit_of_work import reading, unit_of_work
 from handoff.services.views import iso
 from handoff.store import mail as store
 from handoff.store import tickets as ticket_store
@@ -36,7 +36,7 @@ def headers_only(raw: bytes) -> bytes:
 
 async def export_for_tickets(ctx: ServiceContext, ticket_ids: Sequence[str]) -> list[dict[str, Any]]:
     exported = []
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         for ticket_id in ticket_ids:
             outgoing = await store.outbox_of_ticket(conn, ticket_id)
             full = {row["id"]: await store.get_outbox(conn, row["id"]) for row in outgoing}

@@ -10,6 +10,7 @@ from handoff.services.views import iso
 from handoff.store import mail as store
 from handoff.store import tickets as ticket_store
 from handoff.services.errors import NotFound
+from handoff.services.unit_of_work import reading
 
 STATUS_LABELS_DE = {
     store.PENDING: "wartet im Postausgang", store.SENDING: "wird gesendet", store.SENT: "versandt",
@@ -22,7 +23,7 @@ NOT_CONFIGURED_DE = ("E-Mail-Versand ist nicht eingerichtet (SMTP_HOST fehlt). E
 
 async def mail_status(ctx: ServiceContext) -> dict[str, Any]:
     settings = mail_settings(ctx)
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         counts = await store.outbox_counts(conn)
     return {"sending_enabled": settings.sending_enabled, "from_address": settings.from_address,
             "note": None if settings.sending_enabled else NOT_CONFIGURED_DE,
@@ -32,7 +33,7 @@ async def mail_status(ctx: ServiceContext) -> dict[str, Any]:
 
 async def ticket_mail(ctx: ServiceContext, ticket_id: str) -> dict[str, Any]:
     settings = mail_settings(ctx)
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         ticket = await ticket_store.get_ticket(conn, ticket_id)
         if ticket is None:
             raise NotFound("Ticket nicht gefunden.")

@@ -20,6 +20,7 @@ from handoff.services.business_hours import load_business_hours
 from handoff.services.context import ServiceContext
 from handoff.services.errors import ValidationError
 from handoff.store import reports as store
+from handoff.services.unit_of_work import reading
 
 # Channels always listed (zero when unused); e-mail (tickets opened by mail) joins when there is any.
 KNOWN_CHANNELS = ("widget", "rest", "socketio", "email")
@@ -38,7 +39,7 @@ class ReportRequest:
 
 
 async def period_for(ctx: ServiceContext, request: ReportRequest) -> tuple[Period, BusinessHours]:
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         hours = await load_business_hours(conn)
     today: date = ctx.now().astimezone(hours.zone).date()
     try:
@@ -67,7 +68,7 @@ async def _figures(ctx: ServiceContext, period: Period, hours: BusinessHours,
     start, end = period.start, period.end
     created_tickets: list[store.TicketRow] = []
     solved_tickets: list[store.TicketRow] = []
-    async with ctx.db.connect() as conn:   # reading only: no write lock, no events
+    async with reading(ctx) as conn:   # reading only: no write lock, no events
         by_channel = await store.conversations_by_channel(conn, start, end)
         messages_by_channel = await store.customer_messages_by_channel(conn, start, end)
         email_tickets, emails_received = await store.email_volume(conn, start, end)
@@ -201,7 +202,7 @@ async def topics(ctx: ServiceContext, request: ReportRequest, known_intents: Seq
     period, _hours = await period_for(ctx, request)
     if request.topic is not None and request.topic not in set(known_intents) | {store.FALLBACK_INTENT}:
         raise ValidationError("topic", f"Unbekanntes Thema: {request.topic}")
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         rows = await store.topics(conn, period.start, period.end, request.topic)
     return {"period": period.to_dict(), "topics": [{
         "intent": row.intent, "messages": row.messages, "not_understood": row.not_understood,
@@ -213,5 +214,5 @@ async def topics(ctx: ServiceContext, request: ReportRequest, known_intents: Seq
 
 async def intents_seen(ctx: ServiceContext) -> list[str]:
     """Intents stored on customer messages: what a topic may be when the trainer's domain is not loaded yet."""
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         return await store.intents_seen(conn)

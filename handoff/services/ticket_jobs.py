@@ -17,7 +17,7 @@ from handoff.services.context import ServiceContext
 from handoff.services.errors import Conflict
 from handoff.services.ticket_lifecycle import add_article, apply_ticket, load_ticket
 from handoff.services.ticket_sla import get_sla_settings
-from handoff.services.unit_of_work import unit_of_work
+from handoff.services.unit_of_work import reading, unit_of_work
 from handoff.store import tickets as store
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ AUTO_CLOSE_TEXT = "Automatisch geschlossen: {days} Tage nach dem Lösen ohne Rü
 async def send_due_reminders(ctx: ServiceContext) -> int:
     """Pending tickets whose reminder time has come go back to open, and their owner is told."""
     now = ctx.now()
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         due = await store.due_reminders(conn, now, BATCH)
     done = 0
     for row in due:
@@ -56,7 +56,7 @@ async def close_solved(ctx: ServiceContext) -> int:
     """Solved tickets without a customer reply for `close_after_days` become closed (final)."""
     settings = await get_sla_settings(ctx)
     now = ctx.now()
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         rows = await store.solved_before(conn, now - timedelta(days=settings.close_after_days), BATCH)
     done = 0
     for row in rows:

@@ -11,7 +11,7 @@ from handoff.domain.events import TicketChanged
 from handoff.services.context import ServiceContext
 from handoff.services.text_input import clean_email
 from handoff.services.ticket_views import article_view, ticket_view
-from handoff.services.unit_of_work import unit_of_work
+from handoff.services.unit_of_work import reading, unit_of_work
 from handoff.store import tickets as store
 
 logger = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ async def export_contact(ctx: ServiceContext, email: str) -> dict[str, Any]:
     """Every ticket of this e-mail address with its whole history, internal notes included (access request)."""
     email = clean_email(email)
     now = ctx.now()
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         rows = await store.tickets_for_contact(conn, email)
         tickets = [{**ticket_view(row, now).to_dict(),
                     "articles": [article_view(a).to_dict() for a in await store.articles_of(conn, row["id"])]}

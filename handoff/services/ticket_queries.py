@@ -17,6 +17,7 @@ from handoff.services.ticket_views import article_view, ticket_view
 from handoff.services.views import iso
 from handoff.store import repository as repo
 from handoff.store import tickets as store
+from handoff.services.unit_of_work import reading
 
 STATUS_FILTER_ACTIVE = "active"
 STATUS_FILTER_ALL = "all"
@@ -52,7 +53,7 @@ async def list_tickets(ctx: ServiceContext, agent_id: str, *, status: str | None
         raise ValidationError("kind", "Unbekannte Ticketart.")
     owner_id = agent_id if owner == OWNER_ME else owner or None
     now = ctx.now()
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         rows = await store.list_tickets(conn, statuses=statuses, kind=kind or None,
                                         owner_id=None if owner == OWNER_NONE else owner_id,
                                         unowned=owner == OWNER_NONE, limit=LIST_LIMIT)
@@ -76,7 +77,7 @@ async def list_tickets(ctx: ServiceContext, agent_id: str, *, status: str | None
 
 
 async def _due_counts(ctx: ServiceContext, agent_id: str, now: datetime) -> dict[str, int]:
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         rows = await store.watched_due(conn, [s.value for s in DUE_WATCHED])
     counts = {"overdue": 0, "soon": 0, "overdue_mine": 0, "soon_mine": 0}
     for row in rows:
@@ -98,7 +99,7 @@ async def ticket_detail(ctx: ServiceContext, ticket_id: str) -> dict[str, Any]:
     """Everything an agent needs so the customer never repeats themselves: the ticket, its history, the chat
     transcript with the handoff summary, the collected details, and the customer's other tickets (to merge)."""
     now = ctx.now()
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         row = await store.get_ticket(conn, ticket_id) if isinstance(ticket_id, str) else None
         if row is None:
             raise NotFound("Ticket nicht gefunden.")
@@ -136,7 +137,7 @@ async def tickets_for_customer(ctx: ServiceContext, conversation_id: str) -> lis
 
     Internal notes, owners and due times stay inside; the customer sees only their words and ours.
     """
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         rows = await store.tickets_of_conversation(conn, conversation_id, CUSTOMER_STATUSES)
         result = []
         for row in rows:

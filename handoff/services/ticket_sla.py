@@ -11,6 +11,7 @@ from handoff.domain.sla import DueTimes, InvalidSla, SlaSettings, due_times
 from handoff.services.context import ServiceContext
 from handoff.services.errors import ValidationError
 from handoff.store import accounts
+from handoff.services.unit_of_work import reading, transaction
 
 SLA_KEY = "ticket_sla"
 
@@ -26,7 +27,7 @@ async def load_sla_settings(conn: AsyncConnection) -> SlaSettings:
 
 
 async def get_sla_settings(ctx: ServiceContext) -> SlaSettings:
-    async with ctx.db.connect() as conn:
+    async with reading(ctx) as conn:
         return await load_sla_settings(conn)
 
 
@@ -43,7 +44,7 @@ async def set_sla_settings(ctx: ServiceContext, data: Any) -> SlaSettings:
         raise ValidationError(error.field, error.message) from None
     stored = settings.to_dict()
     stored.pop("kind_labels", None)
-    async with ctx.db.begin() as conn:
+    async with transaction(ctx) as conn:
         await accounts.put_setting(conn, SLA_KEY, stored)
     return settings
 

@@ -44,3 +44,17 @@ async def unit_of_work(ctx: ServiceContext) -> AsyncIterator[UnitOfWork]:
     # Only reached when the transaction committed; an exception above skips publishing.
     await publish_events(ctx.bus, uow.events)
     metrics.committed(uow.events, uow.stored, uow.channels)
+
+
+@asynccontextmanager
+async def reading(ctx: ServiceContext) -> AsyncIterator[AsyncConnection]:
+    """A use case that only reads: one connection, nothing to publish. The only other door to the database."""
+    async with ctx.db.connect() as conn:
+        yield conn
+
+
+@asynccontextmanager
+async def transaction(ctx: ServiceContext) -> AsyncIterator[AsyncConnection]:
+    """A use case that writes and has no domain event to tell (a login, a setting): one transaction."""
+    async with unit_of_work(ctx) as uow:
+        yield uow.conn

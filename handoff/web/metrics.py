@@ -21,6 +21,7 @@ from handoff.web.context import app_context, services
 from handoff.web.errors import forbidden
 from handoff.web.inputs import bearer_token
 from handoff.web.openapi import Operation
+from handoff.services.unit_of_work import reading
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def blueprint() -> Blueprint:
             raise forbidden("Metriken nur von diesem Rechner oder mit METRICS_TOKEN.")
         ctx = services(request)
         try:
-            async with ctx.db.connect() as conn:
+            async with reading(ctx) as conn:
                 state = await snapshot(conn)
         except Exception as error:  # noqa: BLE001 - a database outage must not hide the process's metrics
             logger.warning("metrics: database not readable (%s)", type(error).__name__)

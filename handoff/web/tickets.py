@@ -23,6 +23,7 @@ from handoff.web.openapi import (
     AGENT_BEARER, AGENT_SESSION, ANY_OBJECT, BOOLEAN, INTEGER, NULLABLE_STRING, STRING, Operation, array, obj,
 )
 from handoff.web.openapi import CONVERSATION_TOKEN
+from handoff.services.unit_of_work import reading
 
 TAG = "tickets"
 AUTH = (AGENT_SESSION, AGENT_BEARER)
@@ -113,7 +114,7 @@ def blueprint() -> Blueprint:
         security=AUTH, errors=(401, 403)))
     async def colleagues(request: Request) -> HTTPResponse:
         await authenticate(request, CHAT_ROLES)
-        async with services(request).db.connect() as conn:
+        async with reading(services(request)) as conn:
             rows = await accounts.list_agents(conn)
         return json({"colleagues": [{"id": row["id"], "display_name": row["display_name"]} for row in rows
                                     if row["active"] and row["role"] in ticket_actions.WORKING_ROLES]})
