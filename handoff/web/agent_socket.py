@@ -109,10 +109,14 @@ class AgentSocket:
             running = tasks + list(self.conversation_tasks.values())
             for task in running:
                 task.cancel()
-            # A heartbeat cut off mid-write could otherwise land after _leave's forget and announce the agent
-            # present for another minute.
-            await asyncio.gather(*running, return_exceptions=True)
-            await self._leave()
+            # Sanic cancels the handler when the connection drops, and may cancel it again while it cleans up: the
+            # clean-up runs to its end regardless, or the agent stays "present" until the presence TTL expires.
+            await asyncio.shield(self._close(running))
+
+    async def _close(self, running: list[asyncio.Task[Any]]) -> None:
+        # A heartbeat cut off mid-write could otherwise land after _leave's forget.
+        await asyncio.gather(*running, return_exceptions=True)
+        await self._leave()
 
     async def _leave(self) -> None:
         remaining = self.app.agent_sockets.get(self.agent.id, 1) - 1
