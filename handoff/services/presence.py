@@ -10,7 +10,7 @@ from __future__ import annotations
 from handoff.bus.base import PRESENCE_ONLINE, PRESENCE_STATUSES
 from handoff.services.context import ServiceContext
 from handoff.services.errors import NotFound, ValidationError
-from handoff.services.unit_of_work import unit_of_work
+from handoff.services.unit_of_work import reading, unit_of_work
 from handoff.store import accounts
 
 
@@ -25,8 +25,8 @@ async def choose_status(ctx: ServiceContext, agent_id: str, status: str) -> str:
 
 
 async def chosen_status(ctx: ServiceContext, agent_id: str) -> str:
-    async with unit_of_work(ctx) as uow:
-        return await accounts.presence_status(uow.conn, agent_id) or PRESENCE_ONLINE
+    async with reading(ctx) as conn:
+        return await accounts.presence_status(conn, agent_id) or PRESENCE_ONLINE
 
 
 async def renew(ctx: ServiceContext, agent_id: str) -> str:

@@ -8,11 +8,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from handoff.store.tables import annotations, messages
-
-
-async def message(conn: AsyncConnection, message_id: str) -> RowMapping | None:
-    return (await conn.execute(select(messages).where(messages.c.id == message_id))).mappings().first()
+from handoff.store.tables import annotations
 
 
 async def is_annotated(conn: AsyncConnection, message_id: str) -> bool:
