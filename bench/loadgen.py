@@ -97,11 +97,14 @@ async def closed_loop(session: aiohttp.ClientSession, job: dict[str, Any], secon
 
 
 async def reply_load(session: aiohttp.ClientSession, job: dict[str, Any]) -> dict[str, Any]:
+    # The warm-up's answers are counted (not timed) so that server-side counters can be divided by every message.
+    warmup = Recorder()
     if job.get("warmup_seconds", 0) > 0:
-        await closed_loop(session, job, float(job["warmup_seconds"]), None)
+        await closed_loop(session, job, float(job["warmup_seconds"]), warmup)
     recorder = Recorder()
     elapsed = await closed_loop(session, job, float(job["duration_seconds"]), recorder)
-    return {"messages": len(recorder.latencies_ms), "errors": recorder.errors, "error_kinds": recorder.error_kinds,
+    return {"messages": len(recorder.latencies_ms), "warmup_messages": len(warmup.latencies_ms),
+            "errors": recorder.errors, "error_kinds": recorder.error_kinds,
             "elapsed_seconds": elapsed, "latencies_ms": recorder.latencies_ms, "ack_ms": recorder.ack_ms}
 
 

@@ -17,6 +17,7 @@ from bench.conversations import conversations, demo_order_numbers
 from bench.loadgen_process import run_job
 from bench.options import Options
 from bench.processes import tree_cpu_seconds
+from bench.server_counters import StoreCounters, per_message
 from bench.stats import LoadRun, Spread, spread_of_runs, spread_of_samples
 from bench.throwaway import throwaway_postgres, throwaway_redis
 
@@ -34,6 +35,9 @@ SCALED_WORKERS = 2
 # Start-up samples are collected under these names from every benchmark (bench/startup.py).
 STARTUP_NAMES = {"a": "product", "b": "product", "c": "rasa_init", "d": "rasa_product_model", "e": "product_2_workers"}
 CONVERSATION_COUNT = 48
+# Per answered message, counted during the window including its warm-up (bench/server_counters.py).
+STORE_FIGURES = ("redis_commands_per_message", "pg_transactions_per_message", "pg_rows_fetched_per_message",
+                 "pg_rows_written_per_message")
 
 
 def start_targets(selected: tuple[str, ...], workdir: Path, stack: ExitStack) -> dict[str, servers.Target]:
@@ -89,8 +93,12 @@ def measure(started: dict[str, servers.Target], selected: tuple[str, ...],
                 for key in selected:
                     # The first run of each (target, concurrency) warms up longer: caches, JIT of TF graphs.
                     warmup = options.warmup_seconds * (2 if repeat == 0 else 1)
+                    counters = StoreCounters(started[key].database_url, started[key].redis_url)
+                    stores_before = counters.snapshot()
                     cpu_before = tree_cpu_seconds(started[key].server.pid)
                     result = run_job(reply_job(key, started[key].base_url, concurrency, options, warmup))
+                    result |= per_message(stores_before, counters.snapshot(),
+                                          result["messages"] + result.get("warmup_messages", 0))
                     # Server CPU (all its processes) per answered message; the warm-up's share is spread over
                     # the window's messages alike for every target.
                     cpu_ms = (tree_cpu_seconds(started[key].server.pid) - cpu_before) * 1000
@@ -116,6 +124,10 @@ def summarise(raw: dict[str, dict[int, list[dict[str, Any]]]]) -> dict[str, Any]
             cpu = [r["cpu_ms_per_message"] for r in results if r.get("cpu_ms_per_message")]
             if cpu:
                 entry["cpu_ms_per_message"] = Spread.of(cpu).to_dict()
+            for name in STORE_FIGURES:
+                values = [r[name] for r in results if r.get(name) is not None]
+                if values:
+                    entry[name] = Spread.of(values).to_dict()
             acks = [r["ack_ms"] for r in results if r.get("ack_ms")]
             if acks:
                 entry["ack_p99_ms"] = spread_of_samples(acks)["p99_ms"].to_dict()

@@ -48,6 +48,7 @@ def reply_section(reply: Mapping[str, Any]) -> list[str]:
                          spread_text(entry.get("errors"), 0), spread_text(entry.get("cpu_ms_per_message"))])
     lines += table(["target", "concurrency", "messages/s", "p50 ms", "p95 ms", "p99 ms", "errors",
                     "server CPU ms/msg"], rows)
+    lines += store_work_lines(reply)
     ratio_rows = []
     for name, per_concurrency in reply.get("ratios", {}).items():
         for concurrency, values in per_concurrency.items():
@@ -57,6 +58,20 @@ def reply_section(reply: Mapping[str, Any]) -> list[str]:
         lines += ["Ratios of the medians:", ""]
         lines += table(["ratio", "concurrency", "messages/s", "p50", "p99"], ratio_rows)
     return lines
+
+
+def store_work_lines(reply: Mapping[str, Any]) -> list[str]:
+    """Redis commands and PostgreSQL transactions/rows per answered message, where a target has shared stores."""
+    names = ("redis_commands_per_message", "pg_transactions_per_message", "pg_rows_fetched_per_message",
+             "pg_rows_written_per_message")
+    rows = [[f"({key})", concurrency] + [spread_text(entry.get(name)) for name in names]
+            for key in ("a", "b", "c", "d", "e") if key in reply
+            for concurrency, entry in reply[key]["by_concurrency"].items() if entry.get(names[0])]
+    if not rows:
+        return []
+    return ["Work of the shared stores per answered message (warm-up included; Redis `INFO commandstats` counts "
+            "the whole Redis server, PostgreSQL `pg_stat_database` the benchmark's own database):", ""] + table(
+        ["target", "concurrency", "Redis commands", "PostgreSQL transactions", "rows fetched", "rows written"], rows)
 
 
 def handoff_section(handoff: Mapping[str, Any]) -> list[str]:

@@ -36,6 +36,9 @@ class Target:
     server: ServerProcess
     helpers: list[ServerProcess] = field(default_factory=list)
     startup_seconds: float | None = None
+    # The shared stores of the production topology, for counting their work per message (bench/server_counters.py).
+    database_url: str | None = None
+    redis_url: str | None = None
 
     def stop(self) -> None:
         self.server.stop()
@@ -89,7 +92,7 @@ def start_product(workdir: Path, name: str = "product", database_url: str | None
     server = ServerProcess(name, [str(PYTHON_BIN), "-m", "handoff", "serve", "--host", LOOPBACK, "--port", str(port),
                                   "--workers", str(workers)],
                            REPO_ROOT, workdir / f"{name}.log", environment).start()
-    target = Target(name, f"http://{LOOPBACK}:{port}", server)
+    target = Target(name, f"http://{LOOPBACK}:{port}", server, database_url=database_url, redis_url=redis_url)
     if wait:
         target.startup_seconds = server.wait_until(lambda: first_answer(target.base_url), READY_TIMEOUT_SECONDS)
     return target

@@ -47,3 +47,14 @@ def test_write_reports_names_files_by_date_and_commit_and_updates_latest(tmp_pat
     assert data["reply"]["a"]["by_concurrency"]["8"]["p99_ms"]["median"] == 90.0
     assert any(check["name"].startswith("(a) throughput") for check in data["checks"])
     assert (tmp_path / "latest.md").read_text() == path.read_text()
+
+
+def test_store_work_per_message_is_shown_only_for_targets_that_counted_it():
+    figures = results()
+    assert "Redis commands" not in render_markdown(figures)
+    figures["reply"]["e"] = {"label": "product, 2 workers", "by_concurrency": {"8": {
+        "messages_per_second": spread(10.0), "redis_commands_per_message": spread(6.5, 6.0, 7.0),
+        "pg_transactions_per_message": spread(2.0), "pg_rows_fetched_per_message": spread(11.0),
+        "pg_rows_written_per_message": spread(4.0)}}}
+    markdown = render_markdown(figures)
+    assert "| (e) | 8 | 6.5 (6.0–7.0) | 2.0 | 11.0 | 4.0 |" in markdown
