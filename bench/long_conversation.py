@@ -3,7 +3,9 @@
 One customer writes `turns` messages in a row (sequentially, each after the answer to the previous one) to:
 - the product over Rasa's REST channel and over the widget WebSocket (`python -m handoff serve`, SQLite,
   in-memory trackers: the default set-up),
-- plain `rasa run` with the product's model and `rasa run actions` (Rasa's own tracker handling).
+- plain `rasa run` with the product's model and `rasa run actions` (Rasa's own tracker handling),
+- plain `rasa run` with the `rasa init` project, as a new user first meets Rasa (issue 18's own comparison; its
+  English model answers the German questions with whatever it guesses, which costs the same per turn).
 For each, the median turn latency over turns 1-30 and over the last 30, their ratio, and the server's CPU time per
 message in the same windows (process time of the server and its children, e.g. the product's bot process, from
 /proc: steadier than wall time on a shared machine).
@@ -26,6 +28,7 @@ from typing import Any, Callable
 import aiohttp
 
 from bench import targets as servers
+from bench.baseline import ensure_baseline_project
 from bench.clients import RestConversation, WidgetConversation
 from bench.processes import tree_cpu_seconds as cpu_seconds
 
@@ -36,7 +39,7 @@ MESSAGES = ("Wie lange dauert der Versand nach Österreich?", "Kann ich auch per
 DEFAULT_TURNS = 500
 WINDOW = 30
 REPLY_TIMEOUT_SECONDS = 60.0
-TARGETS = ("rest", "widget", "rasa")
+TARGETS = ("rest", "widget", "rasa", "rasa_init")
 
 
 async def play(say: Callable[[str], Any], turns: int, pid: int) -> tuple[list[float], list[float]]:
@@ -84,6 +87,10 @@ async def product_turns(target: servers.Target, protocol: str, turns: int) -> di
 def run_target(name: str, workdir: Path, turns: int) -> dict[str, Any]:
     if name == "rasa":
         target = servers.start_rasa_product_model(workdir / name)
+        protocol = "rest"
+    elif name == "rasa_init":
+        project, model = ensure_baseline_project()
+        target = servers.start_rasa_init(workdir / name, project, model)
         protocol = "rest"
     else:
         target = servers.start_product(workdir / name, name=f"product-{name}")

@@ -156,7 +156,8 @@ def profile_section(profile: Mapping[str, Any]) -> list[str]:
                profile["cprofile_top"].strip(), "```", "</details>", ""])
 
 
-LONG_LABELS = {"rest": "product, REST", "widget": "product, widget", "rasa": "plain `rasa run` (product model), REST"}
+LONG_LABELS = {"rest": "product, REST", "widget": "product, widget", "rasa": "plain `rasa run` (product model), REST",
+               "rasa_init": "plain `rasa run` (rasa init model), REST"}
 
 
 def long_section(long: Mapping[str, Any]) -> list[str]:
