@@ -18,7 +18,7 @@ from handoff.services.text_input import clean_text
 from handoff.services.transitions import apply, load
 from handoff.services.unit_of_work import UnitOfWork, reading, unit_of_work
 from handoff.services.views import ConversationView, MessageView
-from handoff.store import accounts, csat_surveys, repository as repo
+from handoff.store import accounts, conversations, csat, handoffs, messages
 
 OUTCOME_HANDED_BACK, OUTCOME_TRANSFERRED, OUTCOME_RESOLVED = "handed_back", "transferred", "resolved"
 CLAIMED_TEXT = "{name} aus unserem Team ist jetzt für Sie da."
@@ -52,19 +52,19 @@ async def claim(ctx: ServiceContext, conversation_id: str, agent_id: str) -> Con
             if conversation["status"] == Status.AGENT.value:
                 raise AlreadyClaimed("Das Gespräch wurde bereits übernommen.")
             next_status(conversation["status"], Trigger.CLAIMED)  # raises InvalidTransition with from/trigger
-        current_load = len(await repo.assigned_to(uow.conn, agent_id, ACTIVE_STATUSES))
+        current_load = len(await conversations.assigned_to(uow.conn, agent_id, ACTIVE_STATUSES))
         if current_load >= agent["capacity"]:
             raise Conflict(f"Sie betreuen bereits {current_load} Gespräche (Ihre Kapazität).")
         new = next_status(Status.QUEUED, Trigger.CLAIMED).value
         # Not transitions.apply: the WHERE status='queued' race needs AlreadyClaimed, not a generic Conflict.
-        won = await repo.change_status_if(uow.conn, conversation_id, [Status.QUEUED.value], new, assignee_id=agent_id,
+        won = await conversations.change_status_if(uow.conn, conversation_id, [Status.QUEUED.value], new, assignee_id=agent_id,
                                           assigned_at=now, first_reply_at=None, waiting_since=None, updated_at=now)
         if not won:
             raise AlreadyClaimed("Das Gespräch wurde bereits übernommen.")
         uow.record(StatusChanged(conversation_id, old_status=Status.QUEUED.value, new_status=new,
                                  trigger=Trigger.CLAIMED.value, assignee_id=agent_id))
         uow.record(ConversationClaimed(conversation_id, agent_id=agent_id))
-        await repo.update_open_handoff(uow.conn, conversation_id, claimed_by=agent_id, claimed_at=now)
+        await handoffs.update_open_handoff(uow.conn, conversation_id, claimed_by=agent_id, claimed_at=now)
         await append_message(uow, now, conversation_id, message_type=ACTIVITY, sender_type=SYSTEM,
                              text=CLAIMED_TEXT.format(name=agent["display_name"]))
         row = await load(uow, conversation_id)
@@ -79,13 +79,13 @@ async def agent_reply(
     async with unit_of_work(ctx) as uow:
         conversation = await _assigned(uow, conversation_id, agent_id)
         if client_id is not None:
-            existing = await repo.find_message_by_client_id(uow.conn, conversation_id, client_id)
+            existing = await messages.find_message_by_client_id(uow.conn, conversation_id, client_id)
             if existing is not None:
                 return message_view(existing)
         message = await append_message(uow, now, conversation_id, message_type=OUTGOING, sender_type=AGENT,
                                        sender_id=agent_id, text=cleaned, client_id=client_id)
         if conversation["first_reply_at"] is None:
-            await repo.update_conversation(uow.conn, conversation_id, first_reply_at=now, updated_at=now)
+            await conversations.update_conversation(uow.conn, conversation_id, first_reply_at=now, updated_at=now)
     return message
 
 
@@ -108,7 +108,7 @@ async def hand_back(ctx: ServiceContext, conversation_id: str, agent_id: str) ->
     async with unit_of_work(ctx) as uow:
         conversation = await _assigned(uow, conversation_id, agent_id)
         await apply(uow, conversation, Trigger.HANDED_BACK, now, assignee_id=None)
-        await repo.update_open_handoff(uow.conn, conversation_id, ended_at=now, outcome=OUTCOME_HANDED_BACK)
+        await handoffs.update_open_handoff(uow.conn, conversation_id, ended_at=now, outcome=OUTCOME_HANDED_BACK)
         uow.record(ConversationHandedBack(conversation_id, agent_id=agent_id))
         await append_message(uow, now, conversation_id, message_type=ACTIVITY, sender_type=SYSTEM,
                              text=HANDED_BACK_TEXT)
@@ -122,7 +122,7 @@ async def transfer_to_queue(ctx: ServiceContext, conversation_id: str, agent_id:
     async with unit_of_work(ctx) as uow:
         conversation = await _assigned(uow, conversation_id, agent_id)
         await apply(uow, conversation, Trigger.TRANSFERRED, now, assignee_id=None, waiting_since=now)
-        await repo.update_open_handoff(uow.conn, conversation_id, claimed_by=None, claimed_at=None)
+        await handoffs.update_open_handoff(uow.conn, conversation_id, claimed_by=None, claimed_at=None)
         uow.record(ConversationTransferred(conversation_id, agent_id=agent_id))
         await append_message(uow, now, conversation_id, message_type=ACTIVITY, sender_type=SYSTEM,
                              text=TRANSFERRED_TEXT)
@@ -140,17 +140,17 @@ async def resolve(ctx: ServiceContext, conversation_id: str, agent_id: str | Non
         if conversation["status"] == Status.AGENT.value and conversation["assignee_id"] != agent_id:
             raise Forbidden("Dieses Gespräch ist Ihnen nicht zugewiesen.")
         await apply(uow, conversation, Trigger.RESOLVED, now, resolved_at=now, waiting_since=None)
-        await repo.update_open_handoff(uow.conn, conversation_id, ended_at=now, outcome=OUTCOME_RESOLVED)
+        await handoffs.update_open_handoff(uow.conn, conversation_id, ended_at=now, outcome=OUTCOME_RESOLVED)
         uow.record(ConversationResolved(conversation_id, resolved_by=agent_id))
         await append_message(uow, now, conversation_id, message_type=ACTIVITY, sender_type=SYSTEM,
                              text=RESOLVED_TEXT, payload={"offer": "csat"})
         uow.record(CsatRequested(conversation_id))
-        await csat_surveys.record_survey_sent(uow.conn, conversation_id, now)   # response rate (docs/reports.md)
+        await csat.record_survey_sent(uow.conn, conversation_id, now)   # response rate (docs/reports.md)
         row = await load(uow, conversation_id)
     return conversation_view(row)
 
 
 async def my_conversations(ctx: ServiceContext, agent_id: str) -> list[ConversationView]:
     async with reading(ctx) as conn:
-        rows = await repo.assigned_to(conn, agent_id, ACTIVE_STATUSES)
+        rows = await conversations.assigned_to(conn, agent_id, ACTIVE_STATUSES)
     return [conversation_view(row) for row in rows]

@@ -31,7 +31,7 @@ from handoff.services.publishing import publish_events
 from handoff.services.transitions import load
 from handoff.services.unit_of_work import UnitOfWork, unit_of_work
 from handoff.services.views import MessageView
-from handoff.store import repository as repo
+from handoff.store import conversations, messages
 
 log = logging.getLogger(__name__)
 
@@ -72,13 +72,13 @@ async def claim_for_bot(ctx: ServiceContext, conversation_id: str, message_id: s
     """
     now = ctx.now()
     async with unit_of_work(ctx) as uow:
-        conversation = await repo.get_conversation(uow.conn, conversation_id)
+        conversation = await conversations.get_conversation(uow.conn, conversation_id)
         if conversation is None:
             return None
-        if not await repo.claim_routing(uow.conn, message_id, now, now - ctx.config.routing_stale_after):
+        if not await messages.claim_routing(uow.conn, message_id, now, now - ctx.config.routing_stale_after):
             return None
         if not routes_to_bot(conversation["status"]):
-            await repo.finish_routing(uow.conn, message_id, now)
+            await messages.finish_routing(uow.conn, message_id, now)
             return None
     return RoutingClaim(now, conversation["channel"])
 
@@ -120,7 +120,7 @@ async def route_customer_message(
 
 async def _finish(uow: UnitOfWork, message: MessageView, now: Any, claimed_at: datetime, **understanding: Any) -> None:
     """Mark the message routed (and record what the bot understood of it) while the claim is still ours."""
-    if not await repo.finish_routing(uow.conn, message.id, now, claimed_at, **understanding):
+    if not await messages.finish_routing(uow.conn, message.id, now, claimed_at, **understanding):
         raise ClaimLost(message.id)   # rolls the answer back with the transaction
 
 

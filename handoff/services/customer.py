@@ -26,7 +26,7 @@ from handoff.services.text_input import clean_email, clean_text
 from handoff.services.transitions import apply, load
 from handoff.services.unit_of_work import unit_of_work
 from handoff.services.views import MessageView, TicketView
-from handoff.store import repository as repo
+from handoff.store import conversations, csat, handoffs, messages
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ async def _receive(
     async with unit_of_work(ctx) as uow:
         conversation = await load(uow, conversation_id)
         if client_id is not None:
-            existing = await repo.find_message_by_client_id(uow.conn, conversation_id, client_id)
+            existing = await messages.find_message_by_client_id(uow.conn, conversation_id, client_id)
             if existing is not None:
                 return Received(_resent(existing, stored_text, cleaned), True)
         status = conversation["status"]
@@ -94,7 +94,7 @@ async def _receive(
                                                routing_started_at=now if to_bot and claim_for_bot else None,
                                                routed_at=None if to_bot else now)
         except IntegrityError:
-            existing = await repo.find_message_by_client_id(uow.conn, conversation_id, client_id or "")
+            existing = await messages.find_message_by_client_id(uow.conn, conversation_id, client_id or "")
             if existing is None:
                 raise
             del uow.events[events_before:], uow.stored[stored_before:]
@@ -138,11 +138,11 @@ async def leave_ticket(ctx: ServiceContext, conversation_id: str, email: str, no
     now = ctx.now()
     async with unit_of_work(ctx) as uow:
         conversation = await load(uow, conversation_id)
-        await repo.update_conversation(uow.conn, conversation_id, customer_email=email, updated_at=now)
+        await conversations.update_conversation(uow.conn, conversation_id, customer_email=email, updated_at=now)
         ticket = await tickets.leave_contact_in(uow, ctx, conversation, email, note)
         if can_transition(conversation["status"], Trigger.NO_AGENT_AVAILABLE):
             await apply(uow, conversation, Trigger.NO_AGENT_AVAILABLE, now, waiting_since=None)
-            await repo.update_open_handoff(uow.conn, conversation_id, ended_at=now, outcome=OUTCOME_TICKET)
+            await handoffs.update_open_handoff(uow.conn, conversation_id, ended_at=now, outcome=OUTCOME_TICKET)
         await append_message(uow, now, conversation_id, message_type=ACTIVITY, sender_type=SYSTEM,
                              text=TICKET_CONFIRMATION.format(email=email, reference=reference(ticket["number"])))
     return TicketView(id=ticket["id"], conversation_id=conversation_id, kind=ticket["kind"], email=email, note=note,
@@ -157,11 +157,11 @@ async def rate(ctx: ServiceContext, conversation_id: str, rating: int, comment: 
         conversation = await load(uow, conversation_id)
         if conversation["status"] != Status.RESOLVED.value:
             raise Conflict("Eine Bewertung ist erst nach Abschluss des Gesprächs möglich.")
-        if await repo.csat_for(uow.conn, conversation_id) is not None:
+        if await csat.csat_for(uow.conn, conversation_id) is not None:
             raise Conflict("Dieses Gespräch wurde bereits bewertet.")
         try:
             async with uow.savepoint():
-                await repo.insert_csat(uow.conn, {"conversation_id": conversation_id, "rating": rating,
+                await csat.insert_csat(uow.conn, {"conversation_id": conversation_id, "rating": rating,
                                                   "comment": cleaned, "created_at": ctx.now()})
         except IntegrityError:
             raise Conflict("Dieses Gespräch wurde bereits bewertet.") from None

@@ -22,7 +22,7 @@ from handoff.services.errors import Conflict, Forbidden, NotFound, ValidationErr
 from handoff.services.mapping import append_message, new_id
 from handoff.services.ticket_lifecycle import add_article, load_actor, record_change
 from handoff.services.unit_of_work import UnitOfWork, reading, unit_of_work
-from handoff.store import accounts, repository as repo
+from handoff.store import accounts, conversations
 from handoff.store import goodwill as store
 from handoff.store import tickets as ticket_store
 
@@ -114,7 +114,7 @@ async def _case(uow: UnitOfWork, actor: Mapping[str, Any], conversation_id: Any,
             raise Forbidden(f"Dieses Ticket {holder}. Kulanz gewähren Sie in Ihren eigenen Fällen; übernehmen Sie "
                             "das Ticket zuerst oder bitten Sie eine Supervisorin oder einen Supervisor.")
         return ticket["conversation_id"], ticket
-    conversation = await repo.get_conversation(uow.conn, conversation_id) if isinstance(conversation_id, str) \
+    conversation = await conversations.get_conversation(uow.conn, conversation_id) if isinstance(conversation_id, str) \
         else None
     if conversation is None:
         raise NotFound("Gespräch nicht gefunden.")

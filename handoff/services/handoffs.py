@@ -17,7 +17,7 @@ from handoff.services.mapping import ACTIVITY, SYSTEM, append_message, new_id
 from handoff.services.transitions import apply, load
 from handoff.services.unit_of_work import UnitOfWork, reading, unit_of_work
 from handoff.services.views import QueueItem
-from handoff.store import repository as repo
+from handoff.store import conversations, handoffs, messages
 
 OUTCOME_TICKET = "ticket"
 TICKET_FORM_OFFER = "ticket_form"
@@ -36,7 +36,7 @@ EMAIL_KNOWN_TEXT = " Wir melden uns unter der E-Mail-Adresse, die Sie uns gegebe
 
 
 async def _wait_minutes(ctx: ServiceContext, conn: AsyncConnection, position: int, online: int) -> int | None:
-    minutes = handling_minutes(await repo.recent_handling_seconds(conn), ctx.config.default_handling_minutes)
+    minutes = handling_minutes(await handoffs.recent_handling_seconds(conn), ctx.config.default_handling_minutes)
     return estimate_wait_minutes(position, online, minutes)
 
 
@@ -53,13 +53,13 @@ async def request_handoff_in(
     priority = handoff_summary.priority_for(reasons)
     hours = await load_business_hours(uow.conn)
     online = await ctx.presence.online_agents()
-    ahead = [row for row in await repo.queued(uow.conn) if row["priority"] >= priority]
+    ahead = [row for row in await conversations.queued(uow.conn) if row["priority"] >= priority]
     position = len(ahead) + 1
     open_now = hours.is_open(now)
     wait = await _wait_minutes(ctx, uow.conn, position, len(online)) if open_now and online else None
 
     handoff_id = new_id()
-    await repo.insert_handoff(uow.conn, {
+    await handoffs.insert_handoff(uow.conn, {
         "id": handoff_id, "conversation_id": conversation["id"], "requested_at": now, "reasons": reasons,
         "summary": summary, "rolling_tone": handoff_summary.rolling_tone(summary),
     })
@@ -74,7 +74,7 @@ async def request_handoff_in(
 
     queued_row = await load(uow, conversation["id"])
     await apply(uow, queued_row, Trigger.NO_AGENT_AVAILABLE, now, waiting_since=None)
-    await repo.update_open_handoff(uow.conn, conversation["id"], ended_at=now, outcome=OUTCOME_TICKET)
+    await handoffs.update_open_handoff(uow.conn, conversation["id"], ended_at=now, outcome=OUTCOME_TICKET)
     # The promise ("wir melden uns") gets an owner at once: a ticket in the inbox, with due times (tickets.py).
     await tickets.ticket_for_handoff_in(uow, ctx, conversation, reasons, summary)
     text, payload = _unavailable_text(conversation, hours.opening_phrase(now), open_now)
@@ -112,13 +112,13 @@ def _waiting_seconds(now: datetime, since: datetime | None) -> int:
 async def queue(ctx: ServiceContext) -> list[QueueItem]:
     now = ctx.now()
     async with reading(ctx) as conn:
-        rows = await repo.queued(conn)
+        rows = await conversations.queued(conn)
         ids = [row["id"] for row in rows]
-        handoffs = await repo.latest_handoffs(conn, ids)
-        first_messages = await repo.first_customer_messages(conn, ids)
+        latest = await handoffs.latest_handoffs(conn, ids)
+        first_messages = await messages.first_customer_messages(conn, ids)
     items = []
     for position, row in enumerate(rows, start=1):
-        handoff = handoffs.get(row["id"])
+        handoff = latest.get(row["id"])
         items.append(QueueItem(
             conversation_id=row["id"], channel=row["channel"], priority=row["priority"],
             waiting_since=row["waiting_since"], waiting_seconds=_waiting_seconds(now, row["waiting_since"]),
@@ -134,7 +134,7 @@ async def queue_position(ctx: ServiceContext, conversation_id: str) -> tuple[int
     """(1-based position, honest wait in minutes) while queued, else (None, None)."""
     online = await ctx.presence.online_agents()
     async with reading(ctx) as conn:
-        ids = [row["id"] for row in await repo.queued(conn)]
+        ids = [row["id"] for row in await conversations.queued(conn)]
         if conversation_id not in ids:
             return None, None
         position = ids.index(conversation_id) + 1

@@ -9,7 +9,7 @@ from handoff.domain.events import MessageStored
 from handoff.domain.vocabulary import (  # noqa: F401  (the message words, public names here)
     ACTIVITY, AGENT, BOT, CUSTOMER, INCOMING, OUTGOING, SYSTEM,
 )
-from handoff.store import repository as repo
+from handoff.store import conversations, messages
 from handoff.services.unit_of_work import UnitOfWork
 from handoff.services.views import ConversationView, MessageView
 
@@ -53,17 +53,17 @@ async def append_message(
     bot, or finished because a person reads it, needs no second statement.
     """
     message_id = new_id()
-    seq = await repo.allocate_seq(uow.conn, conversation_id)
+    seq = await conversations.allocate_seq(uow.conn, conversation_id)
     values = {
         "id": message_id, "conversation_id": conversation_id, "seq": seq, "client_id": client_id,
         "message_type": message_type, "sender_type": sender_type, "sender_id": sender_id, "private": private,
         "text": text, "payload": payload, "created_at": ctx_now.astimezone(timezone.utc),
         "routing_started_at": routing_started_at, "routed_at": routed_at,
     }
-    await repo.insert_message(uow.conn, values)
+    await messages.insert_message(uow.conn, values)
     # The view is what was written (the database hands timestamps back in UTC, as here); only an agent's display
     # name has to be read, from the agents table.
-    row = await repo.get_message(uow.conn, message_id) if sender_type == AGENT else {
+    row = await messages.get_message(uow.conn, message_id) if sender_type == AGENT else {
         **values, **_UNSET_ON_INSERT, "agent_name": None}
     message = message_view(row)
     uow.record(MessageStored(conversation_id, message=message.to_dict(), private=private))

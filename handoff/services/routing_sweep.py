@@ -12,7 +12,7 @@ import logging
 from handoff.services.bot_routing import route_customer_message
 from handoff.services.context import ServiceContext
 from handoff.services.mapping import message_view
-from handoff.store import repository as repo
+from handoff.store import messages
 from handoff.services.unit_of_work import reading
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ async def route_unrouted_messages(ctx: ServiceContext, limit: int | None = None)
     """One sweep over at most `limit` messages (oldest first); returns how many got a bot answer now."""
     stale_before = ctx.now() - ctx.config.routing_stale_after
     async with reading(ctx) as conn:
-        rows = await repo.unrouted_customer_messages(conn, stale_before, limit or ctx.config.routing_sweep_batch)
+        rows = await messages.unrouted_customer_messages(conn, stale_before, limit or ctx.config.routing_sweep_batch)
     answered = 0
     for row in rows:
         try:

@@ -14,7 +14,7 @@ from handoff.services.mail_outbox import enqueue_answer_in
 from handoff.services.mapping import append_message
 from handoff.services.ticket_views import ArticleView
 from handoff.services.unit_of_work import UnitOfWork
-from handoff.store import repository as repo
+from handoff.store import conversations
 
 CHANNEL_WIDGET = "widget"
 CHANNEL_EMAIL = "email"
@@ -31,7 +31,7 @@ async def deliver_answer_in(
     """
     channels: list[str] = []
     conversation_id = ticket["conversation_id"]
-    if conversation_id and await repo.get_conversation(uow.conn, conversation_id) is not None:
+    if conversation_id and await conversations.get_conversation(uow.conn, conversation_id) is not None:
         await append_message(
             uow, article.created_at, conversation_id, message_type=OUTGOING, sender_type=AGENT, sender_id=agent_id,
             text=WIDGET_ANSWER_PREFIX.format(reference=reference(ticket["number"])) + (article.text or ""),

@@ -15,7 +15,7 @@ from handoff.services.errors import NotFound, ValidationError
 from handoff.services.mapping import message_view
 from handoff.services.ticket_views import article_view, ticket_view
 from handoff.services.views import iso
-from handoff.store import repository as repo
+from handoff.store import handoffs, messages
 from handoff.store import tickets as store
 from handoff.services.unit_of_work import reading
 
@@ -109,8 +109,8 @@ async def ticket_detail(ctx: ServiceContext, ticket_id: str) -> dict[str, Any]:
         related = []
         if row["conversation_id"]:
             transcript = [message_view(m).to_dict() for m in
-                          await repo.list_messages(conn, row["conversation_id"], include_private=True)]
-            handoff = (await repo.latest_handoffs(conn, [row["conversation_id"]])).get(row["conversation_id"])
+                          await messages.list_messages(conn, row["conversation_id"], include_private=True)]
+            handoff = (await handoffs.latest_handoffs(conn, [row["conversation_id"]])).get(row["conversation_id"])
             related = list(await store.tickets_of_conversation(conn, row["conversation_id"]))
         if row["email"]:
             related += list(await store.tickets_for_contact(conn, row["email"]))

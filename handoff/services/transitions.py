@@ -7,11 +7,11 @@ from handoff.domain.events import StatusChanged
 from handoff.domain.states import Trigger, next_status
 from handoff.services.errors import Conflict, NotFound
 from handoff.services.unit_of_work import UnitOfWork
-from handoff.store import repository as repo
+from handoff.store import conversations
 
 
 async def load(uow: UnitOfWork, conversation_id: str) -> Mapping[str, Any]:
-    row = await repo.get_conversation(uow.conn, conversation_id)
+    row = await conversations.get_conversation(uow.conn, conversation_id)
     if row is None:
         raise NotFound("Gespräch nicht gefunden.")
     uow.channels[conversation_id] = row["channel"]   # messages are counted by channel (handoff/metrics)
@@ -25,7 +25,7 @@ async def apply(
     """Move `conversation` on by `trigger`; InvalidTransition if the table forbids it, Conflict if it raced."""
     current = conversation["status"]
     new = next_status(current, trigger)
-    changed = await repo.change_status_if(uow.conn, conversation["id"], [current], new.value, updated_at=now,
+    changed = await conversations.change_status_if(uow.conn, conversation["id"], [current], new.value, updated_at=now,
                                           **facts)
     if not changed:
         raise Conflict("Der Zustand des Gesprächs hat sich gerade geändert. Bitte neu laden.")

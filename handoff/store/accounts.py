@@ -98,7 +98,7 @@ async def delete_canned(conn: AsyncConnection, reply_id: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _setting_query() -> Any:
-    # Read on every handoff (business hours): built once, like the turn's statements in repository.py.
+    # Read on every handoff (business hours): built once, like the turn's statements in conversations.py.
     return select(settings.c.value).where(settings.c.key == bindparam("key"))
 
 

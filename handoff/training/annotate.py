@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from handoff.domain.redaction import redact
 from handoff.domain.vocabulary import CUSTOMER
-from handoff.store import annotations as store, repository
+from handoff.store import annotations as store, messages
 
 CONFIRM, CORRECT, TONE_EXAMPLE, DISMISS = "confirm", "correct", "tone", "dismiss"
 ACTIONS = (CONFIRM, CORRECT, TONE_EXAMPLE, DISMISS)
@@ -70,7 +70,7 @@ async def annotate(conn: AsyncConnection, message_id: str, action: str, annotato
                    tone_label: str | None = None) -> dict[str, Any]:
     if action not in ACTIONS:
         raise AnnotationError("action", f"Aktion muss eine von {', '.join(ACTIONS)} sein.")
-    message = await repository.get_message(conn, message_id)
+    message = await messages.get_message(conn, message_id)
     if message is None or message["sender_type"] != CUSTOMER or not message["text"]:
         raise MessageNotFound(message_id)
     if await store.is_annotated(conn, message_id):

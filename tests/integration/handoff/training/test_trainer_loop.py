@@ -77,7 +77,7 @@ async def _say(ctx: ServiceContext, text: str):
     conversation, _token = await conversations.start_conversation(ctx, "widget")
     message, _duplicate, replies = await customer.customer_writes(ctx, conversation.id, None, text)
     async with ctx.db.connect() as conn:
-        from handoff.store.repository import get_message
+        from handoff.store.messages import get_message
 
         stored = await get_message(conn, message.id)
     return stored, replies

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from handoff.store import repository as repo
+from handoff.store import conversations, messages
 from handoff.training.cli import parse_arguments, run
 from handoff.training.project import Project
 from handoff.training.runtime import Trainer
@@ -25,10 +25,10 @@ def project(tmp_path) -> Project:
 async def _fallback_message(engine) -> str:
     conversation_id, message_id = str(uuid.uuid4()), str(uuid.uuid4())
     async with engine.begin() as conn:
-        await repo.insert_conversation(conn, {
+        await conversations.insert_conversation(conn, {
             "id": conversation_id, "token_hash": "x" * 64, "channel": "rest", "status": "bot", "priority": 0,
             "created_at": T0, "updated_at": T0, "last_seq": 1, "locale": "de"})
-        await repo.insert_message(conn, {
+        await messages.insert_message(conn, {
             "id": message_id, "conversation_id": conversation_id, "seq": 1, "message_type": "incoming",
             "sender_type": "customer", "private": False, "text": "Wat is mit mien Paket, Herr Hansen?",
             "intent": "nlu_fallback", "confidence": 0.2, "created_at": T0})

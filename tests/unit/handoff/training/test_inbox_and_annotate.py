@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from handoff.store import repository as repo
+from handoff.store import conversations, csat, handoffs, messages
 from handoff.training.annotate import (
     CONFIRM, CORRECT, DISMISS, TONE_EXAMPLE, AlreadyAnnotated, AnnotationError, Annotator, annotate,
     pending_exports,
@@ -26,7 +26,7 @@ class Seed:
 
     async def conversation(self) -> str:
         conversation_id = str(uuid.uuid4())
-        await repo.insert_conversation(self.conn, {
+        await conversations.insert_conversation(self.conn, {
             "id": conversation_id, "token_hash": "x" * 64, "channel": "widget", "status": "bot",
             "priority": 0, "created_at": T0, "updated_at": T0, "last_seq": 0, "locale": "de"})
         return conversation_id
@@ -35,7 +35,7 @@ class Seed:
                       confidence=0.95, tone_label="calm") -> str:
         message_id = str(uuid.uuid4())
         self.seq[conversation_id] = self.seq.get(conversation_id, 0) + 1
-        await repo.insert_message(self.conn, {
+        await messages.insert_message(self.conn, {
             "id": message_id, "conversation_id": conversation_id, "seq": self.seq[conversation_id],
             "message_type": "incoming" if sender == "customer" else "outgoing", "sender_type": sender,
             "private": False, "text": text, "intent": intent if sender == "customer" else None,
@@ -59,7 +59,7 @@ async def seeded(engine):
         c2 = await seed.conversation()
         ids["angry"] = await seed.message(c2, "Das ist eine Frechheit!!!", 3, intent="order_status",
                                           tone_label="frustrated")
-        await repo.insert_handoff(conn, {"id": str(uuid.uuid4()), "conversation_id": c2, "reasons": [],
+        await handoffs.insert_handoff(conn, {"id": str(uuid.uuid4()), "conversation_id": c2, "reasons": [],
                                          "requested_at": T0 + timedelta(minutes=4), "summary": {}})
         await seed.message(c2, "Ihre Sendung NW-123456 ging verloren, ich erstatte Ihnen den Betrag.", 5,
                            sender="agent")
@@ -67,7 +67,7 @@ async def seeded(engine):
         c3 = await seed.conversation()
         ids["rated_badly"] = await seed.message(c3, "Wo ist mein Geld", 7, intent="refund_status",
                                                 confidence=0.9)
-        await repo.insert_csat(conn, {"conversation_id": c3, "rating": 1,
+        await csat.insert_csat(conn, {"conversation_id": c3, "rating": 1,
                                       "created_at": T0 + timedelta(minutes=8)})
     return ids
 

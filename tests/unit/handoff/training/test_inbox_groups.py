@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from handoff.store import repository as repo
+from handoff.store import conversations, messages
 from handoff.training.annotate import CORRECT, AnnotationError, Annotator, annotate
 from handoff.training.inbox import (
     FALLBACK, InboxFilter, InboxItem, annotate_group, group_items, review_groups, review_inbox, wording_key,
@@ -59,10 +59,10 @@ class Seed:
 
     async def conversation_with(self, text, minutes, intent="nlu_fallback", confidence=0.3):
         conversation_id, message_id = str(uuid.uuid4()), str(uuid.uuid4())
-        await repo.insert_conversation(self.conn, {
+        await conversations.insert_conversation(self.conn, {
             "id": conversation_id, "token_hash": "x" * 64, "channel": "widget", "status": "bot", "priority": 0,
             "created_at": T0, "updated_at": T0, "last_seq": 0, "locale": "de"})
-        await repo.insert_message(self.conn, {
+        await messages.insert_message(self.conn, {
             "id": message_id, "conversation_id": conversation_id, "seq": 1, "message_type": "incoming",
             "sender_type": "customer", "private": False, "text": text, "intent": intent, "confidence": confidence,
             "tone_label": "calm", "created_at": T0 + timedelta(minutes=minutes)})

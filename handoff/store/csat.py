@@ -1,12 +1,17 @@
-"""The CSAT survey as a fact: the first time a conversation was offered the rating (the response rate's base)."""
+"""CSAT: the survey offered when a conversation is resolved (the response rate's base) and the customer's rating.
+
+Functions take an open connection inside the caller's transaction; they never commit.
+"""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from handoff.store.tables import csat_surveys
+from handoff.store.tables import csat, csat_surveys
 
 
 async def record_survey_sent(conn: AsyncConnection, conversation_id: str, sent_at: datetime) -> bool:
@@ -21,3 +26,12 @@ async def record_survey_sent(conn: AsyncConnection, conversation_id: str, sent_a
         return False
     await conn.execute(csat_surveys.insert().values(conversation_id=conversation_id, sent_at=sent_at))
     return True
+
+
+async def insert_csat(conn: AsyncConnection, values: dict[str, Any]) -> None:
+    await conn.execute(insert(csat).values(**values))
+
+
+async def csat_for(conn: AsyncConnection, conversation_id: str) -> RowMapping | None:
+    result = await conn.execute(select(csat).where(csat.c.conversation_id == conversation_id))
+    return result.mappings().first()
