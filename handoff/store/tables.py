@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text,
-    UniqueConstraint, Index,
+    JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Table,
+    Text, UniqueConstraint, Index,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -439,3 +439,83 @@ bot_trackers = Table(
     Column("tracker", Text, nullable=False),                           # Rasa's own serialised tracker (JSON)
     Column("kept_at", UtcDateTime, nullable=False, index=True),
 )
+
+# --- Report facts (revision 0010, issue 19): what the reports read instead of a year of messages. ---
+# Derived from the tables above by handoff/services/report_facts.py, never written by a use case; deleting a
+# conversation deletes its facts (cascade, and retention/erasure delete them explicitly). Local days are of the
+# business-hours zone named in report_state: a change of the opening hours or zone rebuilds them.
+report_conversations = Table(
+    "report_conversations", metadata,
+    Column("conversation_id", String(ID_LENGTH), ForeignKey("conversations.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("channel", String(32), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("bot_engaged", Integer, nullable=False),           # 0/1: summed by the reports
+    Column("handed_off", Integer, nullable=False),
+    Column("contained", Integer, nullable=False),
+    Column("last_handoff_at", UtcDateTime, nullable=True),
+    Column("first_customer_day", Date, nullable=True),        # local days of its customer messages
+    Column("last_customer_day", Date, nullable=True),
+    Column("pending", Integer, nullable=False),               # 1: an open handoff or an unrouted message: re-read
+)
+Index("ix_report_conversations_created_at", report_conversations.c.created_at,
+      postgresql_include=["channel", "bot_engaged", "handed_off", "contained"])
+# Conversations whose customer wrote on several days: the only ones whose topics can straddle a period's start.
+SEVERAL_DAYS = report_conversations.c.last_customer_day > report_conversations.c.first_customer_day
+Index("ix_report_conversations_several_days", report_conversations.c.last_customer_day,
+      postgresql_where=SEVERAL_DAYS, sqlite_where=SEVERAL_DAYS)
+PENDING_FACTS = report_conversations.c.pending == 1
+Index("ix_report_conversations_pending", report_conversations.c.conversation_id,
+      postgresql_where=PENDING_FACTS, sqlite_where=PENDING_FACTS)
+
+# One row per handoff: its durations already measured (wall-clock and business hours), so that exact
+# percentiles over a year read 20,000 small rows instead of joining a million messages.
+report_handoffs = Table(
+    "report_handoffs", metadata,
+    Column("handoff_id", String(ID_LENGTH), ForeignKey("handoffs.id", ondelete="CASCADE"), primary_key=True),
+    Column("conversation_id", String(ID_LENGTH), ForeignKey("conversations.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("requested_at", UtcDateTime, nullable=False, index=True),
+    Column("requested_day", Date, nullable=False),
+    Column("reasons", Text, nullable=False),                  # the reason codes, each once, sorted, comma-separated
+    Column("queue_seconds", Float, nullable=True),
+    Column("queue_business_seconds", Float, nullable=True),
+    Column("first_response_seconds", Float, nullable=True),
+    Column("first_response_business_seconds", Float, nullable=True),
+    Column("resolution_seconds", Float, nullable=True),
+    Column("resolution_business_seconds", Float, nullable=True),
+    Column("abandoned", Integer, nullable=False),
+    Column("queued", Integer, nullable=False),                # reached the live queue
+    Column("after_hours_ticket", Integer, nullable=False),
+    Column("no_agent_ticket", Integer, nullable=False),
+)
+
+# Customer messages per local day, channel and intent ('' for none): volume and topics add these up. The
+# `conversations` / `handed_off` columns count (conversation, intent) pairs first seen that day, and of those
+# the ones with a handoff at or after it.
+report_days = Table(
+    "report_days", metadata,
+    Column("day", Date, primary_key=True),
+    Column("channel", String(32), primary_key=True),
+    Column("intent", String(128), primary_key=True),
+    Column("messages", Integer, nullable=False),
+    Column("not_understood", Integer, nullable=False),
+    Column("calm", Integer, nullable=False),
+    Column("frustrated", Integer, nullable=False),
+    Column("abusive", Integer, nullable=False),
+    Column("conversations", Integer, nullable=False),
+    Column("handed_off", Integer, nullable=False),
+)
+
+# Days whose totals must be counted again (their conversation was deleted), and the refresh's bookkeeping:
+# `watermark` (changes before it are in the facts), `hours` (the business hours the facts were measured with).
+report_dirty_days = Table(
+    "report_dirty_days", metadata,
+    Column("day", Date, primary_key=True),
+)
+report_state = Table(
+    "report_state", metadata,
+    Column("key", String(32), primary_key=True),
+    Column("value", JSON, nullable=False),
+)
+Index("ix_conversations_updated_at", conversations.c.updated_at)
