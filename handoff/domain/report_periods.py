@@ -129,6 +129,13 @@ def bucket_of(moment: datetime, period: Period) -> str:
     return (local.date() - timedelta(days=local.weekday())).isoformat()
 
 
+def bucket_of_day(day: date, period: Period) -> str:
+    """bucket_of for a local day, when the bucket is a day or a week."""
+    if period.granularity == DAY:
+        return day.isoformat()
+    return (day - timedelta(days=day.weekday())).isoformat()
+
+
 def buckets(period: Period) -> list[str]:
     """Every bucket label of the period in order, so that empty hours/days/weeks show as zero."""
     if period.granularity == HOUR:

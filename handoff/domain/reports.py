@@ -86,6 +86,13 @@ def duration_stats(spans: Iterable[tuple[datetime, datetime]], hours: BusinessHo
                          percentile(business, 50), percentile(business, 90))
 
 
+def seconds_stats(wall: Sequence[float], business: Sequence[float]) -> DurationStats:
+    """duration_stats over durations already measured (the report facts): the same spans, wall-clock and in
+    business hours, in the same order."""
+    return DurationStats(len(wall), percentile(wall, 50), percentile(wall, 90), percentile(business, 50),
+                         percentile(business, 90))
+
+
 def frt_distribution(seconds: Iterable[float]) -> list[dict[str, object]]:
     counts = [0] * len(FRT_BUCKETS)
     for value in seconds:

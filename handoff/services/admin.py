@@ -17,7 +17,7 @@ from handoff.services.mapping import new_id
 from handoff.services.text_input import clean_text
 from handoff.services.unit_of_work import reading, transaction, unit_of_work
 from handoff.services.views import CannedReply
-from handoff.store import accounts, conversations
+from handoff.store import accounts, conversations, report_facts
 
 __all__ = [
     "list_canned_replies", "create_canned_reply", "update_canned_reply", "delete_canned_reply",
@@ -101,6 +101,8 @@ async def export_conversation(ctx: ServiceContext, conversation_id: str) -> dict
 async def delete_conversation(ctx: ServiceContext, conversation_id: str) -> None:
     """Deletes messages, handoffs, tickets, csat and the conversation (the Rasa tracker is the web layer's)."""
     async with unit_of_work(ctx) as uow:
+        # Its report facts go with it; the days it counted in are counted again at the next refresh.
+        await report_facts.forget_conversations(uow.conn, [conversation_id])
         if not await conversations.delete_conversation(uow.conn, conversation_id):
             raise NotFound("Gespräch nicht gefunden.")
         uow.record(ConversationDeleted(conversation_id))

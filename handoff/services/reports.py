@@ -1,31 +1,32 @@
 """Reports for supervisors and trainers: one period and the one before it, every figure as docs/reports.md defines.
 
-The store counts rows of the period; the definitions live in handoff/domain/reports.py. Reading only: one
-connection per period, nothing written, no events.
+The store counts the report facts of the period; the definitions live in handoff/domain/reports.py and
+handoff/domain/report_facts.py. Each report first brings the facts up to date (handoff/services/report_facts.py,
+one short transaction), then reads: one connection per period, no events.
 """
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Sequence
 
 from handoff.domain import report_periods as periods
 from handoff.domain import reports as definitions
 from handoff.domain.hours import BusinessHours
+from handoff.domain.report_facts import FALLBACK_INTENT, straddling_topics
 from handoff.domain.report_periods import Period
-from handoff.domain.reports import duration_stats, rate
+from handoff.domain.reports import rate, seconds_stats
 from handoff.services.business_hours import load_business_hours
 from handoff.services.context import ServiceContext
 from handoff.services.errors import ValidationError
+from handoff.services.report_facts import refresh
 from handoff.store import reports as store
 from handoff.services.unit_of_work import reading
 
 # Channels always listed (zero when unused); e-mail (tickets opened by mail) joins when there is any.
 KNOWN_CHANNELS = ("widget", "rest", "socketio", "email")
-OUTCOME_TICKET, OUTCOME_RESOLVED, OUTCOME_HANDED_BACK = "ticket", "resolved", "handed_back"
-HANDLED_OUTCOMES = (OUTCOME_RESOLVED, OUTCOME_HANDED_BACK)
 SECTIONS = ("volume", "outcome", "handoff_reasons", "waiting", "frt_distribution", "csat")
 
 
@@ -53,27 +54,28 @@ async def period_for(ctx: ServiceContext, request: ReportRequest) -> tuple[Perio
 async def overview(ctx: ServiceContext, request: ReportRequest) -> dict[str, Any]:
     """Every section but topics, for the period and (as `previous`) the period before it."""
     period, hours = await period_for(ctx, request)
+    await refresh(ctx)
     # Two connections at once: the period before is as much work as the period itself.
-    current, previous = await asyncio.gather(_figures(ctx, period, hours),
-                                             _figures(ctx, period.previous(), hours, with_tickets=False))
+    current, previous = await asyncio.gather(_figures(ctx, period),
+                                             _figures(ctx, period.previous(), with_tickets=False))
     return {"period": period.to_dict(), "previous_period": period.previous().to_dict(),
             "business_hours": hours.to_dict(), **current,
             "previous": _summary(previous),
             "changes": _changes(_summary(current), _summary(previous))}
 
 
-async def _figures(ctx: ServiceContext, period: Period, hours: BusinessHours,
-                   with_tickets: bool = True) -> dict[str, Any]:
+async def _figures(ctx: ServiceContext, period: Period, with_tickets: bool = True) -> dict[str, Any]:
     """Every section of one period; the period before needs no tickets (its summary compares none)."""
     start, end = period.start, period.end
     created_tickets: list[store.TicketRow] = []
     solved_tickets: list[store.TicketRow] = []
     async with reading(ctx) as conn:   # reading only: no write lock, no events
-        by_channel = await store.conversations_by_channel(conn, start, end)
-        messages_by_channel = await store.customer_messages_by_channel(conn, start, end)
+        by_channel, outcomes = await store.conversation_counts(conn, start, end)
+        messages_by_channel = await store.customer_messages_by_channel(conn, period.first_day, period.last_day)
         email_tickets, emails_received = await store.email_volume(conn, start, end)
-        outcomes = await store.outcome_counts(conn, start, end)
-        handoff_rows = await store.handoffs_requested(conn, start, end)
+        handoff_counts = await store.handoff_counts(conn, start, end)
+        durations = await store.handoff_durations(conn, start, end)
+        reasons = await store.handoff_reasons(conn, start, end, hourly=period.granularity == periods.HOUR)
         ratings = await store.ratings_in(conn, start, end)
         sent, answered = await store.surveys_in(conn, start, end)
         if with_tickets:
@@ -83,12 +85,10 @@ async def _figures(ctx: ServiceContext, period: Period, hours: BusinessHours,
         by_channel[store.EMAIL] = by_channel.get(store.EMAIL, 0) + email_tickets
         messages_by_channel[store.EMAIL] = messages_by_channel.get(store.EMAIL, 0) + emails_received
     return {"volume": _volume(by_channel, messages_by_channel),
-            "outcome": _outcome(outcomes, handoff_rows, hours),
-            "handoff_reasons": _reasons_over_time(handoff_rows, period),
-            "waiting": _waiting(handoff_rows, hours),
-            "frt_distribution": definitions.frt_distribution(
-                (row.first_agent_reply_at - row.requested_at).total_seconds()
-                for row in handoff_rows if row.first_agent_reply_at is not None),
+            "outcome": _outcome(outcomes, handoff_counts),
+            "handoff_reasons": _reasons_over_time(reasons, period),
+            "waiting": _waiting(handoff_counts, durations),
+            "frt_distribution": definitions.frt_distribution(durations["first_response"][0]),
             "csat": definitions.csat_summary(ratings, sent, answered).to_dict(),
             "tickets": _tickets(created_tickets, solved_tickets, ctx.now()) if with_tickets else None}
 
@@ -132,49 +132,40 @@ def _volume(by_channel: dict[str, int], messages_by_channel: dict[str, int]) -> 
                           "share": rate(by_channel.get(name, 0), total)} for name in channels]}
 
 
-def _outcome(counts: store.OutcomeCounts, rows: Sequence[store.HandoffRow], hours: BusinessHours) -> dict[str, Any]:
-    ticket_rows = [row for row in rows if row.outcome == OUTCOME_TICKET]
-    after_hours = sum(1 for row in ticket_rows if not hours.is_open(row.requested_at))
+def _outcome(counts: store.OutcomeCounts, handoffs: store.HandoffCounts) -> dict[str, Any]:
     return {"conversations": counts.conversations, "bot_engaged": counts.bot_engaged,
             "contained": counts.contained, "containment_rate": rate(counts.contained, counts.bot_engaged),
             "handed_off": counts.handed_off, "handoff_rate": rate(counts.handed_off, counts.bot_engaged),
             # Chatwoot's rate (every conversation in the denominator), shown for comparison only.
             "handoff_rate_all_conversations": rate(counts.handed_off_any, counts.conversations),
-            "handoffs": len(rows), "after_hours_tickets": after_hours,
-            "no_agent_tickets": len(ticket_rows) - after_hours}
+            "handoffs": handoffs.handoffs, "after_hours_tickets": handoffs.after_hours_tickets,
+            "no_agent_tickets": handoffs.no_agent_tickets}
 
 
-def _reasons_over_time(rows: Sequence[store.HandoffRow], period: Period) -> dict[str, Any]:
+def _reasons_over_time(rows: Sequence[tuple[Any, str, int]], period: Period) -> dict[str, Any]:
+    """A request with two reasons counts under both (the codes of one request are stored once each)."""
     labels = periods.buckets(period)
     series: dict[str, Counter[str]] = {}
     totals: Counter[str] = Counter()
-    for row in rows:
-        bucket = periods.bucket_of(row.requested_at, period)
-        for code in sorted({str(reason.get("code")) for reason in row.reasons if isinstance(reason, dict)}):
-            series.setdefault(code, Counter())[bucket] += 1
-            totals[code] += 1
+    hourly = period.granularity == periods.HOUR
+    for when, codes, count in rows:
+        bucket = periods.bucket_of(when, period) if hourly else periods.bucket_of_day(when, period)
+        for code in codes.split(",") if codes else ():
+            series.setdefault(code, Counter())[bucket] += count
+            totals[code] += count
     reasons = sorted(totals, key=lambda code: (-totals[code], code))
     return {"granularity": period.granularity, "buckets": labels,
             "totals": [{"reason": code, "count": totals[code]} for code in reasons],
             "series": [{"reason": code, "counts": [series[code][label] for label in labels]} for code in reasons]}
 
 
-def _waiting(rows: Sequence[store.HandoffRow], hours: BusinessHours) -> dict[str, Any]:
-    in_queue = [(row.requested_at, row.claimed_at) for row in rows if row.claimed_at is not None]
-    first_reply = [(row.requested_at, row.first_agent_reply_at) for row in rows
-                   if row.first_agent_reply_at is not None]
-    # Closed by a person who took it: an unclaimed, unanswered end is an abandoned wait, not a resolution.
-    resolution = [(row.requested_at, row.ended_at) for row in rows
-                  if row.ended_at is not None and row.outcome in HANDLED_OUTCOMES
-                  and (row.claimed_at is not None or row.first_agent_reply_at is not None)]
-    abandoned = sum(1 for row in rows if row.ended_at is not None and row.claimed_at is None
-                    and row.first_agent_reply_at is None and row.outcome != OUTCOME_TICKET)
-    # A handoff that became a ticket at once (closed, nobody online) never waited in the live queue.
-    reached_queue = sum(1 for row in rows if not (row.outcome == OUTCOME_TICKET and row.ended_at == row.requested_at))
-    return {"time_in_queue": duration_stats(in_queue, hours).to_dict(),
-            "first_response": duration_stats(first_reply, hours).to_dict(),
-            "resolution": duration_stats(resolution, hours).to_dict(),
-            "abandoned": abandoned, "queued": reached_queue, "abandoned_rate": rate(abandoned, reached_queue)}
+def _waiting(counts: store.HandoffCounts, durations: dict[str, tuple[list[float], list[float]]]) -> dict[str, Any]:
+    """Durations as measured into the facts (definitions: handoff_facts in handoff/domain/report_facts.py)."""
+    return {"time_in_queue": seconds_stats(*durations["queue"]).to_dict(),
+            "first_response": seconds_stats(*durations["first_response"]).to_dict(),
+            "resolution": seconds_stats(*durations["resolution"]).to_dict(),
+            "abandoned": counts.abandoned, "queued": counts.queued,
+            "abandoned_rate": rate(counts.abandoned, counts.queued)}
 
 
 def _summary(figures: dict[str, Any]) -> dict[str, float | int | None]:
@@ -200,16 +191,36 @@ def _changes(current: dict[str, Any], previous: dict[str, Any]) -> dict[str, flo
 async def topics(ctx: ServiceContext, request: ReportRequest, known_intents: Sequence[str]) -> dict[str, Any]:
     """Per intent: volume, not-understood rate, handoff rate, tone distribution (the trainers' part)."""
     period, _hours = await period_for(ctx, request)
-    if request.topic is not None and request.topic not in set(known_intents) | {store.FALLBACK_INTENT}:
+    if request.topic is not None and request.topic not in set(known_intents) | {FALLBACK_INTENT}:
         raise ValidationError("topic", f"Unbekanntes Thema: {request.topic}")
+    await refresh(ctx)
     async with reading(ctx) as conn:
-        rows = await store.topics(conn, period.start, period.end, request.topic)
+        rows = await store.topics(conn, period.first_day, period.last_day, request.topic)
+        before = await store.topics_before(conn, period.first_day, period.end, request.topic)
+    rows = _with_topics_raised_before(rows, before, period)
     return {"period": period.to_dict(), "topics": [{
         "intent": row.intent, "messages": row.messages, "not_understood": row.not_understood,
         "not_understood_rate": rate(row.not_understood, row.messages), "conversations": row.conversations,
         "handed_off": row.handed_off, "handoff_rate": rate(row.handed_off, row.conversations),
         "tones": row.tones} for row in rows]}
 
+
+
+def _with_topics_raised_before(rows: list[store.TopicRow], before: Sequence[Any],
+                               period: Period) -> list[store.TopicRow]:
+    """The day totals count a conversation under a topic on the day the topic first came up; a conversation that
+    raised it before the period and again in it is added here (docs/reports.md, "How the figures are computed")."""
+    extra: Counter[str] = Counter()
+    handed: Counter[str] = Counter()
+    for last_handoff_at, messages in before:
+        for intent, (count, handed_off) in straddling_topics(messages, last_handoff_at, period.start,
+                                                              period.end).items():
+            extra[intent] += count
+            handed[intent] += handed_off
+    if not extra:
+        return rows
+    return [replace(row, conversations=row.conversations + extra[row.intent],
+                    handed_off=row.handed_off + handed[row.intent]) for row in rows]
 
 
 async def intents_seen(ctx: ServiceContext) -> list[str]:

@@ -1,26 +1,26 @@
-"""The report queries (docs/reports.md): counts and timestamps of one period, on SQLite and PostgreSQL alike.
+"""The report queries (docs/reports.md): counts and facts of one period, on SQLite and PostgreSQL alike.
 
-Each function reads one period [start, end) through an index of revision 0007 and returns plain rows; the
-definitions (rates, percentiles, business hours) are applied in handoff/domain/reports.py.
+Conversations, handoffs, customer messages and topics are read from the report facts of revision 0010 (kept
+current by handoff/services/report_facts.py); tickets, e-mails and CSAT, a few thousand rows a year, from their
+own tables through the indexes of revision 0007. The definitions (rates, percentiles) are applied in
+handoff/domain/reports.py and handoff/domain/report_facts.py.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from handoff.domain.vocabulary import AGENT, CUSTOMER, OUTGOING
+from handoff.domain.report_facts import NO_INTENT, TONE_LABELS
+from handoff.domain.vocabulary import CUSTOMER
 from handoff.store.tables import (
-    agents, conversations, csat, csat_surveys, handoffs, messages, ticket_articles, tickets,
+    SEVERAL_DAYS, agents, csat, csat_surveys, messages, report_conversations, report_days, report_handoffs,
+    ticket_articles, tickets,
 )
-
-FALLBACK_INTENT = "nlu_fallback"
-# Below this intent confidence a message counts as not understood (the same threshold as the trainer inbox).
-NOT_UNDERSTOOD_BELOW = 0.6
-TONE_LABELS = ("calm", "frustrated", "abusive")
 
 
 def aware(value: Any) -> datetime | None:
@@ -32,31 +32,44 @@ def aware(value: Any) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def _flag(condition: Any) -> Any:
-    return case((condition, 1), else_=0)
-
-
 def _in_period(column: Any, start: datetime, end: datetime) -> Any:
     return and_(column >= start, column < end)
 
 
-async def conversations_by_channel(conn: AsyncConnection, start: datetime, end: datetime) -> dict[str, int]:
-    result = await conn.execute(
-        select(conversations.c.channel, func.count()).where(_in_period(conversations.c.created_at, start, end))
-        .group_by(conversations.c.channel))
-    return {channel: count for channel, count in result}
-
-
-async def customer_messages_by_channel(conn: AsyncConnection, start: datetime, end: datetime) -> dict[str, int]:
-    result = await conn.execute(
-        select(conversations.c.channel, func.count())
-        .select_from(messages.join(conversations, conversations.c.id == messages.c.conversation_id))
-        .where(messages.c.sender_type == CUSTOMER, _in_period(messages.c.created_at, start, end))
-        .group_by(conversations.c.channel))
-    return {channel: count for channel, count in result}
-
-
 EMAIL = "email"
+
+
+@dataclass(frozen=True)
+class OutcomeCounts:
+    conversations: int          # created in the period
+    bot_engaged: int            # ... in which the bot received at least one customer message
+    handed_off: int             # ... of those, with at least one handoff request
+    contained: int              # ... of those, no handoff, no ticket, no agent message
+    handed_off_any: int         # every conversation of the period with a handoff (Chatwoot's numerator)
+
+
+async def conversation_counts(conn: AsyncConnection, start: datetime,
+                              end: datetime) -> tuple[dict[str, int], OutcomeCounts]:
+    """The conversations created in the period by channel, and their bot outcome: one index range of the
+    conversation facts (covering on PostgreSQL)."""
+    rc = report_conversations.c
+    result = await conn.execute(
+        select(rc.channel, func.count(), func.sum(rc.bot_engaged), func.sum(rc.bot_engaged * rc.handed_off),
+               func.sum(rc.contained), func.sum(rc.handed_off))
+        .where(_in_period(rc.created_at, start, end)).group_by(rc.channel))
+    by_channel: dict[str, int] = {}
+    totals = [0] * 5
+    for channel, *counts in result:
+        by_channel[channel] = int(counts[0])
+        totals = [total + int(value or 0) for total, value in zip(totals, counts)]
+    return by_channel, OutcomeCounts(*totals)
+
+
+async def customer_messages_by_channel(conn: AsyncConnection, first_day: date, last_day: date) -> dict[str, int]:
+    d = report_days.c
+    result = await conn.execute(select(d.channel, func.sum(d.messages))
+                                .where(d.day >= first_day, d.day <= last_day).group_by(d.channel))
+    return {channel: int(count) for channel, count in result}
 
 
 async def email_volume(conn: AsyncConnection, start: datetime, end: datetime) -> tuple[int, int]:
@@ -71,82 +84,51 @@ async def email_volume(conn: AsyncConnection, start: datetime, end: datetime) ->
 
 
 @dataclass(frozen=True)
-class OutcomeCounts:
-    conversations: int          # created in the period
-    bot_engaged: int            # ... in which the bot received at least one customer message
-    handed_off: int             # ... of those, with at least one handoff request
-    contained: int              # ... of those, no handoff, no ticket, no agent message
-    handed_off_any: int         # every conversation of the period with a handoff (Chatwoot's numerator)
+class HandoffCounts:
+    handoffs: int               # requested in the period
+    abandoned: int
+    queued: int                 # reached the live queue
+    after_hours_tickets: int
+    no_agent_tickets: int
 
 
-async def outcome_counts(conn: AsyncConnection, start: datetime, end: datetime) -> OutcomeCounts:
-    """One pass: the period's conversations left-joined to the sets of conversations with a bot-routed customer
-    message, a public agent message, a handoff, a ticket.
-
-    Each set is read from `start` on through its time index: whatever belongs to a conversation created in the
-    period happened after that conversation was created, so the lower bound loses nothing and the sets stay
-    small (one correlated EXISTS per conversation and fact took seconds over a million messages).
-    """
-    m = messages.c
-    period = select(conversations.c.id.label("id")).where(_in_period(conversations.c.created_at, start, end)).cte()
-    engaged = (select(m.conversation_id.label("id")).distinct()
-               .where(m.sender_type == CUSTOMER, m.created_at >= start, m.routing_started_at.is_not(None)).cte())
-    agent_spoke = (select(m.conversation_id.label("id")).distinct()
-                   .where(m.sender_type == AGENT, m.created_at >= start, m.message_type == OUTGOING,
-                          m.private.is_(False)).cte())
-    handed_off = (select(handoffs.c.conversation_id.label("id")).distinct()
-                  .where(handoffs.c.requested_at >= start).cte())
-    ticketed = (select(tickets.c.conversation_id.label("id")).distinct()
-                .where(tickets.c.created_at >= start, tickets.c.conversation_id.is_not(None)).cte())
-    is_engaged, is_handed_off = engaged.c.id.is_not(None), handed_off.c.id.is_not(None)
-    nobody = and_(handed_off.c.id.is_(None), ticketed.c.id.is_(None), agent_spoke.c.id.is_(None))
-    joined = (period.outerjoin(engaged, engaged.c.id == period.c.id)
-              .outerjoin(agent_spoke, agent_spoke.c.id == period.c.id)
-              .outerjoin(handed_off, handed_off.c.id == period.c.id)
-              .outerjoin(ticketed, ticketed.c.id == period.c.id))
-    row = (await conn.execute(select(
-        func.count(), func.count(engaged.c.id),
-        func.coalesce(func.sum(_flag(and_(is_engaged, is_handed_off))), 0),
-        func.coalesce(func.sum(_flag(and_(is_engaged, nobody))), 0),
-        func.count(handed_off.c.id),
-    ).select_from(joined))).one()
-    return OutcomeCounts(*(int(value) for value in row))
+async def handoff_counts(conn: AsyncConnection, start: datetime, end: datetime) -> HandoffCounts:
+    h = report_handoffs.c
+    row = (await conn.execute(
+        select(func.count(), func.sum(h.abandoned), func.sum(h.queued), func.sum(h.after_hours_ticket),
+               func.sum(h.no_agent_ticket)).where(_in_period(h.requested_at, start, end)))).one()
+    return HandoffCounts(*(int(value or 0) for value in row))
 
 
-@dataclass(frozen=True)
-class HandoffRow:
-    requested_at: datetime
-    reasons: list[dict[str, Any]]
-    claimed_at: datetime | None
-    first_agent_reply_at: datetime | None
-    ended_at: datetime | None
-    outcome: str | None
+DURATIONS = ("queue", "first_response", "resolution")
 
 
-async def handoffs_requested(conn: AsyncConnection, start: datetime, end: datetime) -> list[HandoffRow]:
-    """Every handoff requested in the period, with the first public agent reply while it lasted.
+async def handoff_durations(conn: AsyncConnection, start: datetime,
+                            end: datetime) -> dict[str, tuple[list[float], list[float]]]:
+    """Per duration, the (wall-clock, business-hours) seconds of the period's handoffs that have it."""
+    h = report_handoffs.c
+    columns = [h[f"{name}{unit}"] for name in DURATIONS for unit in ("_seconds", "_business_seconds")]
+    found: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in DURATIONS}
+    result = await conn.execute(select(*columns).where(_in_period(h.requested_at, start, end)))
+    for row in result:
+        for index, name in enumerate(DURATIONS):
+            wall = row[2 * index]
+            if wall is not None:
+                found[name][0].append(wall)
+                found[name][1].append(row[2 * index + 1])
+    return found
 
-    The replies are one set-based join over the agent messages from `start` on (a reply comes after its
-    handoff), not one lookup per handoff.
-    """
-    h, m = handoffs.c, messages.c
-    requested = select(h.id, h.conversation_id, h.requested_at, h.ended_at) \
-        .where(_in_period(h.requested_at, start, end)).cte()
-    replies = (
-        select(requested.c.id.label("handoff_id"), func.min(m.created_at).label("first_reply"))
-        .select_from(requested.join(messages, m.conversation_id == requested.c.conversation_id))
-        .where(m.sender_type == AGENT, m.created_at >= start, m.message_type == OUTGOING, m.private.is_(False),
-               m.created_at >= requested.c.requested_at,
-               or_(requested.c.ended_at.is_(None), m.created_at <= requested.c.ended_at))
-        .group_by(requested.c.id).subquery())
-    # Two statements joined here: joined in SQL, the planner (expecting a handful of replies) re-ran the
-    # aggregate once per handoff.
-    first_replies = {handoff_id: first for handoff_id, first in await conn.execute(select(replies))}
-    result = await conn.execute(
-        select(h.id, h.requested_at, h.reasons, h.claimed_at, h.ended_at, h.outcome)
-        .where(_in_period(h.requested_at, start, end)).order_by(h.requested_at))
-    return [HandoffRow(aware(row[1]), list(row[2] or []), aware(row[3]), aware(first_replies.get(row[0])),
-                       aware(row[4]), row[5]) for row in result]
+
+async def handoff_reasons(conn: AsyncConnection, start: datetime, end: datetime,
+                          hourly: bool) -> list[tuple[Any, str, int]]:
+    """(when, reason codes comma-separated, how many): per local day, or per request for an hourly series."""
+    h = report_handoffs.c
+    where = _in_period(h.requested_at, start, end)
+    if hourly:
+        return [(row[0], row[1], 1) for row in await conn.execute(select(h.requested_at, h.reasons).where(where))]
+    result = await conn.execute(select(h.requested_day, h.reasons, func.count()).where(where)
+                                .group_by(h.requested_day, h.reasons))
+    return [(row[0], row[1], int(row[2])) for row in result]
 
 
 async def ratings_in(conn: AsyncConnection, start: datetime, end: datetime) -> list[int]:
@@ -174,37 +156,42 @@ class TopicRow:
     handed_off: int
 
 
-async def topics(conn: AsyncConnection, start: datetime, end: datetime, intent: str | None = None) -> list[TopicRow]:
-    """Per intent of customer messages in the period: volume, not understood, tone; conversations and handoffs."""
-    m = messages.c
-    where = [m.sender_type == CUSTOMER, _in_period(m.created_at, start, end), m.intent.is_not(None)]
+async def topics(conn: AsyncConnection, first_day: date, last_day: date, intent: str | None = None) -> list[TopicRow]:
+    """Per intent of customer messages on the period's days: volume, not understood, tone; conversations in which
+    it came up first on one of these days, and of those the ones handed off at or after it."""
+    d = report_days.c
+    where = [d.day >= first_day, d.day <= last_day, d.intent != NO_INTENT]
+    if intent is not None:
+        where.append(d.intent == intent)
+    result = await conn.execute(
+        select(d.intent, func.sum(d.messages), func.sum(d.not_understood),
+               *(func.sum(d[label]) for label in TONE_LABELS), func.sum(d.conversations), func.sum(d.handed_off))
+        .where(*where).group_by(d.intent))
+    rows = [TopicRow(row[0], int(row[1]), int(row[2]),
+                     {label: int(value) for label, value in zip(TONE_LABELS, row[3:6])}, int(row[6]), int(row[7]))
+            for row in result]
+    return sorted(rows, key=lambda row: (-row.messages, row.intent))
+
+
+async def topics_before(conn: AsyncConnection, first_day: date, end: datetime,
+                        intent: str | None = None) -> list[tuple[datetime | None, list[tuple[str, datetime]]]]:
+    """The conversations whose customer wrote before the period and again in it (their topics may have come up
+    first before it): each one's last handoff request and its customer messages' (intent, time) up to `end`."""
+    rc, m = report_conversations.c, messages.c
+    candidates = {row[0]: aware(row[1]) for row in await conn.execute(
+        select(rc.conversation_id, rc.last_handoff_at)
+        .where(SEVERAL_DAYS, rc.last_customer_day >= first_day, rc.first_customer_day < first_day))}
+    if not candidates:
+        return []
+    where = [m.conversation_id.in_(list(candidates)), m.sender_type == CUSTOMER, m.intent.is_not(None),
+             m.created_at < end]
     if intent is not None:
         where.append(m.intent == intent)
-    not_understood = or_(m.intent == FALLBACK_INTENT, m.confidence < NOT_UNDERSTOOD_BELOW)
-    tone_columns = [func.sum(_flag(m.tone_label == label)).label(label) for label in TONE_LABELS]
-    volume = await conn.execute(
-        select(m.intent, func.count(), func.sum(_flag(not_understood)), *tone_columns)
-        .where(*where).group_by(m.intent))
-    rows: dict[str, dict[str, Any]] = {}
-    for row in volume:
-        rows[row[0]] = {"messages": int(row[1]), "not_understood": int(row[2] or 0),
-                        "tones": {label: int(value or 0) for label, value in zip(TONE_LABELS, row[3:])}}
-    first_seen = (select(m.intent.label("intent"), m.conversation_id.label("conversation_id"),
-                         func.min(m.created_at).label("first_at"))
-                  .where(*where).group_by(m.intent, m.conversation_id).subquery())
-    last_handoff = (select(handoffs.c.conversation_id.label("conversation_id"),
-                           func.max(handoffs.c.requested_at).label("last_at"))
-                    .where(handoffs.c.requested_at >= start).group_by(handoffs.c.conversation_id).subquery())
-    per_conversation = await conn.execute(
-        select(first_seen.c.intent, func.count(),
-               func.sum(_flag(last_handoff.c.last_at >= first_seen.c.first_at)))
-        .select_from(first_seen.outerjoin(last_handoff,
-                                          last_handoff.c.conversation_id == first_seen.c.conversation_id))
-        .group_by(first_seen.c.intent))
-    handoff_counts = {row[0]: (int(row[1]), int(row[2] or 0)) for row in per_conversation}
-    return [TopicRow(name, data["messages"], data["not_understood"], data["tones"],
-                     *handoff_counts.get(name, (0, 0)))
-            for name, data in sorted(rows.items(), key=lambda item: (-item[1]["messages"], item[0]))]
+    found: dict[str, list[tuple[str, datetime]]] = defaultdict(list)
+    for conversation_id, name, at in await conn.execute(select(m.conversation_id, m.intent, m.created_at)
+                                                         .where(*where)):
+        found[conversation_id].append((name, at))
+    return [(candidates[cid], found[cid]) for cid in candidates if cid in found]
 
 
 async def intents_seen(conn: AsyncConnection) -> list[str]:
