@@ -13,6 +13,12 @@ docs/performance.md.
 - Graph runs: `DaskGraphRunner.run` derives the minimal schema and builds a dask graph on every call (two to four
   calls per message), then lets dask's scheduler call the nodes; ~7 ms of a ~21 ms parse was this overhead. The
   same nodes are called with the same inputs in a dependency order worked out once per set of targets.
+- Action answers are checked event by event against the one alternative of the events schema that can match (the
+  `oneOf` alternatives differ in the constant `event` name), instead of all 23 for each event; an answer that does
+  not pass so goes through the full check, so every verdict and message stays the full schema's.
+- Rule lookup: `RulePolicy._get_possible_keys` filters every rule against every state of the conversation, reading
+  each rule back from its JSON key per check (~290 checks per message). The same filtering runs over rules prepared
+  once per key (the same comparisons, in the same order of sets), so the predicted rule, ties included, is Rasa's.
 - Dialogue states: every policy asks `Domain.states_for_tracker_history` for the states of the same tracker
   (the rule policy several times), and each answer replays the whole conversation into a fresh tracker per event.
   The states depend only on the domain, the tracker's events and the arguments, so the last few answers are
@@ -28,6 +34,7 @@ from typing import Any
 STATES_KEPT = 8
 
 _INSTALLED_MARK = "_nordwind_speedup"
+_EVENT_BY_EVENT_MARK = "_nordwind_event_by_event"
 
 
 def _installed(function: Any) -> bool:
@@ -58,6 +65,57 @@ def _check_action_answers_with_a_prebuilt_validator() -> None:
         return True
 
     RemoteAction._validate_action_result = validate_with_prebuilt_validator
+
+
+def _events_by_name(event_schema: dict[str, Any]) -> dict[str, Any] | None:
+    """Per event name, a validator of the events schema with only the `oneOf` alternatives naming that event (None
+    when an alternative does not name its event as a constant: then every answer takes the full check)."""
+    from jsonschema import validators
+
+    groups: dict[str, list[Any]] = {}
+    for alternative in event_schema.get("oneOf", ()):
+        name = alternative.get("properties", {}).get("event", {}).get("const")
+        if not isinstance(name, str):
+            return None
+        groups.setdefault(name, []).append(alternative)
+    common = {key: value for key, value in event_schema.items() if key != "oneOf"}
+    return {name: validators.validator_for(event_schema)({**common, "oneOf": alternatives})
+            for name, alternatives in groups.items()}
+
+
+def _check_action_answers_event_by_event() -> None:
+    """Equivalence: an event can only satisfy the alternatives whose constant is its own `event` name, so `oneOf`
+    over all of them holds exactly when it holds over those. The answer's other parts are checked by the answer
+    schema with the events' items left out. Anything unexpected (an unknown name, not a dict) takes the full check."""
+    from jsonschema import validators
+    from rasa.core.actions.action import RemoteAction
+
+    if getattr(RemoteAction._validate_action_result, _EVENT_BY_EVENT_MARK, False):
+        return
+    schema = RemoteAction.action_response_format_spec()
+    events_schema = schema.get("properties", {}).get("events", {})
+    by_name = _events_by_name(events_schema.get("items", {}))
+    outline = {**schema, "properties": {**schema["properties"],
+                                        "events": {key: value for key, value in events_schema.items()
+                                                   if key != "items"}}}
+    outline_validator = validators.validator_for(outline)(outline)
+    full_check = RemoteAction._validate_action_result   # the prebuilt validator of the whole schema, then Rasa's
+
+    @_mark
+    def validate_event_by_event(self: Any, result: dict[str, Any]) -> bool:
+        events = result.get("events", []) if type(result) is dict else None
+        if by_name is None or type(events) is not list or not outline_validator.is_valid(result):
+            return full_check(self, result)
+        for event in events:
+            name = event.get("event") if type(event) is dict else None
+            validator = by_name.get(name) if type(name) is str else None
+            if validator is None or not validator.is_valid(event):
+                return full_check(self, result)
+        return True
+
+    setattr(validate_event_by_event, _EVENT_BY_EVENT_MARK, True)
+    validate_event_by_event.__wrapped__ = full_check  # type: ignore[attr-defined]
+    RemoteAction._validate_action_result = validate_event_by_event
 
 
 def _remember_event_types() -> None:
@@ -131,6 +189,83 @@ def _run_graphs_in_dependency_order() -> None:
     DaskGraphRunner.run = run
 
 
+def _rule_checks(rule_key: str) -> tuple[tuple[bool, tuple[tuple[str, tuple[tuple[str, Any, int], ...]], ...]], ...]:
+    """A rule's states, last first, as RulePolicy._is_rule_applicable reads them: (has a previous action, the
+    features to compare per sub-state as (key, value, how)), with JSON lists turned back into tuples as there."""
+    import json
+
+    from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET
+
+    prepared = []
+    for rule_state in reversed(json.loads(rule_key)):
+        sub_states = []
+        for state_type, rule_sub_state in rule_state.items():
+            features = []
+            for key, value in rule_sub_state.items():
+                if isinstance(value, list):
+                    value = tuple(value)
+                how = _NOT_SET if value == SHOULD_NOT_BE_SET else _EQUAL if value else _ANY
+                features.append((key, value, how))
+            sub_states.append((state_type, tuple(features)))
+        prepared.append((bool(rule_state.get(PREVIOUS_ACTION)), tuple(sub_states)))
+    return tuple(prepared)
+
+
+_ANY, _EQUAL, _NOT_SET = 0, 1, 2
+
+
+def _rule_matches(rule_sub_states: Any, conversation_state: dict[str, Any]) -> bool:
+    """RulePolicy._does_rule_match_state over a prepared rule state."""
+    from rasa.shared.core.constants import SHOULD_NOT_BE_SET
+
+    for state_type, features in rule_sub_states:
+        conversation_sub_state = conversation_state.get(state_type, {})
+        for key, value, how in features:
+            if how == _EQUAL:
+                if conversation_sub_state.get(key) != value:
+                    return False
+            elif how == _NOT_SET:
+                in_conversation = conversation_sub_state.get(key)
+                if in_conversation and in_conversation != SHOULD_NOT_BE_SET:
+                    return False
+    return True
+
+
+def _find_rules_over_prepared_keys() -> None:
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.constants import PREVIOUS_ACTION
+
+    if _installed(RulePolicy._get_possible_keys):
+        return
+
+    @_mark
+    def _get_possible_keys(self: Any, lookup: dict[str, str], states: list[dict[str, Any]]) -> set[str]:
+        prepared: dict[str, Any] = self.__dict__.setdefault("_nordwind_rule_checks", {})
+        possible_keys = set(lookup.keys())
+        for turn_index, state in enumerate(reversed(states)):
+            has_previous_action = bool(state.get(PREVIOUS_ACTION))
+
+            def applicable(rule_key: str) -> bool:
+                rule = prepared.get(rule_key)
+                if rule is None:
+                    rule = prepared[rule_key] = _rule_checks(rule_key)
+                if turn_index >= len(rule):
+                    return True
+                rule_has_previous_action, rule_sub_states = rule[turn_index]
+                if not rule_has_previous_action and not has_previous_action:
+                    return True
+                if not rule_has_previous_action or not has_previous_action:
+                    return False
+                return _rule_matches(rule_sub_states, state)
+
+            # A new set per turn, as in Rasa: `max(keys, key=len)` then breaks ties in the same order.
+            possible_keys = set(filter(applicable, possible_keys))
+        return possible_keys
+
+    _get_possible_keys.__wrapped__ = RulePolicy._get_possible_keys  # type: ignore[attr-defined]
+    RulePolicy._get_possible_keys = _get_possible_keys
+
+
 def _copy_states(states: list[dict[str, Any]]) -> list[dict[str, Any]]:
     # A state maps sub-state names to dicts of features whose values are immutable (strings, tuples, floats).
     return [{name: dict(features) for name, features in state.items()} for state in states]
@@ -168,6 +303,8 @@ def _share_tracker_states() -> None:
 def install() -> None:
     """Idempotent; call after Rasa is imported (it imports TensorFlow, so never at module import time)."""
     _check_action_answers_with_a_prebuilt_validator()
+    _check_action_answers_event_by_event()   # after: its full check is the prebuilt validator's
     _remember_event_types()
+    _find_rules_over_prepared_keys()
     _run_graphs_in_dependency_order()
     _share_tracker_states()

@@ -164,3 +164,66 @@ def test_dialogue_states_are_rasas_and_each_caller_gets_its_own_copy():
     tracker.update(ActionExecuted("utter_greet"))   # a new event: new states, not the kept ones
     assert domain.states_for_tracker_history(tracker) == rasa_states(domain, tracker)
     assert len(domain.states_for_tracker_history(tracker)) == len(rasa_states(domain, tracker))
+
+
+def test_action_answers_checked_event_by_event_get_the_full_schemas_verdict():
+    full_check = RemoteAction._validate_action_result.__wrapped__
+    action = RemoteAction("action_order_status", None)
+    answers = [
+        action_result([]), {}, {"responses": []},
+        action_result([{"event": "slot", "name": "order_number", "value": "NW-1", "timestamp": None},
+                       {"event": "active_loop", "name": "order_status_form"}, {"event": "followup", "name": "x"}]),
+        action_result([{"event": "slot", "value": 1}]),              # slot without its required name
+        action_result([{"event": "slot", "name": "x", "timestamp": True}]),   # a bool is not a number
+        action_result([{"event": "no_such_event"}]), action_result([{"name": "x"}]), action_result(["slot"]),
+        action_result([{"event": 7}]), {"events": "not a list"}, {"events": [], "responses": "not a list"},
+        {"events": [], "responses": ["not an object"]},
+    ]
+    for answer in answers:
+        try:
+            expected = full_check(action, answer)
+        except ValidationError:
+            with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+                action._validate_action_result(answer)
+        else:
+            assert action._validate_action_result(answer) is expected is True
+
+
+def test_rule_lookup_finds_rasas_rules_in_rasas_order():
+    import json
+    import random
+
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.constants import SHOULD_NOT_BE_SET
+
+    rasa_possible_keys = RulePolicy._get_possible_keys.__wrapped__
+    randomly = random.Random(18)
+    actions = ["action_listen", "utter_greet", "order_status_form", None]
+    intents = ["greet", "order_status", "goodbye"]
+
+    def state(in_rule: bool) -> dict:
+        result = {}
+        action = randomly.choice(actions)
+        if action is not None:
+            result["prev_action"] = {"action_name": action}
+        if randomly.random() < 0.6:
+            result["user"] = {"intent": randomly.choice(intents)}
+            if randomly.random() < 0.3:
+                result["user"]["entities"] = ["order_number"] if in_rule else ("order_number",)
+        if randomly.random() < 0.4:
+            result["slots"] = {"order_number": (1.0,) if not in_rule else
+                               randomly.choice([[1.0], SHOULD_NOT_BE_SET])}
+        if randomly.random() < 0.2:
+            result["active_loop"] = {"name": randomly.choice(["order_status_form", SHOULD_NOT_BE_SET])}
+        return result
+
+    lookup = {json.dumps([state(True) for _ in range(randomly.randint(1, 4))]): "utter_x" for _ in range(400)}
+    policy = RulePolicy.__new__(RulePolicy)   # the lookup is all the method reads
+    matched = 0
+    for _ in range(300):
+        states = [state(False) for _ in range(randomly.randint(1, 12))]
+        expected = rasa_possible_keys(policy, lookup, states)
+        found = policy._get_possible_keys(lookup, states)
+        assert list(found) == list(expected)   # the same keys, iterated in the same order
+        matched += len(found)
+    assert matched > 50
