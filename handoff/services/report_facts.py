@@ -22,7 +22,7 @@ from handoff.domain.hours import BusinessHours
 from handoff.domain.report_periods import DAY, Period
 from handoff.services.business_hours import load_business_hours
 from handoff.services.context import ServiceContext
-from handoff.services.unit_of_work import transaction
+from handoff.services.unit_of_work import reading, transaction
 from handoff.store import report_facts as store
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,11 @@ class RefreshResult:
 
 
 async def refresh(ctx: ServiceContext) -> RefreshResult:
-    """One transaction; concurrent refreshes run one after the other."""
+    """One transaction; concurrent refreshes run one after the other. Nothing is written when nothing changed
+    (a report of a quiet shop costs a few index lookups, not a commit)."""
+    async with reading(ctx) as conn:
+        if not await _anything_to_do(conn):
+            return RefreshResult(False, 0, 0)
     async with transaction(ctx) as conn:
         await store.lock_refresh(conn)
         now = ctx.now()
@@ -80,6 +84,16 @@ async def refresh(ctx: ServiceContext) -> RefreshResult:
         await store.write_state(conn, {"watermark": (now - MARGIN).isoformat(), "hours": fingerprint})
     counted = {key[0] for key in totals} if rebuild else days
     return RefreshResult(rebuild, len(ids), len(counted))
+
+
+async def _anything_to_do(conn: AsyncConnection) -> bool:
+    """The refresh's own questions, without its lock: other hours, a change since the watermark, marked days."""
+    state = await store.read_state(conn)
+    if state.get("hours") != facts.hours_fingerprint(await load_business_hours(conn)) or "watermark" not in state:
+        return True
+    since = datetime.fromisoformat(state["watermark"])
+    return bool(await store.changed_conversation_ids(conn, since) or await store.conversations_without_facts(conn)
+                or await store.has_marked_days(conn))
 
 
 async def _count_days_again(conn: AsyncConnection, days: set[date], hours: BusinessHours) -> None:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -51,26 +51,29 @@ async def all_conversation_ids(conn: AsyncConnection) -> list[str]:
 
 async def changed_conversation_ids(conn: AsyncConnection, since: datetime) -> set[str]:
     """Conversations with a change stamped at or after `since`: a state change (updated_at), a customer or agent
-    message, a handoff request, a ticket; and those whose facts were pending. Each through a time index."""
+    message, a handoff request, a ticket; and those whose facts were pending. Each through an index, one
+    statement."""
     m, h, t = messages.c, handoffs.c, tickets.c
-    queries = (
+    changed = union(
         select(conversations.c.id).where(conversations.c.updated_at >= since),
         select(m.conversation_id).where(m.sender_type.in_((CUSTOMER, AGENT)), m.created_at >= since),
         select(h.conversation_id).where(h.requested_at >= since),
         select(t.conversation_id).where(t.created_at >= since, t.conversation_id.is_not(None)),
         select(report_conversations.c.conversation_id).where(report_conversations.c.pending == 1),
     )
-    changed: set[str] = set()
-    for query in queries:
-        changed.update(row[0] for row in await conn.execute(query))
-    return changed
+    return {row[0] for row in await conn.execute(changed)}
+
+
+async def has_marked_days(conn: AsyncConnection) -> bool:
+    return (await conn.execute(select(report_dirty_days.c.day).limit(1))).first() is not None
 
 
 async def conversations_without_facts(conn: AsyncConnection) -> set[str]:
     """Conversations written with a stamp older than the watermark (an import): two counts first, which agree
     unless some exist."""
-    total = (await conn.execute(select(func.count()).select_from(conversations))).scalar_one()
-    with_facts = (await conn.execute(select(func.count()).select_from(report_conversations))).scalar_one()
+    total, with_facts = (await conn.execute(select(
+        select(func.count()).select_from(conversations).scalar_subquery(),
+        select(func.count()).select_from(report_conversations).scalar_subquery()))).one()
     if total == with_facts:
         return set()
     result = await conn.execute(
