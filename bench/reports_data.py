@@ -4,8 +4,10 @@ answer over it: `python -m bench.reports_data [--database-url URL] [--conversati
 The data is made up but shaped like a shop's support: more on Mondays and at midday, few on Sundays; 7 % of the
 widgets are opened and never written in; the bot answers most, hands 22 % of the rest to people (who are there
 on weekdays 8–20 and Saturdays 9–16); people take minutes, sometimes hours; a third of the surveys are answered.
-Rows go in with COPY (a few seconds). Then the reports service answers each period several times; the median
-and the worst run go to bench/results/<date>-reports.json and .md (docs/performance.md, "Reports").
+Rows go in with COPY (a few seconds). Then the product builds its report facts as it would on first use
+(handoff/services/report_facts.py, timed as "facts build time"), and the reports service answers each period
+several times; the median and the worst run go to bench/results/<date>-reports.json and .md
+(docs/performance.md, "Reports").
 """
 from __future__ import annotations
 
@@ -234,15 +236,43 @@ async def load(dsn: str, generator: Generator) -> dict[str, int]:
     return {table: len(rows) for table, rows in generator.rows.items()}
 
 
-async def measure(database_url: str, end: date) -> list[dict[str, Any]]:
-    from handoff.services import reports
-    from handoff.services.context import ServiceContext
-    from handoff.store.database import create_engine
+def _service_context(engine: Any) -> Any:
     from handoff.bus.in_process import InProcessBus, InProcessPresence
+    from handoff.services.context import ServiceContext
+
+    # Reports read the database only: no bot is needed.
+    return ServiceContext(db=engine, bus=InProcessBus(), presence=InProcessPresence(), bot=None)
+
+
+async def build_facts(database_url: str) -> tuple[float, dict[str, Any]]:
+    """The report facts, built by the product's own refresh (the first report or the refresh job would)."""
+    from handoff.services.report_facts import refresh
+    from handoff.store.database import create_engine
 
     engine = create_engine(database_url)
-    # Reports read the database only: no bot is needed.
-    ctx = ServiceContext(db=engine, bus=InProcessBus(), presence=InProcessPresence(), bot=None)
+    try:
+        started = time.perf_counter()
+        result = await refresh(_service_context(engine))
+        seconds = time.perf_counter() - started
+    finally:
+        await engine.dispose()
+    # As autovacuum would soon after (as after the load): statistics and the visibility map of the new rows.
+    connection = await asyncpg.connect(make_url(database_url).set(drivername="postgresql").render_as_string(
+        hide_password=False))
+    try:
+        for table in ("report_conversations", "report_handoffs", "report_days"):
+            await connection.execute(f"VACUUM ANALYZE {table}")   # noqa: S608 - fixed names
+    finally:
+        await connection.close()
+    return seconds, {"rebuilt": result.rebuilt, "conversations": result.conversations, "days": result.days}
+
+
+async def measure(database_url: str, end: date) -> list[dict[str, Any]]:
+    from handoff.services import reports
+    from handoff.store.database import create_engine
+
+    engine = create_engine(database_url)
+    ctx = _service_context(engine)
     anchor = (end - timedelta(days=3)).isoformat()
     cases = [("day", reports.ReportRequest("day", anchor)), ("week", reports.ReportRequest("week", anchor)),
              ("month", reports.ReportRequest("month", anchor)),
@@ -267,11 +297,14 @@ async def measure(database_url: str, end: date) -> list[dict[str, Any]]:
     return results
 
 
-def write_results(counts: dict[str, int], results: list[dict[str, Any]], seconds: float | None) -> Path:
+def write_results(counts: dict[str, int], results: list[dict[str, Any]], seconds: float | None,
+                  facts: tuple[float, dict[str, Any]] | None = None) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     # The machine's load average next to the figures: on a shared machine it explains most of their spread.
-    data = {"rows": counts, "load_seconds": None if seconds is None else round(seconds, 1), "results": results,
+    data = {"rows": counts, "load_seconds": None if seconds is None else round(seconds, 1),
+            "facts_build_seconds": None if facts is None else round(facts[0], 1),
+            "facts_build": None if facts is None else facts[1], "results": results,
             "load_average": [round(value, 1) for value in os.getloadavg()],
             "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     json_path = RESULTS_DIR / f"{stamp}-reports.json"
@@ -279,6 +312,7 @@ def write_results(counts: dict[str, int], results: list[dict[str, Any]], seconds
     lines = [f"# Reports over {counts['conversations']:,} conversations / {counts['messages']:,} messages (PostgreSQL)",
              "", f"Measured {data['measured_at']} (machine load average {data['load_average']}); "
              + (f"data loaded in {data['load_seconds']} s. " if seconds is not None else "data of an earlier run. ")
+             + (f"Facts build time {data['facts_build_seconds']} s ({data['facts_build']}). " if facts else "")
              + f"Median and worst of {RUNS} warm runs of the service call (the page makes both calls at once).", "",
              "| period | call | conversations in period | median ms | worst ms |", "|---|---|---|---|---|"]
     for row in results:
@@ -312,9 +346,11 @@ def main() -> None:
     if arguments.measure_only:
         database_url = make_url(arguments.server_url).set(database=DATABASE_NAME).render_as_string(
             hide_password=False)
+        upgrade(database_url)
         counts = asyncio.run(_counts(database_url))
+        facts = asyncio.run(build_facts(database_url))
         results = asyncio.run(measure(database_url, arguments.end))
-        print(write_results(counts, results, None).with_suffix(".md").read_text(encoding="utf-8"))
+        print(write_results(counts, results, None, facts).with_suffix(".md").read_text(encoding="utf-8"))
         return
     database_url = asyncio.run(prepare_database(arguments.server_url))
     upgrade(database_url)
@@ -325,8 +361,10 @@ def main() -> None:
     counts = asyncio.run(load(dsn, generator))
     seconds = time.perf_counter() - started
     print(f"loaded {counts} in {seconds:.1f} s")
+    facts = asyncio.run(build_facts(database_url))
+    print(f"report facts built in {facts[0]:.1f} s: {facts[1]}")
     results = asyncio.run(measure(database_url, arguments.end))
-    path = write_results(counts, results, seconds)
+    path = write_results(counts, results, seconds, facts)
     print(path.with_suffix(".md").read_text(encoding="utf-8"))
     if not arguments.keep:
         asyncio.run(_drop(arguments.server_url))
