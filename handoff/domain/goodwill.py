@@ -15,6 +15,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Mapping
 
+from handoff.domain.lifecycle import Lifecycle
+
 # --- Kinds ---
 KIND_VOUCHER = "voucher"
 KIND_PARTIAL_REFUND = "partial_refund"
@@ -61,18 +63,14 @@ COUNTS_TOWARD_LIMITS = frozenset({GrantStatus.GRANTED})
 
 
 class InvalidGrantTransition(Exception):
-    def __init__(self, status: str) -> None:
-        label = STATUS_LABELS_DE.get(GrantStatus(status), status) if status in {s.value for s in GrantStatus} \
-            else status
-        super().__init__(f"Über diese Kulanz ist schon entschieden ({label}).")
-        self.status = status
+    def __init__(self, status: str, trigger: str) -> None:
+        # (str, Enum) members hash as their word: a stored word finds its label, an unknown one stays.
+        super().__init__(f"Über diese Kulanz ist schon entschieden ({STATUS_LABELS_DE.get(status, status)}).")
+        self.status, self.trigger = status, trigger
 
 
-def next_grant_status(status: str, trigger: GrantTrigger) -> GrantStatus:
-    try:
-        return TRANSITIONS[(GrantStatus(status), trigger)]
-    except (KeyError, ValueError):
-        raise InvalidGrantTransition(status) from None
+GRANT_LIFECYCLE = Lifecycle(GrantStatus, GrantTrigger, TRANSITIONS, InvalidGrantTransition)
+next_grant_status = GRANT_LIFECYCLE.next_status
 
 
 class InvalidGoodwill(Exception):

@@ -21,6 +21,8 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence
 
+from handoff.domain.lifecycle import Lifecycle
+
 # --- Settings (admin-settable, stored in the settings table; these are the defaults). ---
 DEFAULT_MIN_REPORTS = 3
 DEFAULT_WINDOW_MINUTES = 60
@@ -79,17 +81,13 @@ TRANSITIONS: dict[tuple[IncidentStatus, IncidentTrigger], IncidentStatus] = {
 
 class InvalidIncidentTransition(Exception):
     def __init__(self, status: str, trigger: str) -> None:
-        label = STATUS_LABELS_DE.get(IncidentStatus(status), status) if status in {s.value for s in IncidentStatus} \
-            else status
-        super().__init__(f"Diese Störung ist {label}; das geht nicht mehr.")
+        # (str, Enum) members hash as their word: a stored word finds its label, an unknown one stays.
+        super().__init__(f"Diese Störung ist {STATUS_LABELS_DE.get(status, status)}; das geht nicht mehr.")
         self.status, self.trigger = status, trigger
 
 
-def next_incident_status(status: str, trigger: IncidentTrigger) -> IncidentStatus:
-    try:
-        return TRANSITIONS[(IncidentStatus(status), trigger)]
-    except (KeyError, ValueError):
-        raise InvalidIncidentTransition(status, trigger.value) from None
+INCIDENT_LIFECYCLE = Lifecycle(IncidentStatus, IncidentTrigger, TRANSITIONS, InvalidIncidentTransition)
+next_incident_status = INCIDENT_LIFECYCLE.next_status
 
 
 class InvalidIncidentSettings(Exception):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from handoff.domain.lifecycle import Lifecycle
+
 
 class Status(StrEnum):
     BOT = "bot"
@@ -53,27 +55,11 @@ TRANSITIONS: dict[tuple[Status, Trigger], Status] = {
 BOT_ROUTED: frozenset[Status] = frozenset({Status.BOT, Status.TICKET})
 
 
-def next_status(current: Status | str, trigger: Trigger | str) -> Status:
-    try:
-        key = (Status(current), Trigger(trigger))
-    except ValueError:
-        raise InvalidTransition(current, trigger) from None
-    if key not in TRANSITIONS:
-        raise InvalidTransition(current, trigger)
-    return TRANSITIONS[key]
-
-
-def can_transition(current: Status | str, trigger: Trigger | str) -> bool:
-    try:
-        next_status(current, trigger)
-    except InvalidTransition:
-        return False
-    return True
-
-
-def sources_of(trigger: Trigger) -> frozenset[Status]:
-    """States from which `trigger` is allowed; used to build conditional UPDATEs (WHERE status IN ...)."""
-    return frozenset(current for (current, t) in TRANSITIONS if t == trigger)
+CONVERSATION_LIFECYCLE: Lifecycle[Status, Trigger] = Lifecycle(
+    Status, Trigger, TRANSITIONS, InvalidTransition)
+next_status = CONVERSATION_LIFECYCLE.next_status
+can_transition = CONVERSATION_LIFECYCLE.allows
+sources_of = CONVERSATION_LIFECYCLE.sources_of   # conditional UPDATEs: WHERE status IN (its sources)
 
 
 def routes_to_bot(status: Status | str) -> bool:

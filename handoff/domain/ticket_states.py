@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from handoff.domain.lifecycle import Lifecycle
+
 
 class TicketStatus(StrEnum):
     NEW = "new"            # nobody has touched it yet
@@ -93,24 +95,8 @@ class InvalidTicketTransition(Exception):
         super().__init__(f"Im Status „{status}“ ist „{action}“ nicht möglich.")
 
 
-def next_ticket_status(current: TicketStatus | str, trigger: TicketTrigger | str) -> TicketStatus:
-    try:
-        key = (TicketStatus(current), TicketTrigger(trigger))
-    except ValueError:
-        raise InvalidTicketTransition(current, trigger) from None
-    if key not in TICKET_TRANSITIONS:
-        raise InvalidTicketTransition(current, trigger)
-    return TICKET_TRANSITIONS[key]
-
-
-def can_ticket_transition(current: TicketStatus | str, trigger: TicketTrigger | str) -> bool:
-    try:
-        next_ticket_status(current, trigger)
-    except InvalidTicketTransition:
-        return False
-    return True
-
-
-def ticket_sources_of(trigger: TicketTrigger) -> frozenset[TicketStatus]:
-    """States from which `trigger` is allowed; used for conditional UPDATEs (WHERE status IN ...)."""
-    return frozenset(current for (current, t) in TICKET_TRANSITIONS if t == trigger)
+TICKET_LIFECYCLE: Lifecycle[TicketStatus, TicketTrigger] = Lifecycle(
+    TicketStatus, TicketTrigger, TICKET_TRANSITIONS, InvalidTicketTransition)
+next_ticket_status = TICKET_LIFECYCLE.next_status
+can_ticket_transition = TICKET_LIFECYCLE.allows
+ticket_sources_of = TICKET_LIFECYCLE.sources_of   # conditional UPDATEs: WHERE status IN (its sources)

@@ -1,0 +1,57 @@
+"""The one reader of transition tables (handoff/domain/lifecycle.py), on a table of its own."""
+from enum import Enum
+
+import pytest
+
+from handoff.domain.lifecycle import Lifecycle
+
+pytestmark = pytest.mark.unit
+
+
+class Door(str, Enum):   # (str, Enum), like the incident and goodwill lifecycles: str() is not the stored word
+    SHUT = "shut"
+    OPEN = "open"
+    LOCKED = "locked"
+
+
+class Push(str, Enum):
+    OPENED = "opened"
+    SHUT = "shut"
+    LOCKED = "locked"
+
+
+class DoorStuck(Exception):
+    def __init__(self, current: str, trigger: str) -> None:
+        super().__init__(f"{current}/{trigger}")
+        self.current, self.trigger = current, trigger
+
+
+DOOR = Lifecycle(Door, Push, {
+    (Door.SHUT, Push.OPENED): Door.OPEN,
+    (Door.OPEN, Push.SHUT): Door.SHUT,
+    (Door.SHUT, Push.LOCKED): Door.LOCKED,
+}, DoorStuck)
+
+
+def test_next_status_follows_the_table_from_enums_and_stored_words():
+    assert DOOR.next_status(Door.SHUT, Push.OPENED) is Door.OPEN
+    assert DOOR.next_status("open", "shut") is Door.SHUT
+
+
+@pytest.mark.parametrize(("current", "trigger"), [
+    (Door.LOCKED, Push.OPENED),    # not in the table
+    ("ajar", "opened"),            # a status no version of the table knows
+    ("shut", "kicked"),            # a trigger no version of the table knows
+])
+def test_a_step_outside_the_table_raises_the_lifecycles_own_error_with_the_stored_words(current, trigger):
+    with pytest.raises(DoorStuck) as refused:
+        DOOR.next_status(current, trigger)
+    assert (refused.value.current, refused.value.trigger) == (
+        getattr(current, "value", current), getattr(trigger, "value", trigger))
+    assert not DOOR.allows(current, trigger)
+
+
+def test_allows_and_sources_of():
+    assert DOOR.allows("shut", Push.LOCKED)
+    assert DOOR.sources_of(Push.SHUT) == {Door.OPEN}
+    assert DOOR.sources_of(Push.OPENED) == {Door.SHUT}
