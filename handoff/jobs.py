@@ -67,7 +67,8 @@ async def start_trainer(context: "AppContext") -> None:
     """The trainer shares the app's database and its live bot."""
     live_path = Path(context.settings.model_path)
     project = Project.from_settings(context.settings, live_path.resolve().parent)
-    context.trainer = Trainer.create(context.db, project, bot=context.bot, install_path=live_path)
+    context.trainer = Trainer.create(context.service_context(), project, bot=context.bot,
+                                     install_path=live_path)
     if live_path.exists() and capability(context.bot, ModelSwap) is not None:
         try:
             await ensure_live_registered(context.trainer.loop, live_path)

@@ -126,6 +126,8 @@ async def run(arguments: argparse.Namespace, trainer: Trainer) -> int:
 
 
 async def _main(arguments: argparse.Namespace) -> int:
+    from handoff.bus.in_process import InProcessBus, InProcessPresence
+    from handoff.services.context import ServiceContext
     from handoff.settings import Settings
     from handoff.store.database import create_engine
     from handoff.training.project import Project
@@ -133,14 +135,18 @@ async def _main(arguments: argparse.Namespace) -> int:
 
     settings = Settings.from_env(os.environ)
     engine = create_engine(settings.database_url)
+    # The trainer's use cases publish no events: the in-process bus is enough in a shell.
+    bus, bot = InProcessBus(), InstallOnly()
+    ctx = ServiceContext(db=engine, bus=bus, presence=InProcessPresence(), bot=bot)  # type: ignore[arg-type]
     project = Project.from_settings(settings)
-    trainer = Trainer.create(engine, project, bot=InstallOnly(), install_path=Path(settings.model_path))
+    trainer = Trainer.create(ctx, project, bot=bot, install_path=Path(settings.model_path))
     try:
         if Path(settings.model_path).exists():
             await ensure_live_registered(trainer.loop, Path(settings.model_path))
         return await run(arguments, trainer)
     finally:
         await trainer.close()
+        await bus.close()
         await engine.dispose()
 
 

@@ -15,17 +15,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from handoff.domain.vocabulary import ROLE_ADMIN
 from handoff.engine.contract import ModelSwap, capability
+from handoff.services.context import ServiceContext
+from handoff.services.unit_of_work import reading, transaction
 from handoff.store import model_registry as registry
 from handoff.training.evaluation import evaluate_model
 from handoff.training.gate import GateRules, compare
 from handoff.training.project import Project
 
 logger = logging.getLogger(__name__)
-
 
 
 class PromotionRefused(Exception):
@@ -48,7 +47,7 @@ class Actor:
 
 @dataclass
 class ModelLoop:
-    db: AsyncEngine
+    ctx: ServiceContext   # the database through handoff/services/unit_of_work.py
     project: Project
     # Where the service loads its model at start-up; the live model is installed there so restarts keep it.
     install_path: Path | None = None
@@ -59,7 +58,7 @@ class ModelLoop:
 
 async def ensure_live_registered(loop: ModelLoop, live_path: Path) -> str:
     """The model the service started with becomes the registry's first live model."""
-    async with loop.db.begin() as conn:
+    async with transaction(loop.ctx) as conn:
         live = await registry.with_status(conn, registry.LIVE)
         if live is not None:
             return live["id"]
@@ -69,13 +68,13 @@ async def ensure_live_registered(loop: ModelLoop, live_path: Path) -> str:
 
 
 async def register_candidate(loop: ModelLoop, path: Path, note: str | None = None) -> str:
-    async with loop.db.begin() as conn:
+    async with transaction(loop.ctx) as conn:
         return await registry.insert_model(conn, path=str(path), created_at=loop.clock(),
                                            status=registry.CANDIDATE, note=note)
 
 
 async def _row(loop: ModelLoop, model_id: str) -> Any:
-    async with loop.db.connect() as conn:
+    async with reading(loop.ctx) as conn:
         row = await registry.get_model(conn, model_id)
     if row is None:
         raise UnknownModel(model_id)
@@ -84,14 +83,14 @@ async def _row(loop: ModelLoop, model_id: str) -> Any:
 
 async def live_metrics(loop: ModelLoop) -> dict[str, Any]:
     """Held-out figures of the live model, measured once and kept in the registry."""
-    async with loop.db.connect() as conn:
+    async with reading(loop.ctx) as conn:
         live = await registry.with_status(conn, registry.LIVE)
     if live is None:
         raise PromotionRefused(["no live model registered"])
     if live["metrics"]:
         return live["metrics"]
     metrics = await evaluate_model(loop.project, Path(live["path"]))
-    async with loop.db.begin() as conn:
+    async with transaction(loop.ctx) as conn:
         await registry.update_model(conn, live["id"], metrics=metrics)
     return metrics
 
@@ -105,7 +104,7 @@ async def evaluate_candidate(loop: ModelLoop, model_id: str) -> dict[str, Any]:
     status = row["status"]
     if status in (registry.CANDIDATE, registry.REJECTED):
         status = registry.CANDIDATE if comparison["passed"] else registry.REJECTED
-    async with loop.db.begin() as conn:
+    async with transaction(loop.ctx) as conn:
         await registry.update_model(conn, model_id, metrics=metrics, comparison=comparison, status=status)
     return comparison
 
@@ -150,11 +149,11 @@ async def _switch(loop: ModelLoop, bot: Any, row: Any, actor: Actor, **values: A
     started = time.monotonic()
     await swapping.swap_model(Path(row["path"]))
     swap_seconds = time.monotonic() - started
-    async with loop.db.connect() as conn:
+    async with reading(loop.ctx) as conn:
         live = await registry.with_status(conn, registry.LIVE)
     kept = await _install(loop, live, Path(row["path"]))
     now = loop.clock()
-    async with loop.db.begin() as conn:
+    async with transaction(loop.ctx) as conn:
         if live is not None and kept is not None:
             await registry.update_model(conn, live["id"], path=kept)
         await registry.change_status(conn, registry.PREVIOUS, registry.RETIRED)
@@ -185,7 +184,7 @@ async def promote(loop: ModelLoop, bot: Any, model_id: str, actor: Actor,
 async def rollback(loop: ModelLoop, bot: Any, actor: Actor) -> dict[str, Any]:
     """Back to the previous live model; the one rolled back from is marked rejected."""
     async with loop.lock:
-        async with loop.db.connect() as conn:
+        async with reading(loop.ctx) as conn:
             previous = await registry.with_status(conn, registry.PREVIOUS)
         if previous is None:
             raise PromotionRefused(["there is no previous model to roll back to"])

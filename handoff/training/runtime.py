@@ -12,9 +12,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from handoff.engine.contract import DomainView, capability
+from handoff.services.context import ServiceContext
+from handoff.services.unit_of_work import reading, transaction
 from handoff.store import annotations as annotation_store
 from handoff.training import annotate as annotating
 from handoff.training import export as exporting
@@ -49,17 +49,17 @@ class Cycle:
 
 @dataclass
 class Trainer:
-    db: AsyncEngine
+    ctx: ServiceContext   # the database through handoff/services/unit_of_work.py, like every use case
     project: Project
     loop: promotion.ModelLoop
-    bot: Any = None
+    bot: Any = None       # the live bot whose model a promotion swaps
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
     cycle: Cycle = field(default_factory=Cycle)
 
     @classmethod
-    def create(cls, engine: AsyncEngine, project: Project, bot: Any = None, install_path: Path | None = None,
+    def create(cls, ctx: ServiceContext, project: Project, bot: Any = None, install_path: Path | None = None,
                **loop_options: Any) -> "Trainer":
-        return cls(engine, project, promotion.ModelLoop(engine, project, install_path, **loop_options), bot)
+        return cls(ctx, project, promotion.ModelLoop(ctx, project, install_path, **loop_options), bot)
 
     def known_intents(self) -> list[str]:
         """The live model's intents when one is loaded (what it can predict), else domain.yml's."""
@@ -68,28 +68,29 @@ class Trainer:
         return sorted(n for n in names if n not in SYSTEM_INTENTS)
 
     async def inbox(self, filters: InboxFilter = InboxFilter()) -> list[dict[str, Any]]:
-        async with self.db.connect() as conn:
+        async with reading(self.ctx) as conn:
             return [item.to_dict() for item in await review_inbox(conn, filters)]
 
     async def annotate(self, message_id: str, action: str, annotator: annotating.Annotator,
                        intent: str | None = None, tone_label: str | None = None) -> dict[str, Any]:
-        async with self.db.begin() as conn:
+        async with transaction(self.ctx) as conn:
             return await annotating.annotate(conn, message_id, action, annotator, self.clock(),
                                              self.known_intents(), intent=intent, tone_label=tone_label)
 
     async def inbox_groups(self, filters: InboxFilter = InboxFilter()) -> list[dict[str, Any]]:
-        async with self.db.connect() as conn:
+        async with reading(self.ctx) as conn:
             return [group.to_dict() for group in await review_groups(conn, filters)]
 
     async def annotate_group(self, message_ids: list[str], action: str, annotator: annotating.Annotator,
                              intent: str | None = None, tone_label: str | None = None) -> dict[str, Any]:
-        async with self.db.begin() as conn:
-            return (await annotate_group(conn, message_ids, action, annotator, self.clock(), self.known_intents(),
-                                         intent=intent, tone_label=tone_label)).to_dict()
+        async with transaction(self.ctx) as conn:
+            annotated = await annotate_group(conn, message_ids, action, annotator, self.clock(),
+                                             self.known_intents(), intent=intent, tone_label=tone_label)
+        return annotated.to_dict()
 
     async def export(self, write: bool = True) -> dict[str, Any]:
         """Pending annotations into data/ (write) or only as a patch; both return the patch."""
-        async with self.db.begin() as conn:
+        async with transaction(self.ctx) as conn:
             pending = await annotating.pending_exports(conn)
             # Reads every YAML file under data/: off the event loop, like the writing below.
             plan = await asyncio.to_thread(exporting.plan_export, self.project, pending)
@@ -134,7 +135,7 @@ class Trainer:
         return self.cycle
 
     async def models(self) -> list[dict[str, Any]]:
-        async with self.db.connect() as conn:
+        async with reading(self.ctx) as conn:
             return [registry.model_to_dict(row) for row in await registry.list_models(conn)]
 
     async def evaluate(self, model_id: str) -> dict[str, Any]:

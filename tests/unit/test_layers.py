@@ -74,3 +74,18 @@ def test_the_web_process_never_imports_rasa_at_module_level():
             if any(name.split(".")[0] in ("rasa", "rasa_sdk") for name in names):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_use_cases_reach_the_database_only_through_the_unit_of_work_module():
+    """Services and the trainer loop open no connection or transaction of their own: reading(), transaction()
+    and unit_of_work() in handoff/services/unit_of_work.py are the doors (events published after commit)."""
+    doors = HANDOFF / "services" / "unit_of_work.py"
+    offenders = []
+    for path in sources(HANDOFF / "services") + sources(HANDOFF / "training"):
+        if path == doors:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("begin", "begin_nested", "connect")):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from handoff.bus.in_process import InProcessBus, InProcessPresence
+from handoff.services.context import ServiceContext
 from handoff.store.database import create_engine
 from handoff.store.migrate import upgrade_async
 from handoff.store import model_registry as registry
@@ -67,7 +69,8 @@ async def test_a_worse_candidate_is_refused_and_only_an_admin_override_with_reas
     await upgrade_async(url)
     engine = create_engine(url)
     bot = SwapRecorder()
-    trainer = Trainer.create(engine, project, bot=bot)
+    ctx = ServiceContext(db=engine, bus=InProcessBus(), presence=InProcessPresence(), bot=bot)
+    trainer = Trainer.create(ctx, project, bot=bot)
     try:
         async with engine.begin() as conn:
             live_id = await registry.insert_model(conn, path=str(live_model), created_at=trainer.clock(),

@@ -121,7 +121,7 @@ async def test_fallback_is_annotated_retrained_promoted_under_load_and_then_unde
     install_path = project.models_dir / "nordwind.tar.gz"
     shutil.copy2(live_model, install_path)
     engine, rasa, bot, ctx = await _service(tmp_path, install_path)
-    trainer = Trainer.create(engine, project, bot=rasa, install_path=install_path)
+    trainer = Trainer.create(ctx, project, bot=rasa, install_path=install_path)
     try:
         async with engine.begin() as conn:
             await registry.insert_model(conn, path=str(install_path), created_at=trainer.clock(),

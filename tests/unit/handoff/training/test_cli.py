@@ -35,9 +35,9 @@ async def _fallback_message(engine) -> str:
     return message_id
 
 
-async def test_inbox_annotate_and_patch_from_the_shell(engine, project, capsys):
-    message_id = await _fallback_message(engine)
-    trainer = Trainer.create(engine, project)
+async def test_inbox_annotate_and_patch_from_the_shell(ctx, project, capsys):
+    message_id = await _fallback_message(ctx.db)
+    trainer = Trainer.create(ctx, project)
 
     assert await run(parse_arguments(["inbox", "--reason", "fallback"]), trainer) == 0
     inbox = json.loads(capsys.readouterr().out)
