@@ -15,6 +15,9 @@ EVENT_PROBLEM_REPORTED = "problem_reported"
 # {"event": EVENT_PROBLEM_ORDER_NOTED, "order_number": ...}: the order number given after a problem report,
 # added to that report (ticket), not looked up as a status.
 EVENT_PROBLEM_ORDER_NOTED = "problem_order_noted"
+# {"event": EVENT_TRANSCRIPT_REQUESTED, "email": ...}: the customer asked for the chat transcript by e-mail, to this
+# address they typed in the conversation; the service sends it (or says why not) and writes the answer.
+EVENT_TRANSCRIPT_REQUESTED = "transcript_requested"
 # The payload and the title of every "talk to a person" button (the request_human intent): one button, one name,
 # wherever it is offered (the bot's answers in domain.yml use the same title; tests/unit/test_domain.py checks).
 HUMAN_REQUEST_PAYLOAD = "/request_human"

@@ -44,6 +44,12 @@ def validate_address(typed: str) -> str:
     return f"{local}@{ascii_domain}"
 
 
+def masked_address(address: str) -> str:
+    """`m…@example.de`: enough for the customer (and a log reader) to recognise the address, not to copy it."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}…@{domain}"
+
+
 def new_reply_token() -> str:
     return base64.b32encode(secrets.token_bytes(TOKEN_BYTES)).decode("ascii").lower().rstrip("=")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import aiosmtplib
 
+from handoff.mail.addresses import masked_address
 from handoff.services import mail_delivery
 from handoff.services.context import ServiceContext
 from handoff.settings import MailSettings
@@ -79,18 +80,14 @@ async def deliver_due(ctx: ServiceContext, transport: SmtpTransport, limit: int 
         except SendFailure as failure:
             status = await mail_delivery.record_failure(ctx, mail, failure.error, failure.smtp_code,
                                                         failure.permanent, failure.recipient_refused)
-            log.warning("outbox: mail %s to %s not sent (%s), now %s", mail.message_id, _masked(mail.to_address),
+            log.warning("outbox: mail %s to %s not sent (%s), now %s", mail.message_id,
+                        masked_address(mail.to_address),
                         failure.error, status)
             continue
         # THE window: the server said 250, our commit follows as the very next step (docs/email.md).
         await mail_delivery.record_sent(ctx, mail, code)
         sent += 1
     return sent
-
-
-def _masked(address: str) -> str:
-    local, _, domain = address.partition("@")
-    return f"{local[:1]}…@{domain}"
 
 
 class OutboxSender:

@@ -15,6 +15,7 @@ from bot.custom_messages import (
     EVENT_HANDOFF_REQUESTED,
     EVENT_PROBLEM_ORDER_NOTED,
     EVENT_PROBLEM_REPORTED,
+    EVENT_TRANSCRIPT_REQUESTED,
     HUMAN_REQUEST_PAYLOAD,
 )
 from handoff.engine.contract import BotReply, BotUnavailable
@@ -23,7 +24,7 @@ from handoff.domain.ticket_words import KIND_BILLING_ERROR, KIND_COMPLAINT, KIND
 from handoff.domain.vocabulary import MAX_COMMENT_CHARS, MAX_ORDER_NUMBER_CHARS
 from handoff.domain.states import can_transition, routes_to_bot, Trigger
 from handoff.metrics import record
-from handoff.services import deescalation, incidents, tickets
+from handoff.services import deescalation, incidents, mail_transcript, tickets
 from handoff.services.context import ServiceContext
 from handoff.services.handoffs import TICKET_FORM_OFFER, request_handoff_in
 from handoff.services.mapping import BOT, OUTGOING, append_message
@@ -143,6 +144,9 @@ async def _store_bot_reply(
                 await _problem_report(uow, ctx, conversation_id, bot_message.custom or {})
             elif event == EVENT_PROBLEM_ORDER_NOTED:
                 await _problem_order_noted(uow, conversation_id, bot_message.custom or {})
+            elif event == EVENT_TRANSCRIPT_REQUESTED:
+                sent = await _transcript(uow, ctx, now, conversation_id, bot_message.custom or {}, message.text or "")
+                offered = offered or not sent
             elif event is None and (bot_message.text or bot_message.buttons):
                 text = bot_message.text
                 if watch and not acknowledged and text:
@@ -190,6 +194,19 @@ async def _answer_without_bot(
                                  payload={"buttons": [{"title": button.title, "payload": button.payload}],
                                           "offer": TICKET_FORM_OFFER})
     return list(uow.stored)
+
+
+async def _transcript(uow: UnitOfWork, ctx: ServiceContext, now: Any, conversation_id: str,
+                      custom: Mapping[str, Any], customer_text: str) -> bool:
+    """The transcript by e-mail, asked for in the chat: sent through the API's use case, the outcome said; a refusal
+    comes with the offer of a person. True when it was sent."""
+    address = str(custom.get("email") or "")
+    answer = await mail_transcript.transcript_requested_in(uow, ctx, conversation_id, address, customer_text)
+    if answer.sent:
+        await append_message(uow, now, conversation_id, message_type=OUTGOING, sender_type=BOT, text=answer.text)
+    else:
+        await _offer_person(uow, now, conversation_id, answer.text)
+    return answer.sent
 
 
 async def _problem_order_noted(uow: UnitOfWork, conversation_id: str, custom: Mapping[str, Any]) -> None:

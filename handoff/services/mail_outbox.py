@@ -43,6 +43,16 @@ ACKNOWLEDGEMENT_TEXT = (
 )
 
 
+class TranscriptRefused(ValidationError):
+    """A transcript that is not sent (422 on the API); `reason` lets the bot say what the customer can do instead."""
+
+    INVALID, NOT_TYPED, LIMIT, UNDELIVERABLE = "invalid", "not_typed", "limit", "undeliverable"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__("email", message)
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class Enqueued:
     outbox_id: str
@@ -125,26 +135,31 @@ async def enqueue_acknowledgement_in(uow: UnitOfWork, ctx: ServiceContext,
 
 
 async def enqueue_transcript_in(uow: UnitOfWork, ctx: ServiceContext, conversation_id: str,
-                                typed_address: str) -> Enqueued:
+                                typed_address: str, just_typed: str = "") -> Enqueued:
     """The chat transcript, on the customer's request, only to an address the customer typed in this conversation.
 
-    ValidationError (German) for an invalid address or one that does not occur in the customer's own messages:
-    the transcript never goes to an address someone else could have chosen.
+    TranscriptRefused (a ValidationError, German) for an invalid address or one that does not occur in the
+    customer's own messages: the transcript never goes to an address someone else could have chosen. The API
+    (handoff/web/mail.py) and the bot's request in the chat (mail_transcript.py) both come here; the bot passes
+    the customer message it answers as `just_typed` (stored redacted under REDACT_TRANSCRIPTS, it is the customer's
+    own words all the same).
     """
     settings = mail_settings(ctx)
     try:
         address = validate_address(typed_address)
     except InvalidAddress as error:
-        raise ValidationError("email", str(error)) from None
-    typed = " ".join(await store.customer_texts(uow.conn, conversation_id)).lower()
+        raise TranscriptRefused(TranscriptRefused.INVALID, str(error)) from None
+    typed = " ".join([*await store.customer_texts(uow.conn, conversation_id), just_typed]).lower()
     left = (await store.conversation_email(uow.conn, conversation_id) or "").lower()   # the widget's contact form
     if address.lower() not in typed and typed_address.strip().lower() not in typed and address.lower() != left:
-        raise ValidationError("email", "Das Protokoll senden wir nur an eine Adresse, die Sie in diesem Chat "
-                                       "selbst geschrieben haben.")
+        raise TranscriptRefused(TranscriptRefused.NOT_TYPED, "Das Protokoll senden wir nur an eine Adresse, die Sie "
+                                                             "in diesem Chat selbst geschrieben haben.")
     if await store.transcripts_sent(uow.conn, conversation_id) >= MAX_TRANSCRIPTS:
-        raise ValidationError("email", f"Das Protokoll dieses Chats wurde schon {MAX_TRANSCRIPTS}-mal versandt.")
+        raise TranscriptRefused(TranscriptRefused.LIMIT,
+                                f"Das Protokoll dieses Chats wurde schon {MAX_TRANSCRIPTS}-mal versandt.")
     if await store.undeliverable(uow.conn, address) is not None:
-        raise ValidationError("email", "An diese Adresse konnten wir zuletzt nicht zustellen. Bitte prüfen Sie sie.")
+        raise TranscriptRefused(TranscriptRefused.UNDELIVERABLE,
+                                "An diese Adresse konnten wir zuletzt nicht zustellen. Bitte prüfen Sie sie.")
     lines = []
     for row in await store.transcript_messages(uow.conn, conversation_id):
         who = {"customer": "Sie", "bot": "Assistent", "agent": "Kundenservice"}.get(row["sender_type"], "System")
