@@ -59,3 +59,42 @@ async def test_a_failed_transaction_leaves_nothing_and_streaming_still_works(eng
         await conn.execute(insert(items), [{"name": str(n)} for n in range(5)])
         streamed = [row.name async for row in await conn.stream(select(items).order_by(items.c.id))]
         assert streamed == ["0", "1", "2", "3", "4"]
+
+
+async def test_the_write_lock_is_held_from_the_first_statement_until_commit(tmp_path):
+    import sqlite3
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'fast.db'}", pool_size=1, max_overflow=0)
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+        await conn.exec_driver_sql("PRAGMA busy_timeout=100")   # the pool's only connection gives up soon
+    other = sqlite3.connect(tmp_path / "fast.db", timeout=0.05, isolation_level=None)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(insert(items).values(name="a"))   # BEGIN IMMEDIATE went with this statement
+            assert conn.sync_connection.connection.dbapi_connection._connection.in_transaction
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")   # released by the commit
+        with pytest.raises(OperationalError, match="locked"):
+            async with engine.begin() as conn:
+                await conn.execute(select(items))   # the deferred BEGIN fails here, as it failed at begin before
+        other.execute("ROLLBACK")
+        async with engine.begin() as conn:   # the failed transaction left the engine usable
+            assert (await conn.execute(select(items.c.name))).scalars().all() == ["a"]
+    finally:
+        other.close()
+        await engine.dispose()
+
+
+async def test_transactions_without_statements_and_reads_leave_no_transaction_open(engine):
+    async with engine.begin():
+        pass
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(items))).all() == []
+    async with engine.begin() as conn:
+        await conn.execute(insert(items).values(name="b"))
+        raw = conn.sync_connection.connection.dbapi_connection._connection
+    assert not raw._connection.in_transaction
+    async with engine.begin() as conn:
+        assert (await conn.execute(select(items.c.name))).scalars().all() == ["b"]
