@@ -225,7 +225,7 @@ def test_a_misunderstood_message_with_markup_stays_text_in_the_trainer_inbox_and
     expect(row.locator(".message")).to_have_text(message)
     expect(row.locator(".hint")).to_have_text([f"Agent: {AGENT_REPLY}"])
     expect(row.locator(".tag")).to_have_text(["nicht verstanden", "Übergabe"])
-    expect(row.locator("td").nth(1)).to_contain_text("nlu_fallback (31.0 %)")
+    expect(row.locator("td").nth(1)).to_contain_text("nlu_fallback (31,0 %)")   # German, one decimal
     assert injected(trainer.inbox) == []
 
     row.get_by_role("button", name="Als Ton-Beispiel").click()

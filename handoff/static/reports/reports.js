@@ -1,34 +1,20 @@
 // Reports page: one period (and the one before), every chart with a table alternative and a CSV download.
 // Definitions: docs/reports.md. Numbers in German formats; server texts only through textContent.
-import { api, csrf } from "/console/api.js";
+import { api } from "/console/api.js";
 import { REASONS, TONES, TOPICS } from "/console/labels.js";
+import { $, element } from "/shared/dom.js";
+import { DE, dec, decimal, missing, num, pct, percentFormat } from "/shared/format.js";
+import { loginView } from "/shared/login.js";
 
 const OVERVIEW_ROLES = new Set(["supervisor", "admin"]);
 const TOPIC_ROLES = new Set(["trainer", "supervisor", "admin"]);
 const CHANNELS = { widget: "Website-Widget", rest: "REST", socketio: "socket.io", email: "E-Mail", other: "andere" };
 const COLORS = ["#0f6cbd", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#4b5563",
   "#be185d", "#1e3a8a"];
-const DE = "de-DE";
-const integer = new Intl.NumberFormat(DE);
-const decimal = new Intl.NumberFormat(DE, { maximumFractionDigits: 2 });
-const percentFormat = new Intl.NumberFormat(DE, { style: "percent", maximumFractionDigits: 1 });
 const signedPercent = new Intl.NumberFormat(DE, { style: "percent", maximumFractionDigits: 0, signDisplay: "exceptZero" });
 const dateFormat = new Intl.DateTimeFormat(DE, { day: "2-digit", month: "2-digit", year: "numeric" });
 
-const $ = (selector, root = document) => root.querySelector(selector);
 const charts = new Map();
-
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (className) node.className = className;
-  return node;
-}
-
-const missing = (value) => value === null || value === undefined;
-const num = (value) => (missing(value) ? "–" : integer.format(value));
-const pct = (value) => (missing(value) ? "–" : percentFormat.format(value));
-const dec = (value) => (missing(value) ? "–" : decimal.format(value));
 
 function duration(seconds) {
   if (missing(seconds)) return "–";
@@ -150,7 +136,7 @@ class ReportsPage {
   }
 
   async start() {
-    $("#login-form").addEventListener("submit", (event) => { event.preventDefault(); this.login(); });
+    this.signIn = loginView("Nordwind Berichte", () => this.whoAmI());
     $("#period-form").addEventListener("submit", (event) => { event.preventDefault(); this.load(); });
     $("#period-kind").addEventListener("change", () => this.showPeriodInputs());
     $("#period-date").value = new Date().toISOString().slice(0, 10);
@@ -158,26 +144,7 @@ class ReportsPage {
     try {
       await this.whoAmI();
     } catch (error) {
-      this.showLogin(error.status === 401 ? "" : error.message);
-    }
-  }
-
-  showLogin(message) {
-    $("#app-view").hidden = true;
-    $("#login-view").hidden = false;
-    $("#login-error").textContent = message || "";
-  }
-
-  async login() {
-    try {
-      const result = await api("POST", "/api/agent/login", {
-        email: $("#login-email").value.trim(), password: $("#login-password").value,
-      });
-      csrf.set(result.csrf_token);
-      $("#login-password").value = "";
-      await this.whoAmI();
-    } catch (error) {
-      $("#login-error").textContent = error.message;
+      this.signIn.show(error.status === 401 ? "" : error.message);
     }
   }
 
@@ -185,12 +152,11 @@ class ReportsPage {
     const me = await api("GET", "/api/agent/me");
     this.role = me.agent.role;
     if (!TOPIC_ROLES.has(this.role)) {
-      this.showLogin("Berichte sind für Supervisoren, Admins und (Themen) Trainer freigegeben.");
+      this.signIn.show("Berichte sind für Supervisoren, Admins und (Themen) Trainer freigegeben.");
       return;
     }
     $("#who").textContent = `${me.agent.display_name} (${this.role})`;
-    $("#login-view").hidden = true;
-    $("#app-view").hidden = false;
+    this.signIn.hide();
     await this.load();
   }
 

@@ -1,6 +1,9 @@
 // Trainer page: review inbox, annotate, export, retrain with progress, compare, promote, roll back.
 // Everything the server sends is shown with textContent only (customer texts are untrusted, even redacted).
-import { api, csrf } from "/console/api.js";
+import { api } from "/console/api.js";
+import { $, element } from "/shared/dom.js";
+import { pctFixed } from "/shared/format.js";
+import { loginView } from "/shared/login.js";
 
 const POLL_MS = 2000;
 const REASON_LABELS = {
@@ -12,23 +15,10 @@ const STATUS_LABELS = {
 };
 const TONE_LABELS = ["calm", "frustrated", "abusive"];
 
-const $ = (selector) => document.querySelector(selector);
-
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (className) node.className = className;
-  return node;
-}
-
 function say(message, isError = false) {
   const status = $("#status");
   status.textContent = message;
   status.className = isError ? "error" : "";
-}
-
-function percent(value) {
-  return value === null || value === undefined ? "–" : (value * 100).toFixed(1) + " %";
 }
 
 function seconds(value) {
@@ -44,7 +34,8 @@ class TrainerPage {
   }
 
   async start() {
-    $("#login-form").addEventListener("submit", (event) => { event.preventDefault(); this.login(); });
+    this.signIn = loginView("Nordwind Training", () => this.signedIn(),
+      (error) => (error.status === 403 ? "Nur für Trainer und Admins." : error.message));
     $("#filters").addEventListener("submit", (event) => { event.preventDefault(); this.loadInbox(); });
     $("#export-patch").addEventListener("click", () => this.exportData("patch"));
     $("#export-write").addEventListener("click", () => this.exportData("write"));
@@ -54,36 +45,15 @@ class TrainerPage {
     const linked = new URLSearchParams(window.location.search).get("intent");
     if (linked) $("#filter-intent").value = linked;
     try {
-      await this.loadIntents();
-      this.showApp();
+      await this.signedIn();
     } catch (error) {
-      this.showLogin(error.status === 401 || error.status === 403 ? "" : error.message);
+      this.signIn.show(error.status === 401 || error.status === 403 ? "" : error.message);
     }
   }
 
-  showLogin(message) {
-    $("#app-view").hidden = true;
-    $("#login-view").hidden = false;
-    $("#login-error").textContent = message || "";
-  }
-
-  async login() {
-    try {
-      const result = await api("POST", "/api/agent/login", {
-        email: $("#login-email").value.trim(), password: $("#login-password").value,
-      });
-      csrf.set(result.csrf_token);
-      $("#login-password").value = "";
-      await this.loadIntents();
-      this.showApp();
-    } catch (error) {
-      $("#login-error").textContent = error.status === 403 ? "Nur für Trainer und Admins." : error.message;
-    }
-  }
-
-  showApp() {
-    $("#login-view").hidden = true;
-    $("#app-view").hidden = false;
+  async signedIn() {
+    await this.loadIntents();
+    this.signIn.hide();
     this.loadInbox();
     this.loadModels();
     this.pollTraining();
@@ -123,7 +93,7 @@ class TrainerPage {
     const understood = element("td");
     if (group.count === 1) {
       const only = group.members[0];
-      understood.textContent = `${only.intent || "–"} (${percent(only.confidence)})`;
+      understood.textContent = `${only.intent || "–"} (${pctFixed(only.confidence)})`;
     } else {
       understood.textContent = group.intents.map((i) => `${i.intent} ${i.count}×`).join(", ") || "–";
     }
@@ -277,8 +247,8 @@ class TrainerPage {
     row.append(
       element("td", new Date(model.created_at).toLocaleString("de-DE")),
       element("td", STATUS_LABELS[model.status] || model.status),
-      element("td", percent(metrics.nlu && metrics.nlu.macro_f1)),
-      element("td", percent(metrics.tone && metrics.tone.macro_f1)),
+      element("td", pctFixed(metrics.nlu && metrics.nlu.macro_f1)),
+      element("td", pctFixed(metrics.tone && metrics.tone.macro_f1)),
       element("td", stories),
       this.comparisonCell(model),
       this.promoteCell(model),
