@@ -1,12 +1,14 @@
 """Administration: canned replies, business hours, export and deletion of one conversation."""
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Mapping
 
 from sqlalchemy.exc import IntegrityError
 
 from handoff.domain.events import ConversationDeleted
+from handoff.engine.contract import TrackerDeletion, capability
 from handoff.services import goodwill, mail_privacy
 from handoff.services.business_hours import get_business_hours, set_business_hours
 from handoff.services.context import ServiceContext
@@ -22,7 +24,10 @@ from handoff.store import accounts, conversations, report_facts
 __all__ = [
     "list_canned_replies", "create_canned_reply", "update_canned_reply", "delete_canned_reply",
     "get_business_hours", "set_business_hours", "export_conversation", "delete_conversation",
+    "erase_conversation",
 ]
+
+logger = logging.getLogger(__name__)
 
 SHORTCUT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,31}$")
 MAX_TITLE_LENGTH = MAX_TITLE_CHARS
@@ -99,10 +104,26 @@ async def export_conversation(ctx: ServiceContext, conversation_id: str) -> dict
 
 
 async def delete_conversation(ctx: ServiceContext, conversation_id: str) -> None:
-    """Deletes messages, handoffs, tickets, csat and the conversation (the Rasa tracker is the web layer's)."""
+    """Deletes messages, handoffs, tickets, CSAT and the conversation; erase_conversation also the tracker."""
     async with unit_of_work(ctx) as uow:
         # Its report facts go with it; the days it counted in are counted again at the next refresh.
         await report_facts.forget_conversations(uow.conn, [conversation_id])
         if not await conversations.delete_conversation(uow.conn, conversation_id):
             raise NotFound("Gespräch nicht gefunden.")
         uow.record(ConversationDeleted(conversation_id))
+
+
+async def erase_conversation(ctx: ServiceContext, conversation_id: str) -> bool:
+    """Right to erasure and retention: the conversation with everything of it, then its Rasa tracker when the
+    bot engine can delete one. True if the tracker went too; NotFound if there is no such conversation."""
+    await delete_conversation(ctx, conversation_id)
+    deleting = capability(ctx.bot, TrackerDeletion)
+    if deleting is None:
+        return False
+    try:
+        # The service talks to the bot with the conversation id as Rasa sender id.
+        await deleting.delete_tracker(conversation_id)
+        return True
+    except Exception:   # the conversation is gone already; a tracker left behind is logged, not fatal
+        logger.exception("deleting the Rasa tracker of %s failed", conversation_id)
+        return False

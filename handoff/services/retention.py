@@ -11,13 +11,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from handoff.engine.contract import TrackerDeletion, capability
-from handoff.services.admin import delete_conversation
+from handoff.services.admin import erase_conversation
 from handoff.services.context import ServiceContext
 from handoff.services.errors import NotFound
 from handoff.services.mail_privacy import purge_expired_mail
 from handoff.services.ticket_privacy import purge_expired_tickets
-from handoff.services.unit_of_work import unit_of_work
+from handoff.services.unit_of_work import reading
 from handoff.store import retention as store
 
 logger = logging.getLogger(__name__)
@@ -39,21 +38,8 @@ def retention_cutoff(now: datetime, retention_days: int) -> datetime:
 
 
 async def expired_conversation_ids(ctx: ServiceContext, cutoff: datetime, limit: int = BATCH_SIZE) -> list[str]:
-    async with unit_of_work(ctx) as uow:
-        return await store.expired_conversation_ids(uow.conn, cutoff, limit)
-
-
-async def _delete_tracker(ctx: ServiceContext, conversation_id: str) -> bool:
-    deleting = capability(ctx.bot, TrackerDeletion)
-    if deleting is None:
-        return False
-    try:
-        # The service talks to the bot with the conversation id as Rasa sender id.
-        await deleting.delete_tracker(conversation_id)
-        return True
-    except Exception:
-        logger.exception("retention: deleting the Rasa tracker of %s failed", conversation_id)
-        return False
+    async with reading(ctx) as conn:
+        return await store.expired_conversation_ids(conn, cutoff, limit)
 
 
 async def purge_expired(ctx: ServiceContext, retention_days: int) -> PurgeResult:
@@ -66,11 +52,11 @@ async def purge_expired(ctx: ServiceContext, retention_days: int) -> PurgeResult
             break
         for conversation_id in batch:
             try:
-                await delete_conversation(ctx, conversation_id)
+                tracker_deleted = await erase_conversation(ctx, conversation_id)
             except NotFound:
                 continue  # another instance was faster
             deleted += 1
-            trackers += await _delete_tracker(ctx, conversation_id)
+            trackers += tracker_deleted
     tickets = await purge_expired_tickets(ctx, cutoff)   # tickets without a conversation (e-mail)
     await purge_expired_mail(ctx, retention_days)        # raw mails outside tickets, sent transcripts (issue 16)
     if deleted or tickets:

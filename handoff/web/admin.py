@@ -1,24 +1,19 @@
 """Admin API under `/api/admin` (role admin): agents, business hours, canned replies, export and deletion."""
 from __future__ import annotations
 
-import logging
-
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
-from handoff.engine.contract import TrackerDeletion, capability
 from handoff.services import admin as admin_services
 from handoff.services import auth
 from handoff.domain.vocabulary import MAX_EMAIL_CHARS, ROLES
 from handoff.web.agent_auth import ADMIN_ROLES, ALL_ROLES, authenticate
-from handoff.web.context import app_context, services
+from handoff.web.context import services
 from handoff.web.errors import invalid
 from handoff.web.inputs import json_object, optional_bool, optional_int, optional_text, required_text
 from handoff.web.openapi import AGENT_BEARER, AGENT_SESSION, ANY_OBJECT, BOOLEAN, INTEGER, STRING, Operation, \
     array, obj
-
-logger = logging.getLogger(__name__)
 
 TAG = "admin"
 AUTH = (AGENT_SESSION, AGENT_BEARER)
@@ -149,22 +144,7 @@ def blueprint() -> Blueprint:
         {200: obj(("ok", "tracker_deleted"), ok=BOOLEAN, tracker_deleted=BOOLEAN)}))
     async def delete(request: Request, conversation_id: str) -> HTTPResponse:
         await authenticate(request, ADMIN_ROLES)
-        await admin_services.delete_conversation(services(request), conversation_id)
-        tracker_deleted = await _delete_tracker(request, conversation_id)
+        tracker_deleted = await admin_services.erase_conversation(services(request), conversation_id)
         return json({"ok": True, "tracker_deleted": tracker_deleted})
 
     return bp
-
-
-async def _delete_tracker(request: Request, conversation_id: str) -> bool:
-    bot = capability(app_context(request).bot, TrackerDeletion)
-    if bot is None:
-        return False
-    # The service talks to the bot with the conversation id as Rasa sender id (services/customer.py).
-    sender_id = conversation_id
-    try:
-        await bot.delete_tracker(sender_id)
-        return True
-    except Exception:
-        logger.exception("deleting the Rasa tracker of %s failed", sender_id)
-        return False

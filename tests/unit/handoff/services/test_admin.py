@@ -2,8 +2,9 @@ import pytest
 
 from handoff.bus.base import conversation_topic
 from handoff.services import presence
-from handoff.services import admin, agent as agent_side, auth, conversations, customer, handoffs
+from handoff.services import admin, auth, conversations, handoffs
 from handoff.services.errors import Conflict, NotFound, ValidationError
+from tests.unit.handoff.services.scenarios import conversation_in_every_table
 
 pytestmark = pytest.mark.unit
 
@@ -37,29 +38,56 @@ async def test_business_hours_are_stored_validated_and_used(ctx):
 
 
 async def test_export_and_complete_delete(ctx):
-    anna = await auth.create_agent(ctx, "a@nordwind.example", "Anna", "correct horse battery")
-    await presence.choose_status(ctx, anna.id, "online")
-    conversation, _ = await conversations.start_conversation(ctx, "widget")
-    await customer.customer_writes(ctx, conversation.id, "c1", "Mitarbeiter bitte")
-    await agent_side.claim(ctx, conversation.id, anna.id)
-    await agent_side.add_note(ctx, conversation.id, anna.id, "intern")
-    await agent_side.resolve(ctx, conversation.id, anna.id)
-    await customer.rate(ctx, conversation.id, 4)
-    await customer.leave_ticket(ctx, conversation.id, "k@example.de", "Bitte melden")
+    conversation_id = await conversation_in_every_table(ctx, rating=4)
 
-    export = await admin.export_conversation(ctx, conversation.id)
-    assert export["conversation"]["id"] == conversation.id and export["csat"]["rating"] == 4
+    export = await admin.export_conversation(ctx, conversation_id)
+    assert export["conversation"]["id"] == conversation_id and export["csat"]["rating"] == 4
     assert export["notes"][0]["text"] == "intern" and len(export["tickets"]) == 1 and export["handoffs"]
     assert "token_hash" not in export["conversation"]
 
-    async with ctx.bus.subscribe(conversation_topic(conversation.id)) as events:
-        await admin.delete_conversation(ctx, conversation.id)
+    async with ctx.bus.subscribe(conversation_topic(conversation_id)) as events:
+        await admin.delete_conversation(ctx, conversation_id)
         assert (await events.__anext__())[1]["type"] == "deleted"
     with pytest.raises(NotFound):
-        await conversations.get_conversation(ctx, conversation.id)
+        await conversations.get_conversation(ctx, conversation_id)
     from sqlalchemy import func, select
     from handoff.store.tables import csat, handoffs as handoff_table, messages, tickets
     async with ctx.db.connect() as conn:
         for table in (messages, handoff_table, tickets, csat):
             count = await conn.scalar(select(func.count()).select_from(table))
             assert count == 0, table.name
+
+
+class TrackerStore:
+    """A bot engine with a tracker store (TrackerDeletion) whose deletion can fail."""
+
+    def __init__(self, fails: bool = False) -> None:
+        self.fails, self.deleted = fails, []
+
+    async def delete_tracker(self, sender_id: str) -> None:
+        if self.fails:
+            raise ConnectionError("tracker store down")
+        self.deleted.append(sender_id)
+
+
+@pytest.mark.parametrize("fails", [False, True])
+async def test_erasing_deletes_the_conversation_and_then_its_tracker_when_the_bot_can(ctx, fails):
+    conversation_id = await conversation_in_every_table(ctx)
+    ctx.bot = TrackerStore(fails=fails)
+
+    assert await admin.erase_conversation(ctx, conversation_id) is (not fails)
+
+    assert ctx.bot.deleted == ([] if fails else [conversation_id])
+    with pytest.raises(NotFound):   # a tracker left behind is logged; the conversation is gone either way
+        await conversations.get_conversation(ctx, conversation_id)
+    with pytest.raises(NotFound):
+        await admin.erase_conversation(ctx, conversation_id)
+
+
+async def test_erasing_with_a_bot_without_trackers_deletes_the_conversation_only(ctx):
+    conversation_id = await conversation_in_every_table(ctx)
+    ctx.bot = object()   # no TrackerDeletion capability
+
+    assert await admin.erase_conversation(ctx, conversation_id) is False
+    with pytest.raises(NotFound):
+        await conversations.get_conversation(ctx, conversation_id)

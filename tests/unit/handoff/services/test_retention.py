@@ -5,12 +5,12 @@ import pytest
 from sqlalchemy import func, select
 
 from handoff.services.retention import purge_expired, run_retention_schedule
-from handoff.services import presence
-from handoff.services import agent as agent_side, auth, conversations, customer
+from handoff.services import conversations, customer
 from handoff.services.context import ServiceContext
 from handoff.store.database import create_engine
 from handoff.store.tables import conversations as conversation_table, csat, handoffs, messages, tickets
 from tests.fakes import FakeBotEngine
+from tests.unit.handoff.services.scenarios import conversation_in_every_table
 
 pytestmark = pytest.mark.unit
 
@@ -46,26 +46,11 @@ async def _rows(ctx: ServiceContext, conversation_id: str) -> dict[str, int]:
         return counts
 
 
-async def _full_conversation(ctx: ServiceContext) -> str:
-    """Messages, a handoff, a note, a resolution, a rating and a ticket: every table a conversation touches."""
-    anna = await auth.create_agent(ctx, f"a{ctx.now().timestamp():.0f}@nordwind.example", "Anna",
-                                   "correct horse battery")
-    await presence.choose_status(ctx, anna.id, "online")
-    conversation, _ = await conversations.start_conversation(ctx, "widget")
-    await customer.customer_writes(ctx, conversation.id, "c1", "Mitarbeiter bitte")
-    await agent_side.claim(ctx, conversation.id, anna.id)
-    await agent_side.add_note(ctx, conversation.id, anna.id, "intern")
-    await agent_side.resolve(ctx, conversation.id, anna.id)
-    await customer.rate(ctx, conversation.id, 5)
-    await customer.leave_ticket(ctx, conversation.id, "k@example.de", "Bitte melden")
-    return conversation.id
-
-
 async def test_conversations_older_than_the_retention_are_deleted_completely_newer_ones_kept(ctx, clock, bot):
-    old = await _full_conversation(ctx)
+    old = await conversation_in_every_table(ctx)
     assert all(count > 0 for count in (await _rows(ctx, old)).values())
     clock.advance(days=RETENTION_DAYS - 10)
-    recent = await _full_conversation(ctx)
+    recent = await conversation_in_every_table(ctx)
     clock.advance(days=11)  # old is now 91 days untouched, recent 11 days
 
     result = await purge_expired(ctx, RETENTION_DAYS)
