@@ -20,6 +20,7 @@ from handoff.services.business_hours import load_business_hours
 from handoff.services.context import ServiceContext
 from handoff.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from handoff.services.mapping import append_message, new_id
+from handoff.services.text_input import optional_note
 from handoff.services.ticket_lifecycle import add_article, load_actor, record_change
 from handoff.services.unit_of_work import UnitOfWork, reading, unit_of_work
 from handoff.store import accounts, conversations
@@ -200,9 +201,7 @@ async def grant(ctx: ServiceContext, actor_id: str, *, kind: Any, amount_cents: 
 async def decide(ctx: ServiceContext, grant_id: str, actor_id: str, approve: bool,
                  note: str | None = None) -> dict[str, Any]:
     """A supervisor or admin approves (the customer is told) or declines (the agent is told) a request."""
-    note = (note or "").strip() or None
-    if note is not None and len(note) > domain.MAX_REASON_CHARS:
-        raise ValidationError("note", f"Höchstens {domain.MAX_REASON_CHARS} Zeichen.")
+    note = optional_note(note, domain.MAX_REASON_CHARS)
     now = ctx.now()
     async with unit_of_work(ctx) as uow:
         actor = await load_actor(uow, actor_id)

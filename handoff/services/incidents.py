@@ -21,6 +21,7 @@ from handoff.services.business_hours import load_business_hours
 from handoff.services.context import ServiceContext
 from handoff.services.errors import Conflict, Forbidden, NotFound, ValidationError
 from handoff.services.mapping import append_message, new_id
+from handoff.services.text_input import optional_note
 from handoff.services.ticket_lifecycle import add_article, load_actor
 from handoff.services.unit_of_work import UnitOfWork, reading, unit_of_work
 from handoff.store import accounts
@@ -231,9 +232,7 @@ async def assign(ctx: ServiceContext, incident_id: str, actor_id: str, owner_id:
 
 async def close(ctx: ServiceContext, incident_id: str, actor_id: str, note: str | None) -> dict[str, Any]:
     """Close: the note (if any) goes to every reporter's conversation and into each report's ticket history."""
-    note = (note or "").strip() or None
-    if note is not None and len(note) > domain.MAX_CLOSE_NOTE_CHARS:
-        raise ValidationError("note", f"Höchstens {domain.MAX_CLOSE_NOTE_CHARS} Zeichen.")
+    note = optional_note(note, domain.MAX_CLOSE_NOTE_CHARS)
     now = ctx.now()
     async with unit_of_work(ctx) as uow:
         actor = await load_actor(uow, actor_id)

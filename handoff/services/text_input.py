@@ -31,6 +31,14 @@ def clean_text(text: str | None, max_length: int, field: str = "text") -> str:
     return cleaned
 
 
+def optional_note(note: str | None, max_length: int, field: str = "note") -> str | None:
+    """A note a person may leave out (closing an incident, deciding on goodwill): None when blank."""
+    note = (note or "").strip() or None
+    if note is not None and len(note) > max_length:
+        raise ValidationError(field, f"Höchstens {max_length} Zeichen.")
+    return note
+
+
 def clean_email(email: str | None, field: str = "email") -> str:
     """A typed address, validated as mail will need it (issue 16: no line breaks, one @, a real domain), with a
     German reason when it is not one; the domain comes back lower-cased (IDN as punycode)."""
