@@ -114,20 +114,22 @@ async def set_pending(ctx: ServiceContext, ticket_id: str, agent_id: str, until:
         return await _done(uow, ctx, ticket_id)
 
 
-async def solve(ctx: ServiceContext, ticket_id: str, agent_id: str) -> TicketSummaryView:
+async def _step(ctx: ServiceContext, ticket_id: str, agent_id: str,
+                trigger: TicketTrigger) -> TicketSummaryView:
+    """A step of the ticket's table that needs nothing but the actor (the owner after it, if nobody was)."""
     now = ctx.now()
     async with unit_of_work(ctx) as uow:
         ticket, actor = await _working(uow, ticket_id, agent_id)
-        await apply_ticket(uow, ticket, TicketTrigger.SOLVED, now, actor=actor, **_own(ticket, actor, now))
+        await apply_ticket(uow, ticket, trigger, now, actor=actor, **_own(ticket, actor, now))
         return await _done(uow, ctx, ticket_id)
+
+
+async def solve(ctx: ServiceContext, ticket_id: str, agent_id: str) -> TicketSummaryView:
+    return await _step(ctx, ticket_id, agent_id, TicketTrigger.SOLVED)
 
 
 async def reopen(ctx: ServiceContext, ticket_id: str, agent_id: str) -> TicketSummaryView:
-    now = ctx.now()
-    async with unit_of_work(ctx) as uow:
-        ticket, actor = await _working(uow, ticket_id, agent_id)
-        await apply_ticket(uow, ticket, TicketTrigger.REOPENED, now, actor=actor, **_own(ticket, actor, now))
-        return await _done(uow, ctx, ticket_id)
+    return await _step(ctx, ticket_id, agent_id, TicketTrigger.REOPENED)
 
 
 def _same_customer(first, second) -> bool:

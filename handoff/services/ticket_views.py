@@ -8,7 +8,7 @@ from typing import Any, Mapping
 from handoff.domain.sla import due_state, next_due
 from handoff.domain.ticket_states import STATUS_LABELS_DE, TicketStatus
 from handoff.domain.ticket_words import KIND_LABELS_DE, reference
-from handoff.services.views import iso
+from handoff.services.views import jsonable
 
 TICKET_FIELDS = (
     "id", "number", "conversation_id", "kind", "channel", "status", "subject", "summary", "email", "customer_name",
@@ -16,10 +16,6 @@ TICKET_FIELDS = (
     "first_response_due_at", "solution_due_at", "pending_since", "pending_until", "solved_at", "closed_at",
     "last_customer_at", "merged_into_id", "follow_up_of_id",
 )
-
-
-def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: iso(value) if isinstance(value, datetime) else value for key, value in data.items()}
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,7 @@ class TicketSummaryView:
     age_seconds: int
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        return jsonable(asdict(self))
 
 
 def ticket_view(row: Mapping[str, Any], now: datetime, soon_minutes: int | None = None) -> TicketSummaryView:
@@ -92,7 +88,7 @@ class ArticleView:
     created_at: datetime
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        return jsonable(asdict(self))
 
 
 def article_view(row: Mapping[str, Any]) -> ArticleView:

@@ -10,7 +10,8 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+def jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    """A view's fields with datetimes as ISO strings (every read model's `to_dict()`)."""
     return {key: iso(value) if isinstance(value, datetime) else value for key, value in data.items()}
 
 
@@ -33,7 +34,7 @@ class ConversationView:
     locale: str
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        return jsonable(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class MessageView:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, for agents and exports."""
-        data = _jsonable(asdict(self))
+        data = jsonable(asdict(self))
         data["payload"] = dict(self.payload) if self.payload is not None else None
         data["buttons"] = self.buttons
         return data
@@ -93,7 +94,7 @@ class QueueItem:
     position: int
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        return jsonable(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class TicketView:
     created_at: datetime
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        return jsonable(asdict(self))
 
 
 @dataclass(frozen=True)
