@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -76,18 +77,17 @@ class Api:
         raise AssertionError("login returned no session token")
 
 
-@pytest.fixture(scope="package")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
+@contextmanager
+def running_server(database: Path, extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, Path]]:
+    """The app of tests/browser/server.py in a subprocess on a free port while the block runs: (URL, log)."""
     port = _free_port()
-    database = tmp_path_factory.mktemp("browser") / "handoff.db"
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    log = open(database.parent / "server.log", "w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.browser.server", str(port), f"sqlite+aiosqlite:///{database}"],
-        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+           "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", **(extra_env or {})}
+    log_path = database.parent / "server.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.browser.server", str(port), f"sqlite+aiosqlite:///{database}"],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + SERVER_START_SECONDS
     while True:
@@ -97,16 +97,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                log.seek(0)
-                pytest.fail(f"test server did not start:\n{log.read()[-4000:]}")
+                pytest.fail(f"test server did not start:\n{log_path.read_text()[-4000:]}")
             time.sleep(0.2)
-    yield base_url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        yield base_url, log_path
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="package")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
+    with running_server(tmp_path_factory.mktemp("browser") / "handoff.db") as (base_url, _log):
+        yield base_url
 
 
 @pytest.fixture(scope="package")

@@ -3,20 +3,16 @@ agent answers it in the console; the answer arrives at a real SMTP server (aiosm
 reply token; the customer's reply, sent to that token, appears live in the open ticket."""
 from __future__ import annotations
 
-import os
 import smtplib
 import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, REPO_ROOT, SERVER_START_SECONDS, UI_TIMEOUT_MS, _free_port
+from tests.browser.conftest import CHROMIUM, REPO_ROOT, SERVER_START_SECONDS, UI_TIMEOUT_MS, _free_port, \
+    running_server
 from tests.browser.pages import ConsolePage
 from tests.browser.test_tickets import keep, row_for, tickets_view
 from tests.integration.handoff.mail.smtp_server import SmtpServer
@@ -43,42 +39,21 @@ def server(tmp_path_factory, smtp_sink, intake_port) -> Iterator[str]:
     """This module's own app: the browser package's server plus SMTP to the sink and the SMTP receiver."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
-    port = _free_port()
     database = tmp_path_factory.mktemp("browser-mail") / "handoff.db"
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1",
-           "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_sink.port), "SMTP_SECURITY": "none",
-           "MAIL_FROM": "Nordwind Kundenservice <support@nordwind.example>", "SMTP_INTAKE_PORT": str(intake_port)}
-    log_path = database.parent / "server.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "tests.browser.server", str(port),
-                                    f"sqlite+aiosqlite:///{database}"], cwd=REPO_ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while True:
-        try:
-            with urllib.request.urlopen(base_url + "/health", timeout=2):
+    mail = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_sink.port), "SMTP_SECURITY": "none",
+            "MAIL_FROM": "Nordwind Kundenservice <support@nordwind.example>",
+            "SMTP_INTAKE_PORT": str(intake_port)}
+    with running_server(database, mail) as (base_url, log_path):
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:   # the SMTP receiver starts with the after-start jobs, possibly after /health answers
+            try:
+                socket.create_connection(("127.0.0.1", intake_port), timeout=1).close()
                 break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"test server did not start:\n{Path(log_path).read_text()[-4000:]}")
-            time.sleep(0.2)
-    while True:   # the SMTP receiver starts with the after-start jobs, possibly after /health answers
-        try:
-            socket.create_connection(("127.0.0.1", intake_port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                pytest.fail(f"the SMTP receiver did not start:\n{Path(log_path).read_text()[-4000:]}")
-            time.sleep(0.1)
-    yield base_url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the SMTP receiver did not start:\n{log_path.read_text()[-4000:]}")
+                time.sleep(0.1)
+        yield base_url
 
 
 def _send(port: int, raw: bytes, sender: str, recipient: str) -> None:

@@ -13,6 +13,7 @@ from handoff.settings import MailSettings
 from handoff.store.migrate import upgrade
 from handoff.store import mail as mail_store
 from handoff.store import tickets as ticket_store
+from tests.integration.handoff.mail.smtp_server import SmtpServer
 
 CORPUS = Path(__file__).resolve().parents[3] / "fixtures" / "mail"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
@@ -32,6 +33,14 @@ def database_url(request, tmp_path, postgres_databases):
         url = postgres_databases.create()
     upgrade(url)
     return url
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) that keeps what it receives."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

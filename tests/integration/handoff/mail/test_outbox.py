@@ -22,13 +22,6 @@ from tests.integration.handoff.mail.smtp_server import SmtpServer
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
 def _sending(ctx, port: int, **changes):
     settings = dataclasses.replace(CORPUS_MAIL, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none",
                                    smtp_timeout_seconds=5, retry_seconds=30, **changes)

@@ -13,17 +13,9 @@ from handoff.services.ticket_lifecycle import TicketTransitionRefused
 from handoff.store import mail as mail_store
 from handoff.store import tickets as ticket_store
 from tests.integration.handoff.conftest import BACKENDS, insert_agents
-from tests.integration.handoff.mail.smtp_server import SmtpServer
 from tests.integration.handoff.mail.test_outbox import _sending
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
