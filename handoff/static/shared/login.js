@@ -1,5 +1,5 @@
-// The sign-in of the staff pages (reports, trainer): one form in #login-view, the console's session
-// (cookie + CSRF token, /console/api.js); the page says what happens once someone is signed in.
+// The sign-in of the staff pages (reports, trainer): one form, the console's session (cookie + CSRF token,
+// /console/api.js); the page says what happens once someone is signed in.
 import { api, csrf } from "/console/api.js";
 import { $, element } from "/shared/dom.js";
 
@@ -12,11 +12,14 @@ function field(id, label, type, autocomplete) {
 }
 
 /**
- * Builds the form under the page's title and returns { show(message), hide() } for #login-view and #app-view.
+ * Puts the sign-in card (#login-view, hidden) before the page's #app-view and returns { show(message), hide() }.
  * `signedIn()` runs after a login; `refused(error)` says a failure in the page's words (default: the server's).
  */
 export function loginView(title, signedIn, refused = (error) => error.message) {
-  const view = $("#login-view");
+  const view = element("div", null, "card narrow");
+  view.id = "login-view";
+  view.hidden = true;
+  document.body.prepend(view);
   const form = element("form");
   form.id = "login-form";
   form.noValidate = true;
