@@ -227,3 +227,34 @@ def test_rule_lookup_finds_rasas_rules_in_rasas_order():
         assert list(found) == list(expected)   # the same keys, iterated in the same order
         matched += len(found)
     assert matched > 50
+
+
+def test_slot_copies_are_what_copys_generic_path_makes():
+    import copy
+
+    from rasa.shared.core.slots import AnySlot, BooleanSlot, CategoricalSlot, FloatSlot, ListSlot, TextSlot
+
+    slots = [TextSlot("order_number", [], initial_value="NW-1"), FloatSlot("amount", [], max_value=500.0),
+             CategoricalSlot("channel", [], values=["widget", "rest"]), AnySlot("escalation", []),
+             BooleanSlot("asked", []), ListSlot("topics", [], initial_value=["a"])]
+    for slot in slots:
+        generic = copy._reconstruct(slot, None, *slot.__reduce_ex__(4))   # what copy.copy did without __copy__
+        duplicate = copy.copy(slot)
+        assert type(duplicate) is type(slot) and duplicate is not slot
+        assert duplicate.__dict__ == generic.__dict__ == slot.__dict__
+        assert all(duplicate.__dict__[name] is value for name, value in slot.__dict__.items())   # shallow, as before
+        duplicate.value = "changed"
+        assert slot.value != "changed"
+
+
+def test_a_slot_class_with_its_own_state_hooks_keeps_the_generic_copy():
+    import copy
+
+    from rasa.shared.core.slots import TextSlot
+
+    class Remembering(TextSlot):
+        def __getstate__(self):
+            return {**self.__dict__, "copied": True}
+
+    duplicate = copy.copy(Remembering("note", []))
+    assert duplicate.__dict__["copied"] is True
