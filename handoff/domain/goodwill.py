@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Mapping
 
-from handoff.domain.lifecycle import Lifecycle
+from handoff.domain.lifecycle import Lifecycle, TransitionRefused
 
 # --- Kinds ---
 KIND_VOUCHER = "voucher"
@@ -62,11 +62,11 @@ GIVEN = frozenset({GrantStatus.GRANTED, GrantStatus.APPROVED})
 COUNTS_TOWARD_LIMITS = frozenset({GrantStatus.GRANTED})
 
 
-class InvalidGrantTransition(Exception):
-    def __init__(self, status: str, trigger: str) -> None:
+class InvalidGrantTransition(TransitionRefused):
+    def explain(self) -> str:
         # (str, Enum) members hash as their word: a stored word finds its label, an unknown one stays.
-        super().__init__(f"Über diese Kulanz ist schon entschieden ({STATUS_LABELS_DE.get(status, status)}).")
-        self.status, self.trigger = status, trigger
+        label = STATUS_LABELS_DE.get(self.current, self.current)
+        return f"Über diese Kulanz ist schon entschieden ({label})."
 
 
 GRANT_LIFECYCLE = Lifecycle(GrantStatus, GrantTrigger, TRANSITIONS, InvalidGrantTransition)

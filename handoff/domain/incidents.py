@@ -21,7 +21,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Sequence
 
-from handoff.domain.lifecycle import Lifecycle
+from handoff.domain.lifecycle import Lifecycle, TransitionRefused
 
 # --- Settings (admin-settable, stored in the settings table; these are the defaults). ---
 DEFAULT_MIN_REPORTS = 3
@@ -79,11 +79,10 @@ TRANSITIONS: dict[tuple[IncidentStatus, IncidentTrigger], IncidentStatus] = {
 }
 
 
-class InvalidIncidentTransition(Exception):
-    def __init__(self, status: str, trigger: str) -> None:
+class InvalidIncidentTransition(TransitionRefused):
+    def explain(self) -> str:
         # (str, Enum) members hash as their word: a stored word finds its label, an unknown one stays.
-        super().__init__(f"Diese Störung ist {STATUS_LABELS_DE.get(status, status)}; das geht nicht mehr.")
-        self.status, self.trigger = status, trigger
+        return f"Diese Störung ist {STATUS_LABELS_DE.get(self.current, self.current)}; das geht nicht mehr."
 
 
 INCIDENT_LIFECYCLE = Lifecycle(IncidentStatus, IncidentTrigger, TRANSITIONS, InvalidIncidentTransition)

@@ -17,11 +17,23 @@ def _word(value: Enum | str) -> str:
     return value.value if isinstance(value, Enum) else str(value)
 
 
+class TransitionRefused(Exception):
+    """A step the lifecycle's table does not have, from the stored words `current` and `trigger`; a
+    lifecycle's own error says it in its words (`explain`), for the console where people read it."""
+
+    def __init__(self, current: Enum | str, trigger: Enum | str) -> None:
+        self.current, self.trigger = _word(current), _word(trigger)
+        super().__init__(self.explain())
+
+    def explain(self) -> str:
+        return f"transition not allowed: from status '{self.current}' on trigger '{self.trigger}'"
+
+
 class Lifecycle(Generic[StatusT, TriggerT]):
-    """`refused` is the lifecycle's own error, in its words, made from the stored words (current, trigger)."""
+    """`refused` is the lifecycle's own TransitionRefused."""
 
     def __init__(self, statuses: type[StatusT], triggers: type[TriggerT],
-                 table: Mapping[tuple[StatusT, TriggerT], StatusT], refused: type[Exception]) -> None:
+                 table: Mapping[tuple[StatusT, TriggerT], StatusT], refused: type[TransitionRefused]) -> None:
         self.statuses, self.triggers, self.table, self.refused = statuses, triggers, table, refused
 
     def next_status(self, current: StatusT | str, trigger: TriggerT | str) -> StatusT:
@@ -30,7 +42,7 @@ class Lifecycle(Generic[StatusT, TriggerT]):
         try:
             return self.table[(self.statuses(current), self.triggers(trigger))]
         except (KeyError, ValueError):
-            raise self.refused(_word(current), _word(trigger)) from None
+            raise self.refused(current, trigger) from None
 
     def allows(self, current: StatusT | str, trigger: TriggerT | str) -> bool:
         try:

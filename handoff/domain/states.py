@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from handoff.domain.lifecycle import Lifecycle
+from handoff.domain.lifecycle import Lifecycle, TransitionRefused
 
 
 class Status(StrEnum):
@@ -28,13 +28,8 @@ class Trigger(StrEnum):
     CUSTOMER_WROTE = "customer_wrote"
 
 
-class InvalidTransition(Exception):
+class InvalidTransition(TransitionRefused):
     """A trigger that the transition table does not allow from the current status."""
-
-    def __init__(self, current: Status | str, trigger: Trigger | str) -> None:
-        self.current = str(current)
-        self.trigger = str(trigger)
-        super().__init__(f"transition not allowed: from status '{self.current}' on trigger '{self.trigger}'")
 
 
 TRANSITIONS: dict[tuple[Status, Trigger], Status] = {

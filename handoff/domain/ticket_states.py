@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from handoff.domain.lifecycle import Lifecycle
+from handoff.domain.lifecycle import Lifecycle, TransitionRefused
 
 
 class TicketStatus(StrEnum):
@@ -84,15 +84,13 @@ TRIGGER_LABELS_DE = {
 }
 
 
-class InvalidTicketTransition(Exception):
+class InvalidTicketTransition(TransitionRefused):
     """A trigger the ticket table does not allow from the current status; the message is German for the console."""
 
-    def __init__(self, current: TicketStatus | str, trigger: TicketTrigger | str) -> None:
-        self.current = str(current)
-        self.trigger = str(trigger)
+    def explain(self) -> str:
         status = STATUS_LABELS_DE.get(self.current, self.current)   # type: ignore[call-overload]
         action = TRIGGER_LABELS_DE.get(self.trigger, self.trigger)  # type: ignore[call-overload]
-        super().__init__(f"Im Status „{status}“ ist „{action}“ nicht möglich.")
+        return f"Im Status „{status}“ ist „{action}“ nicht möglich."
 
 
 TICKET_LIFECYCLE: Lifecycle[TicketStatus, TicketTrigger] = Lifecycle(

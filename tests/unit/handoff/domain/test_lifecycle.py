@@ -3,7 +3,7 @@ from enum import Enum
 
 import pytest
 
-from handoff.domain.lifecycle import Lifecycle
+from handoff.domain.lifecycle import Lifecycle, TransitionRefused
 
 pytestmark = pytest.mark.unit
 
@@ -20,10 +20,9 @@ class Push(str, Enum):
     LOCKED = "locked"
 
 
-class DoorStuck(Exception):
-    def __init__(self, current: str, trigger: str) -> None:
-        super().__init__(f"{current}/{trigger}")
-        self.current, self.trigger = current, trigger
+class DoorStuck(TransitionRefused):
+    def explain(self) -> str:
+        return f"Die Tür ist {self.current}: {self.trigger} geht nicht."
 
 
 DOOR = Lifecycle(Door, Push, {
@@ -46,8 +45,9 @@ def test_next_status_follows_the_table_from_enums_and_stored_words():
 def test_a_step_outside_the_table_raises_the_lifecycles_own_error_with_the_stored_words(current, trigger):
     with pytest.raises(DoorStuck) as refused:
         DOOR.next_status(current, trigger)
-    assert (refused.value.current, refused.value.trigger) == (
-        getattr(current, "value", current), getattr(trigger, "value", trigger))
+    words = (getattr(current, "value", current), getattr(trigger, "value", trigger))
+    assert (refused.value.current, refused.value.trigger) == words
+    assert str(refused.value) == f"Die Tür ist {words[0]}: {words[1]} geht nicht."
     assert not DOOR.allows(current, trigger)
 
 
