@@ -27,6 +27,7 @@ from handoff.services.unit_of_work import reading
 
 # Channels always listed (zero when unused); e-mail (tickets opened by mail) joins when there is any.
 KNOWN_CHANNELS = ("widget", "rest", "socketio", "email")
+Pair = tuple[str, str | None]     # (ticket kind, owner's display name)
 SECTIONS = ("volume", "outcome", "handoff_reasons", "waiting", "frt_distribution", "csat")
 
 
@@ -67,8 +68,8 @@ async def overview(ctx: ServiceContext, request: ReportRequest) -> dict[str, Any
 async def _figures(ctx: ServiceContext, period: Period, with_tickets: bool = True) -> dict[str, Any]:
     """Every section of one period; the period before needs no tickets (its summary compares none)."""
     start, end = period.start, period.end
-    created_tickets: list[store.TicketRow] = []
-    solved_tickets: list[store.TicketRow] = []
+    created_tickets: dict[Pair, store.TicketCounts] = {}
+    solved_tickets: dict[Pair, int] = {}
     async with reading(ctx) as conn:   # reading only: no write lock, no events
         by_channel, outcomes = await store.conversation_counts(conn, start, end)
         messages_by_channel = await store.customer_messages_by_channel(conn, period.first_day, period.last_day)
@@ -79,7 +80,7 @@ async def _figures(ctx: ServiceContext, period: Period, with_tickets: bool = Tru
         ratings = await store.ratings_in(conn, start, end)
         sent, answered = await store.surveys_in(conn, start, end)
         if with_tickets:
-            created_tickets = await store.tickets_created(conn, start, end)
+            created_tickets = await store.tickets_created(conn, start, end, ctx.now())
             solved_tickets = await store.tickets_solved(conn, start, end)
     if email_tickets or emails_received:   # e-mail threads are tickets: counted as contacts of channel e-mail
         by_channel[store.EMAIL] = by_channel.get(store.EMAIL, 0) + email_tickets
@@ -90,36 +91,35 @@ async def _figures(ctx: ServiceContext, period: Period, with_tickets: bool = Tru
             "waiting": _waiting(handoff_counts, durations),
             "frt_distribution": definitions.frt_distribution(durations["first_response"][0]),
             "csat": definitions.csat_summary(ratings, sent, answered).to_dict(),
-            "tickets": _tickets(created_tickets, solved_tickets, ctx.now()) if with_tickets else None}
+            "tickets": _tickets(created_tickets, solved_tickets) if with_tickets else None}
 
 
 UNOWNED = "nicht zugewiesen"
 
 
-def _ticket_counts(created: Sequence[store.TicketRow], solved: Sequence[store.TicketRow], now: Any) -> dict[str, Any]:
-    outcomes = [definitions.ticket_sla_met(t.first_response_due_at, t.first_response_at, t.solution_due_at,
-                                           t.solved_at, now) for t in created]
-    met, decided = outcomes.count(True), sum(1 for outcome in outcomes if outcome is not None)
-    overdue = sum(1 for t in created if definitions.ticket_overdue(
-        t.status, t.first_response_due_at, t.first_response_at, t.solution_due_at, t.solved_at, now))
-    return {"created": len(created), "solved": len(solved), "overdue": overdue, "sla_met": met,
-            "sla_decided": decided, "sla_met_rate": rate(met, decided)}
+def _ticket_counts(counts: Sequence[store.TicketCounts], solved: int) -> dict[str, Any]:
+    met, decided = sum(c.met for c in counts), sum(c.decided for c in counts)
+    return {"created": sum(c.created for c in counts), "solved": solved,
+            "overdue": sum(c.overdue for c in counts), "sla_met": met, "sla_decided": decided,
+            "sla_met_rate": rate(met, decided)}
 
 
-def _tickets(created: Sequence[store.TicketRow], solved: Sequence[store.TicketRow], now: Any) -> dict[str, Any]:
+def _tickets(created: dict[Pair, store.TicketCounts], solved: dict[Pair, int]) -> dict[str, Any]:
     """Created and solved in the period, overdue now, and the share of decided SLAs met: overall, per kind and
-    per owner."""
+    per owner; the store counts per (kind, owner)."""
     from handoff.domain.ticket_words import KIND_LABELS_DE
 
-    def grouped(key: Any, labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
-        names = sorted({key(t) for t in created} | {key(t) for t in solved})
-        return [{"name": name, "label": (labels or {}).get(name, name),
-                 **_ticket_counts([t for t in created if key(t) == name], [t for t in solved if key(t) == name],
-                                  now)} for name in names]
+    def grouped(index: int, labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        def name(pair: Pair) -> str:
+            return pair[index] or UNOWNED
 
-    return {**_ticket_counts(created, solved, now),
-            "by_kind": grouped(lambda t: t.kind, KIND_LABELS_DE),
-            "by_agent": grouped(lambda t: t.owner or UNOWNED)}
+        names = sorted({name(pair) for pair in created} | {name(pair) for pair in solved})
+        return [{"name": each, "label": (labels or {}).get(each, each),
+                 **_ticket_counts([c for pair, c in created.items() if name(pair) == each],
+                                  sum(n for pair, n in solved.items() if name(pair) == each))} for each in names]
+
+    return {**_ticket_counts(list(created.values()), sum(solved.values())),
+            "by_kind": grouped(0, KIND_LABELS_DE), "by_agent": grouped(1)}
 
 
 def _volume(by_channel: dict[str, int], messages_by_channel: dict[str, int]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, null, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from handoff.domain.report_facts import NO_INTENT, TONE_LABELS
@@ -108,14 +108,13 @@ async def handoff_durations(conn: AsyncConnection, start: datetime,
     """Per duration, the (wall-clock, business-hours) seconds of the period's handoffs that have it."""
     h = report_handoffs.c
     columns = [h[f"{name}{unit}"] for name in DURATIONS for unit in ("_seconds", "_business_seconds")]
-    found: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in DURATIONS}
-    result = await conn.execute(select(*columns).where(_in_period(h.requested_at, start, end)))
-    for row in result:
-        for index, name in enumerate(DURATIONS):
-            wall = row[2 * index]
-            if wall is not None:
-                found[name][0].append(wall)
-                found[name][1].append(row[2 * index + 1])
+    # .all(): iterating row by row, SQLAlchemy 1.4's asyncpg cursor pops each row off the front of a list.
+    rows = (await conn.execute(select(*columns).where(_in_period(h.requested_at, start, end)))).all()
+    found: dict[str, tuple[list[float], list[float]]] = {}
+    for index, name in enumerate(DURATIONS):
+        wall, business = 2 * index, 2 * index + 1
+        measured = [row for row in rows if row[wall] is not None]
+        found[name] = ([row[wall] for row in measured], [row[business] for row in measured])
     return found
 
 
@@ -125,10 +124,10 @@ async def handoff_reasons(conn: AsyncConnection, start: datetime, end: datetime,
     h = report_handoffs.c
     where = _in_period(h.requested_at, start, end)
     if hourly:
-        return [(row[0], row[1], 1) for row in await conn.execute(select(h.requested_at, h.reasons).where(where))]
+        return [(row[0], row[1], 1) for row in (await conn.execute(select(h.requested_at, h.reasons).where(where))).all()]
     result = await conn.execute(select(h.requested_day, h.reasons, func.count()).where(where)
                                 .group_by(h.requested_day, h.reasons))
-    return [(row[0], row[1], int(row[2])) for row in result]
+    return [(row[0], row[1], int(row[2])) for row in result.all()]
 
 
 async def ratings_in(conn: AsyncConnection, start: datetime, end: datetime) -> list[int]:
@@ -201,32 +200,53 @@ async def intents_seen(conn: AsyncConnection) -> list[str]:
 
 
 @dataclass(frozen=True)
-class TicketRow:
-    kind: str
-    status: str
-    owner: str | None            # the owner's display name; None: nobody owns it
-    first_response_due_at: datetime | None
-    first_response_at: datetime | None
-    solution_due_at: datetime | None
-    solved_at: datetime | None
+class TicketCounts:
+    created: int
+    met: int          # SLA met
+    decided: int      # SLA met or missed
+    overdue: int
 
 
 MERGED = "merged"   # a duplicate: its history lives on in the ticket it was merged into
+OPEN = ("new", "open")
 
 
-def _ticket_rows(where: Any) -> Any:
+def _target_met(due: Any, done: Any, now: datetime) -> Any:
+    """handoff/domain/reports.py target_met in SQL: 1 met, 0 missed, NULL undecided or no target."""
+    return case((due.is_(None), null()), (done.is_not(None), case((done <= due, 1), else_=0)),
+                (due < now, 0), else_=null())
+
+
+async def tickets_created(conn: AsyncConnection, start: datetime, end: datetime,
+                          now: datetime) -> dict[tuple[str, str | None], TicketCounts]:
+    """Per (kind, owner's display name) of the tickets created in the period: their SLA outcome and whether
+    overdue `now`, counted in the database (ticket_sla_met and ticket_overdue of handoff/domain/reports.py,
+    the same rules; tests/integration/handoff/store/test_report_tickets.py holds them side by side)."""
     t = tickets.c
-    return (select(t.kind, t.status, agents.c.display_name, t.first_response_due_at, t.first_response_at,
-                   t.solution_due_at, t.solved_at)
-            .select_from(tickets.outerjoin(agents, agents.c.id == t.owner_id))
-            .where(where, t.status != MERGED))
+    first = _target_met(t.first_response_due_at, t.first_response_at, now)
+    solution = _target_met(t.solution_due_at, t.solved_at, now)
+    targets = case((t.first_response_due_at.is_not(None), 1), else_=0) + \
+        case((t.solution_due_at.is_not(None), 1), else_=0)
+    met_targets = case((first == 1, 1), else_=0) + case((solution == 1, 1), else_=0)
+    outcome = case((or_(first == 0, solution == 0), 0), (and_(targets > 0, met_targets == targets), 1),
+                   else_=null())
+    overdue = and_(t.status.in_(OPEN), or_(
+        and_(t.first_response_due_at.is_not(None), t.first_response_at.is_(None), t.first_response_due_at < now),
+        and_(t.solution_due_at.is_not(None), t.solved_at.is_(None), t.solution_due_at < now)))
+    result = await conn.execute(
+        select(t.kind, agents.c.display_name, func.count(), func.sum(case((outcome == 1, 1), else_=0)),
+               func.count(outcome), func.sum(case((overdue, 1), else_=0)))
+        .select_from(tickets.outerjoin(agents, agents.c.id == t.owner_id))
+        .where(_in_period(t.created_at, start, end), t.status != MERGED).group_by(t.kind, agents.c.display_name))
+    return {(kind, owner): TicketCounts(*(int(value or 0) for value in counts))
+            for kind, owner, *counts in result.all()}
 
 
-async def tickets_created(conn: AsyncConnection, start: datetime, end: datetime) -> list[TicketRow]:
-    result = await conn.execute(_ticket_rows(_in_period(tickets.c.created_at, start, end)))
-    return [TicketRow(row[0], row[1], row[2], *(aware(value) for value in row[3:])) for row in result]
-
-
-async def tickets_solved(conn: AsyncConnection, start: datetime, end: datetime) -> list[TicketRow]:
-    result = await conn.execute(_ticket_rows(_in_period(tickets.c.solved_at, start, end)))
-    return [TicketRow(row[0], row[1], row[2], *(aware(value) for value in row[3:])) for row in result]
+async def tickets_solved(conn: AsyncConnection, start: datetime, end: datetime) -> dict[tuple[str, str | None], int]:
+    """How many tickets were solved in the period, per (kind, owner's display name)."""
+    t = tickets.c
+    result = await conn.execute(
+        select(t.kind, agents.c.display_name, func.count())
+        .select_from(tickets.outerjoin(agents, agents.c.id == t.owner_id))
+        .where(_in_period(t.solved_at, start, end), t.status != MERGED).group_by(t.kind, agents.c.display_name))
+    return {(kind, owner): int(count) for kind, owner, count in result.all()}
