@@ -46,7 +46,7 @@ async def write_state(conn: AsyncConnection, value: dict[str, Any]) -> None:
 
 
 async def all_conversation_ids(conn: AsyncConnection) -> list[str]:
-    return [row[0] for row in await conn.execute(select(conversations.c.id).order_by(conversations.c.id))]
+    return [row[0] for row in (await conn.execute(select(conversations.c.id).order_by(conversations.c.id))).all()]
 
 
 async def changed_conversation_ids(conn: AsyncConnection, since: datetime) -> set[str]:
@@ -61,7 +61,7 @@ async def changed_conversation_ids(conn: AsyncConnection, since: datetime) -> se
         select(t.conversation_id).where(t.created_at >= since, t.conversation_id.is_not(None)),
         select(report_conversations.c.conversation_id).where(report_conversations.c.pending == 1),
     )
-    return {row[0] for row in await conn.execute(changed)}
+    return {row[0] for row in (await conn.execute(changed)).all()}
 
 
 async def has_marked_days(conn: AsyncConnection) -> bool:
@@ -92,10 +92,11 @@ async def conversation_records(conn: AsyncConnection, ids: Sequence[str]) -> lis
         .where(conversations.c.id.in_(ids)))}
     customer: dict[str, list[CustomerMessage]] = defaultdict(list)
     replies: dict[str, list[datetime]] = defaultdict(list)
-    result = await conn.execute(
+    # .all(): iterating row by row, SQLAlchemy 1.4's asyncpg cursor pops each row off the front of a list.
+    result = (await conn.execute(
         select(m.conversation_id, m.sender_type, m.message_type, m.private, m.created_at, m.intent, m.confidence,
                m.tone_label, m.routing_started_at, m.routed_at)
-        .where(m.conversation_id.in_(ids), m.sender_type.in_((CUSTOMER, AGENT))))
+        .where(m.conversation_id.in_(ids), m.sender_type.in_((CUSTOMER, AGENT))))).all()
     for row in result:
         if row.sender_type == CUSTOMER:
             customer[row.conversation_id].append(CustomerMessage(
@@ -103,8 +104,8 @@ async def conversation_records(conn: AsyncConnection, ids: Sequence[str]) -> lis
         elif row.message_type == OUTGOING and not row.private:
             replies[row.conversation_id].append(row.created_at)
     requests: dict[str, list[HandoffRecord]] = defaultdict(list)
-    for row in await conn.execute(select(h.id, h.conversation_id, h.requested_at, h.reasons, h.claimed_at,
-                                         h.ended_at, h.outcome).where(h.conversation_id.in_(ids))):
+    for row in (await conn.execute(select(h.id, h.conversation_id, h.requested_at, h.reasons, h.claimed_at,
+                                          h.ended_at, h.outcome).where(h.conversation_id.in_(ids)))).all():
         requests[row.conversation_id].append(HandoffRecord(row.id, row.requested_at, list(row.reasons or []),
                                                            row.claimed_at, row.ended_at, row.outcome))
     ticketed = {row[0] for row in await conn.execute(
