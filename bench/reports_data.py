@@ -244,13 +244,16 @@ def _service_context(engine: Any) -> Any:
     return ServiceContext(db=engine, bus=InProcessBus(), presence=InProcessPresence(), bot=None)
 
 
-async def build_facts(database_url: str) -> tuple[float, dict[str, Any]]:
+async def build_facts(database_url: str, rebuild: bool = False) -> tuple[float, dict[str, Any]]:
     """The report facts, built by the product's own refresh (the first report or the refresh job would)."""
     from handoff.services.report_facts import refresh
     from handoff.store.database import create_engine
 
     engine = create_engine(database_url)
     try:
+        if rebuild:   # forgetting the refresh's state makes it build every fact again, as after new hours
+            async with engine.begin() as conn:
+                await conn.execute(tables.report_state.delete())
         started = time.perf_counter()
         result = await refresh(_service_context(engine))
         seconds = time.perf_counter() - started
@@ -342,13 +345,15 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--measure-only", action="store_true",
                         help="time the reports over the database a --keep run left (same --end)")
+    parser.add_argument("--rebuild-facts", action="store_true",
+                        help="with --measure-only: build the report facts again from scratch (and time it)")
     arguments = parser.parse_args()
     if arguments.measure_only:
         database_url = make_url(arguments.server_url).set(database=DATABASE_NAME).render_as_string(
             hide_password=False)
         upgrade(database_url)
         counts = asyncio.run(_counts(database_url))
-        facts = asyncio.run(build_facts(database_url))
+        facts = asyncio.run(build_facts(database_url, rebuild=arguments.rebuild_facts))
         results = asyncio.run(measure(database_url, arguments.end))
         print(write_results(counts, results, None, facts).with_suffix(".md").read_text(encoding="utf-8"))
         return
