@@ -34,9 +34,10 @@ MAX_CLIENT_ID_LENGTH = MAX_CLIENT_ID_CHARS
 MAX_COMMENT_LENGTH = MAX_COMMENT_CHARS
 RATING_RANGE = range(1, 6)
 TICKET_FOLLOW_UP = "follow_up"
-# Only in these conversation states can a customer message be a reply to a ticket's answer: the query is skipped
-# on every ordinary bot turn.
-TICKET_STATUSES = frozenset({Status.TICKET.value, Status.RESOLVED.value})
+# In these conversation states a customer message can be a reply to the conversation's ticket (tickets.py): in
+# `bot` too, where the bot recorded a problem report and the conversation went on (one indexed query per message).
+# While a person is in the chat (queued, agent) the message is theirs to read, not a ticket reply.
+TICKET_STATUSES = frozenset({Status.BOT.value, Status.TICKET.value, Status.RESOLVED.value})
 TICKET_CONFIRMATION = ("Danke! Wir haben Ihr Anliegen aufgenommen ({reference}) und melden uns per E-Mail an "
                        "{email}.")
 
@@ -99,7 +100,7 @@ async def _receive(
                 raise
             del uow.events[events_before:], uow.stored[stored_before:]
             return Received(_resent(existing, stored_text, cleaned), True)
-        if after_ticket:   # a reply to our answer on the conversation's ticket reopens it (tickets.py)
+        if after_ticket:   # a reply on the conversation's answered or solved ticket reopens it (tickets.py)
             await tickets.customer_wrote_in_conversation_in(uow, ctx, conversation_id, stored_text)
         if to_bot and claim_for_bot:
             claim = RoutingClaim(now, conversation["channel"])

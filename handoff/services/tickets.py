@@ -33,6 +33,8 @@ from handoff.store import tickets as store
 HANDOFF_KINDS = (KIND_FOLLOW_UP, KIND_DATA_PROTECTION)
 DETAIL_SLOTS = ("order_number", "amount", "order_total", "problem_description", "problem_category")
 MAX_MERGE_HOPS = 20
+# A customer's reply opens these again (ticket_states.py: customer_replied), on every channel.
+REPLY_REOPENS = (TicketStatus.SOLVED.value, TicketStatus.PENDING.value)
 
 
 def _line(text: str | None, limit: int = MAX_SUMMARY_CHARS) -> str | None:
@@ -206,13 +208,14 @@ async def add_customer_reply(
 async def customer_wrote_in_conversation_in(
     uow: UnitOfWork, ctx: ServiceContext, conversation_id: str, text: str,
 ) -> TicketRow | None:
-    """A widget message after we answered the conversation's ticket is a reply to that answer (it reopens a solved
-    ticket); before an answer, the bot and the open request carry it, and the ticket stays as it is."""
+    """A widget message after we answered or solved the conversation's ticket (or set it pending) is a reply on
+    that ticket, as a mail to it would be: it lands in its history and reopens it when solved or pending. Before an
+    agent acted on it, the bot and the open request carry the message, and the ticket stays as it is."""
     active = await store.tickets_of_conversation(uow.conn, conversation_id, [s.value for s in ACTIVE])
-    answered = [row for row in active if row["first_response_at"] is not None]
-    if not answered:
+    acted_on = [row for row in active if row["first_response_at"] is not None or row["status"] in REPLY_REOPENS]
+    if not acted_on:
         return None
-    return await add_customer_reply_in(uow, ctx, answered[-1], "widget", text)
+    return await add_customer_reply_in(uow, ctx, acted_on[-1], "widget", text)
 
 
 def customer_reference(row: TicketRow) -> str:

@@ -12,6 +12,8 @@ from handoff.services.errors import AlreadyClaimed, Conflict, Forbidden, NotFoun
 from handoff.services.ticket_lifecycle import TicketTransitionRefused
 from handoff.services.ticket_queries import list_tickets, ticket_detail, tickets_for_customer
 from handoff.services.ticket_sla import set_sla_settings
+from handoff.services.transitions import load
+from handoff.services.unit_of_work import unit_of_work
 from handoff.store import accounts
 from tests.integration.handoff.conftest import BACKENDS, insert_agents
 
@@ -296,3 +298,53 @@ async def test_deleting_the_conversation_deletes_its_tickets_and_history(ctx):
     await delete_conversation(ctx, conversation.id)
     with pytest.raises(NotFound):
         await ticket_detail(ctx, ticket["id"])
+
+
+async def test_in_a_bot_conversation_the_customers_words_after_we_acted_on_their_report_reach_it_as_a_mail_would(ctx):
+    """The bot recorded a problem and the chat went on with the bot (status `bot`): once an agent answered, solved or
+    set the report pending, what the customer writes in the widget is a reply on it, as a mail reply is."""
+    anna, = await insert_agents(ctx, 1)
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    await customer.customer_writes(ctx, conversation.id, "c1", "Die Vase kam zerbrochen an")
+    async with unit_of_work(ctx) as uow:
+        report = await tickets.record_problem_report_in(uow, ctx, await load(uow, conversation.id), "damaged_item",
+                                                        "Die Vase kam zerbrochen an")
+    # Before anyone acted on it, the bot carries the chat and the report stays as it is.
+    await customer.customer_writes(ctx, conversation.id, "c2", "Wie lange dauert eine Rücksendung?")
+    assert [a["kind"] for a in await articles(ctx, report["id"])] == ["system", "customer"]
+    assert (await ticket_detail(ctx, report["id"]))["ticket"]["status"] == "new"
+
+    await actions.answer(ctx, report["id"], anna, "Wir schicken Ihnen eine neue Vase.")
+    await actions.solve(ctx, report["id"], anna)
+    assert (await conversations.get_conversation(ctx, conversation.id)).status == "bot"
+    _, _, replies = await customer.customer_writes(ctx, conversation.id, "c3", "Die neue Vase ist auch kaputt")
+    assert replies, "the bot still answers in its conversation"
+    detail = await ticket_detail(ctx, report["id"])
+    assert detail["ticket"]["status"] == "open"
+    last = detail["articles"][-2:]
+    assert [(a["kind"], (a.get("meta") or {}).get("to")) for a in last] == [("customer", None),
+                                                                          ("state_change", "open")]
+    assert last[0]["channel"] == "widget" and last[0]["text"] == "Die neue Vase ist auch kaputt"
+    assert (await conversations.get_conversation(ctx, conversation.id)).status == "bot"
+
+    # Pending, then the customer writes: open again, as with a mail (tickets.add_customer_reply, channel email).
+    await actions.set_pending(ctx, report["id"], anna, ctx.now() + timedelta(days=2))
+    await customer.customer_writes(ctx, conversation.id, "c4", "Soll ich die Scherben zurückschicken?")
+    assert (await ticket_detail(ctx, report["id"]))["ticket"]["status"] == "open"
+    await actions.solve(ctx, report["id"], anna)
+    by_mail = await tickets.add_customer_reply(ctx, report["id"], "email", "Noch eine Frage per Mail")
+    assert by_mail.status == "open"
+
+
+async def test_a_report_solved_without_an_answer_is_reopened_by_the_customers_next_chat_message(ctx):
+    anna, = await insert_agents(ctx, 1)
+    conversation, _ = await conversations.start_conversation(ctx, "widget")
+    async with unit_of_work(ctx) as uow:
+        report = await tickets.record_problem_report_in(uow, ctx, await load(uow, conversation.id), "report_outage",
+                                                        "Der Checkout geht nicht")
+    await actions.solve(ctx, report["id"], anna)
+    await customer.customer_writes(ctx, conversation.id, "c1", "Der Checkout geht immer noch nicht")
+    detail = await ticket_detail(ctx, report["id"])
+    assert detail["ticket"]["status"] == "open"
+    said = [a["text"] for a in detail["articles"] if a["kind"] == "customer"]
+    assert said[-1] == "Der Checkout geht immer noch nicht"
