@@ -52,7 +52,12 @@ class RunningServer:
         return self.log_path.read_text(errors="replace")
 
 
-def start_server(tmp_path: Path, environment: dict[str, str]) -> RunningServer:
+# The app with the in-memory FakeBotEngine; ("-m", "handoff", "serve") runs the product itself (the real bot).
+FAKE_BOT_APP = ("-m", "tests.integration.handoff.web.server_main")
+
+
+def start_server(tmp_path: Path, environment: dict[str, str],
+                 command: tuple[str, ...] = FAKE_BOT_APP) -> RunningServer:
     port = free_port()
     log_path = tmp_path / f"server-{port}.log"
     env = {**os.environ, **QUIET_ENVIRONMENT, "HOST": "127.0.0.1", "PORT": str(port),
@@ -60,7 +65,7 @@ def start_server(tmp_path: Path, environment: dict[str, str]) -> RunningServer:
     if "REDIS_URL" not in environment:
         env.pop("REDIS_URL", None)  # the in-process bus unless a test asks for Redis
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "tests.integration.handoff.web.server_main"],
+        process = subprocess.Popen([sys.executable, *command],
                                    cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     server = RunningServer(process, port, log_path)
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
