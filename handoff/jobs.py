@@ -4,6 +4,7 @@ it stops, all built from Settings (docs/architecture.md, "Background jobs").
 - routing sweep: answers customer messages a dead process left unanswered (docs/reliability.md, finding 1);
 - retention: deletes conversations past RETENTION_DAYS, hourly;
 - tickets: pending reminders and closing solved tickets after their days (docs/tickets.md);
+- report facts: brought up to date every minute, so the refresh before a report has little left (docs/reports.md);
 - e-mail: the outbox sender, the SMTP receiver and IMAP polling, each when configured (docs/email.md);
 - trainer: the trainer loop (retraining on request), sharing the database and the live bot (docs/training.md).
 
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from handoff.engine.contract import ModelSwap, capability
 from handoff.mail.runtime import MailRuntime
+from handoff.services.report_facts import run_report_refresh
 from handoff.services.retention import run_retention_schedule
 from handoff.services.routing_sweep import run_routing_sweeps
 from handoff.services.ticket_jobs import run_ticket_jobs
@@ -46,7 +48,8 @@ class Jobs:
         loop = asyncio.get_running_loop()
         for name, work in (("routing-sweeps", run_routing_sweeps(ctx)),
                            ("retention", run_retention_schedule(ctx, settings.retention_days)),
-                           ("ticket-jobs", run_ticket_jobs(ctx))):
+                           ("ticket-jobs", run_ticket_jobs(ctx)),
+                           ("report-facts", run_report_refresh(ctx))):
             jobs.tasks.append(loop.create_task(work, name=name))
         jobs.mail = await MailRuntime.start(ctx, settings.mail)
         await start_trainer(context)
