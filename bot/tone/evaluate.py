@@ -16,7 +16,8 @@ from bot.tone import external, metrics, report
 from bot.tone.calibration import expected_calibration_error, reliability_bins
 from bot.tone.data import ABUSIVE, CALM, FRUSTRATED, NEGATIVE, NOT_NEGATIVE, TONE_LABELS, ToneExample, load_tone_examples
 from bot.tone.figures import (
-    GERMEVAL_2017_ALL, GERMEVAL_2018_ABUSIVE, HANDOFF, NO_HANDOFF, OFFENSE, OTHER, EvaluationRun, ReliabilityBin,
+    GERMEVAL_2017_ALL, GERMEVAL_2017_CHECK, GERMEVAL_2018_ABUSIVE, GERMEVAL_2018_CHECK, GERMEVAL_2018_TEST, HANDOFF,
+    NO_HANDOFF, OFFENSE, OTHER, EvaluationRun, ReliabilityBin,
 )
 from bot.tone.model import HANDOFF_LABELS, ToneModel, ToneModelConfig, ToneResult
 from bot.tone.training import train_tone_model
@@ -112,6 +113,7 @@ def _add_external(evaluation: EvaluationRun, model: ToneModel, shared: Path) -> 
     by_label = metrics.binary([r.label for r in results_2017], HANDOFF_LABELS, NEGATIVE, NOT_NEGATIVE)
     for name, predicted, keep in (
         (GERMEVAL_2017_ALL, by_valence, lambda r: True),
+        (GERMEVAL_2017_CHECK, by_valence, lambda r: r.half == external.CHECK),
         ("GermEval 2017, relevance=true", by_valence, lambda r: r.relevant),
         ("GermEval 2017, all rows, tone label frustrated or abusive = negative", by_label, lambda r: True),
     ):
@@ -124,15 +126,24 @@ def _add_external(evaluation: EvaluationRun, model: ToneModel, shared: Path) -> 
         evaluation.external_sizes[name] = len(pairs)
     rows_2018 = external.load_germeval_2018(shared)
     labels_2018 = [r.label for r in model.predict_many(r.text for r in rows_2018)]
-    truth_2018 = [r.label for r in rows_2018]
-    for name, offensive in (
-        (GERMEVAL_2018_ABUSIVE, (ABUSIVE,)),
-        ("GermEval 2018, abusive or frustrated = OFFENSE", (ABUSIVE, FRUSTRATED)),
+    check = [row.half == external.CHECK for row in rows_2018]
+    test_rows = external.load_germeval_2018_test(shared)
+    test = [] if test_rows is None else [(row.label, r.label) for row, r in
+                                          zip(test_rows, model.predict_many(row.text for row in test_rows))]
+    for name, pairs, offensive in (
+        (GERMEVAL_2018_ABUSIVE, list(zip((r.label for r in rows_2018), labels_2018)), (ABUSIVE,)),
+        (GERMEVAL_2018_CHECK, [(r.label, p) for r, p, c in zip(rows_2018, labels_2018, check) if c], (ABUSIVE,)),
+        (GERMEVAL_2018_TEST, test, (ABUSIVE,)),
+        ("GermEval 2018, abusive or frustrated = OFFENSE", list(zip((r.label for r in rows_2018), labels_2018)),
+         (ABUSIVE, FRUSTRATED)),
     ):
+        if not pairs:
+            continue  # the test split is measured only when it has been put next to the training file
         evaluation.external[name] = metrics.evaluate(
-            truth_2018, metrics.binary(labels_2018, offensive, OFFENSE, OTHER), (OFFENSE, OTHER)
+            [truth for truth, _ in pairs], metrics.binary([p for _, p in pairs], offensive, OFFENSE, OTHER),
+            (OFFENSE, OTHER),
         )
-        evaluation.external_sizes[name] = len(rows_2018)
+        evaluation.external_sizes[name] = len(pairs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

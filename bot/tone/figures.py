@@ -15,6 +15,10 @@ OFFENSE = "OFFENSE"
 OTHER = "OTHER"
 GERMEVAL_2017_ALL = "GermEval 2017, all rows, valence negative >= threshold"
 GERMEVAL_2018_ABUSIVE = "GermEval 2018, abusive = OFFENSE"
+# The halves of bot.tone.external.half: error study and tuning used the tuning half only.
+GERMEVAL_2017_CHECK = "GermEval 2017, check half (never read or tuned on), valence negative >= threshold"
+GERMEVAL_2018_CHECK = "GermEval 2018, check half of the training file (never read or tuned on), abusive = OFFENSE"
+GERMEVAL_2018_TEST = "GermEval 2018 test split, abusive = OFFENSE"
 
 
 @dataclass

@@ -45,3 +45,20 @@ def test_external_readers_clean_tweets(tmp_path: Path) -> None:
     assert [(r.text, r.label, r.relevant) for r in rows_2017] == [
         ("Zug zu spät", "negative", True), ("Nachricht", "neutral", False)
     ]
+
+
+def test_external_halves_are_fixed_by_the_text_and_split_the_rows() -> None:
+    texts = [f"Nachricht Nummer {n}" for n in range(200)]
+    halves = [external.half(text) for text in texts]
+    assert halves == [external.half(text) for text in texts]  # the same row always lands in the same half
+    assert 60 < halves.count(external.CHECK) < 140
+
+
+def test_germeval_2018_test_split_is_read_only_when_present(tmp_path: Path) -> None:
+    (tmp_path / "germeval2018").mkdir()
+    assert external.load_germeval_2018_test(tmp_path) is None
+    (tmp_path / "germeval2018" / "germeval2018.test.txt").write_text(
+        "Ein Satz|LBR|noch einer\tOFFENSE\tINSULT\nkaputt\n", encoding="utf-8"
+    )
+    rows = external.load_germeval_2018_test(tmp_path)
+    assert [(r.text, r.label, r.half) for r in rows] == [("Ein Satz noch einer", "OFFENSE", external.CHECK)]
