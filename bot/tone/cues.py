@@ -57,14 +57,18 @@ SHOUTED_LETTER_SHARE = 0.6
 MIN_LETTERS_FOR_SHARE = 8
 MIN_EXCLAMATIONS = 2
 MIN_QUESTION_MARKS = 2
-INSULT_ADDRESS_WINDOW = 4  # tokens between "ihr"/"du"/"Sie" and an insulting adjective
+INSULT_ADDRESS_WINDOW = 5  # tokens between "ihr"/"du"/"Sie"/"der Fahrer" and an insulting adjective
 
 _WORD = re.compile(r"[^\W\d_]+")
 _LONG_RUN = re.compile(r"([^\W\d_])\1{2,}", re.IGNORECASE)
 # "ich" right before an insulting word: the speaker means themselves ("ich Idiot habe die Adresse vertauscht").
 _SELF_REFERENCE = re.compile(r"\bich\s+(\w+)")
+# Words right before an insulting phrase that make the speaker its target ("ich hatte heute kein Hirn dafür").
+_SELF_WORDS = frozenset({"ich", "mir", "mich", "mein", "meine", "meinem", "meinen", "meiner"})
+SELF_WINDOW = 3
 _EXCLAMATION_RUN = re.compile(r"!{2,}|![1!]+")
 _QUESTION_RUN = re.compile(r"\?{2,}|\?!|!\?")
+_SENTENCE = re.compile(r"[^.!?;]+[.!?;]*")
 
 
 @dataclass(frozen=True)
@@ -75,9 +79,18 @@ class _Lexicons:
     profanity_inside: Pattern[str]
     lookalikes: tuple[str, ...]
     insult_adjectives: tuple[str, ...]
+    thing_adjectives: tuple[str, ...]
+    coarse_adjectives: tuple[str, ...]
+    copulas: frozenset[str]
+    ambiguous_pronouns: frozenset[str]
     second_person: frozenset[str]
     person_nouns: frozenset[str]
     negations: frozenset[str]
+    insult_phrases: Pattern[str]
+    accusations: tuple[str, ...]
+    accusation_endings: frozenset[str]
+    accusation_heads: tuple[str, ...]
+    verdict_verbs: frozenset[str]
     patterns: dict[str, Pattern[str]]
 
 
@@ -104,9 +117,18 @@ def _lexicons() -> _Lexicons:
         profanity_inside=profanity_inside,
         lookalikes=tuple(fold(s) for s in lexicon.LOOKALIKES),
         insult_adjectives=tuple(fold(s) for s in lexicon.INSULT_ADJECTIVES),
+        thing_adjectives=tuple(fold(s) for s in lexicon.THING_ADJECTIVES),
+        coarse_adjectives=tuple(fold(s) for s in lexicon.COARSE_ADJECTIVES),
+        copulas=frozenset(fold(s) for s in lexicon.COPULAS),
+        ambiguous_pronouns=frozenset(fold(s) for s in lexicon.AMBIGUOUS_PRONOUNS),
         second_person=frozenset(fold(s) for s in lexicon.SECOND_PERSON),
         person_nouns=frozenset(fold(s) for s in lexicon.PERSON_NOUNS),
         negations=frozenset(fold(s) for s in lexicon.NEGATIONS),
+        insult_phrases=compile_all(lexicon.INSULT_PHRASES),
+        accusations=tuple(fold(s) for s in lexicon.ACCUSATION_STEMS),
+        accusation_endings=frozenset(lexicon.ACCUSATION_ENDINGS),
+        accusation_heads=tuple(fold(s) for s in lexicon.ACCUSATION_COMPOUND_HEADS),
+        verdict_verbs=frozenset(lexicon.VERDICT_VERBS),
         patterns={
             PROFANITY: compile_all(lexicon.PROFANITY_PHRASES),
             MILD_PROFANITY: compile_all(lexicon.MILD_PROFANITY),
@@ -145,8 +167,11 @@ def detect_cues(text: str) -> list[str]:
     if any(e in text for e in lexicon.ANGRY_EMOJI):
         fired.add(ANGRY_EMOJI)
     others = _without_self_insults(folded, lex)
-    if _has_stem(others, tokens(others), lex.insult_whole, lex.insult_inside, lex.lookalikes) or _insulting_adjective(
-        words, lex
+    if (
+        _has_stem(others, tokens(others), lex.insult_whole, lex.insult_inside, lex.lookalikes)
+        or _insulting_adjective(words, lex)
+        or _insulting_phrase(folded, lex)
+        or _aimed_accusation(others, lex)
     ):
         fired.add(INSULT)
     if _has_stem(folded, words, lex.profanity_whole, lex.profanity_inside, lex.lookalikes):
@@ -184,15 +209,73 @@ def _without_self_insults(folded: str, lex: _Lexicons) -> str:
     return _SELF_REFERENCE.sub(self_insult_dropped, folded)
 
 
+def _aimed_accusation(folded: str, lex: _Lexicons) -> bool:
+    """"Betrüger", "Verbrecher", "Nazi" ... aimed at someone (lexicon.ACCUSATION_STEMS), not merely mentioned.
+
+    Read sentence by sentence, so that "euch" in one sentence does not aim a "Betrüger" in the next.
+    """
+    short = len(tokens(folded)) <= 3
+    for sentence in _SENTENCE.findall(folded):
+        words = tokens(sentence)
+        asked, exclaimed = sentence.rstrip().endswith("?"), sentence.rstrip().endswith("!")
+        for index, word in enumerate(words):
+            stem = next((s for s in lex.accusations if s in word), None)
+            if stem is None or word.startswith("anti"):
+                continue
+            rest = word[word.index(stem) + len(stem):]
+            if rest not in lex.accusation_endings:
+                if rest.strip("s").endswith(lex.accusation_heads):
+                    return True  # a compound naming a group: "Betrügerbande", "Verbrecherladen"
+                continue  # a description: "Betrügermail", "Nazizeit"
+            before, after = words[max(0, index - 4) : index], words[index + 1 : index + 4]
+            if (
+                (short and not asked)
+                or (exclaimed and index == len(words) - 1)
+                or any(w in lex.second_person and w not in lex.ambiguous_pronouns for w in before)
+                or any(w in lex.second_person for w in before[-2:])
+                or (not asked and any(w in lex.verdict_verbs for w in before[-3:]))
+                or (any(w in lex.copulas for w in after) and any(w in lex.second_person for w in after))
+            ):
+                return True
+    return False
+
+
+def _insulting_phrase(folded: str, lex: _Lexicons) -> bool:
+    """An insulting phrase ("kein Hirn", "IQ eines Toasters") unless the speaker says it about themselves."""
+    for match in lex.insult_phrases.finditer(folded):
+        if _SELF_WORDS.isdisjoint(tokens(folded[: match.start()])[-SELF_WINDOW:]):
+            return True
+    return False
+
+
 def _insulting_adjective(words: list[str], lex: _Lexicons) -> bool:
-    """An insulting adjective counts only near an addressee or a person ("ihr", "der Fahrer"), not negated."""
+    """An insulting adjective counts only when aimed at an addressee or a person, and not negated.
+
+    Aimed: an addressee or person before it ("ihr seid dumm", "der Fahrer ist dämlich"), or after it with a
+    being verb ("wie blöd seid ihr"). "Sie"/"ihre" count only before it ("zu fett, kann ich sie umtauschen"
+    is about a cream). Adjectives that also describe things ("gestört", "dreckig", "hässlich") need the being
+    verb with the addressee, or a person right after them ("dreckige Lügner").
+    """
     for index, word in enumerate(words):
         if not word.startswith(lex.insult_adjectives):
             continue
-        if index > 0 and words[index - 1] in lex.negations:
+        negated = words[max(0, index - 2) : index]
+        if not lex.negations.isdisjoint(negated) and "nur" not in negated:  # "nicht (für) dumm", not "nicht nur"
             continue
-        window = words[max(0, index - INSULT_ADDRESS_WINDOW) : index + INSULT_ADDRESS_WINDOW + 1]
-        if any(w in lex.second_person or w in lex.person_nouns for w in window):
+        if word.startswith(lex.coarse_adjectives):
+            return True
+        before = words[max(0, index - INSULT_ADDRESS_WINDOW) : index]
+        after = words[index + 1 : index + INSULT_ADDRESS_WINDOW + 1]
+        addressed_before = any(w in lex.second_person or w in lex.person_nouns for w in before)
+        addressed_after = any(w in lex.copulas for w in after) and any(
+            (w in lex.second_person and w not in lex.ambiguous_pronouns) or w in lex.person_nouns for w in after
+        )
+        if word.startswith(lex.thing_adjectives):
+            if (addressed_before and any(w in lex.copulas for w in before)) or addressed_after or (
+                after[:1] and after[0] in lex.person_nouns
+            ):
+                return True
+        elif addressed_before or addressed_after or (after[:1] and after[0] in lex.person_nouns):
             return True
     return False
 

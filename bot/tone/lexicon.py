@@ -13,23 +13,72 @@ INSULT_STEMS: tuple[str, ...] = (
     "idiot", "vollidiot", "trottel", "vollpfosten", "volltrottel", "versager", "wichser", "arschloch",
     "arschgeige", "arschkriecher", "hurensohn", "hurenkind", "bastard", "schwachkopf", "dummkopf", "hohlkopf",
     "dumpfbacke", "dummbatz", "dummschwätzer", "schwachmat", "pisser", "missgeburt", "abschaum", "gesindel",
-    "dreckspack", "lumpenpack", "lügenpack", "verbrecher", "betrüger", "lügner", "gauner", "halsabschneider",
-    "abzocker", "schmarotzer", "vollhorst", "stümper", "dilettant", "witzfigur", "hampelm", "kackbratze",
+    "dreckspack", "lumpenpack", "lügenpack", "gauner", "halsabschneider",
+    "schmarotzer", "vollhorst", "stümper", "dilettant", "witzfigur", "hampelm", "kackbratze",
     "spacko", "spast", "penner", "honk", "dödel", "depp", "knalltüte", "flachpfeife", "lackaffe", "mistkerl",
     "mistst", "drecksau", "sau ", "schwein ", "schweine ", "drecksschwein", "mistschwein", "saftsack", "schlampe",
-    "fotze", "evolutionsbremse", "hackfresse", "heuchler", "hetzer", "parasit", "kriminelle", "ratten ", "lusche",
+    "fotze", "evolutionsbremse", "hackfresse", "heuchler", "parasit", "ratten ", "lusche",
     "nichtsnutz", "taugenichts", "nulpe", "clown", "kasper", "affen ", "vollaffe", "loser ", "looser ",
-    "schnorrer", "lump ", "lumpen ", "pack ", "bande ", "mafia", "vollkoffer", "hackfressen", "faschist", "nazi",
+    "schnorrer", "lump ", "lumpen ", "bande ", "kriminelle", "verbrecher", "mafia", "vollkoffer", "hackfressen",
     "gesocks", "pöbel", "verräter", "schwätzer", "gelaber", "ganove", "gangster", "hohlbirne", "hirni", "proleten",
     "sauhaufen", "pfuscher", "nichtskönner", "faulpelz", "schnarchnase", "brut ", "gelump", "gezücht",
     "dreckssack", "drecksäck", "mistvieh", "vollnull", "nullen ", "schmierlapp", "dumpfbacke",
     "lügenbande", "lügenpresse", "volksverräter", "gutmensch", "schmarotzer", "sozialschmarotzer", "kanaille",
     "primitivling", "hinterwäldler", "spinner", "psychopath", "heulsuse", "memme", "feigling",
+    # Contempt for someone's mind, and people called vermin or loudmouths (issue 17: abuse without swear words).
+    "dummheit", "blödheit", "analphabet", "spatzenhirn", "erbsenhirn", "hohlbrot", "knallkopf", "knallköpf",
+    "armleuchter", "vollspack", "ungeziefer", "geschmeiß", "großmaul", "wichtigtuer", "rüpel", "halunke",
+    "schnepfe", "tussi", "chaoten ", "hassprediger", "krawallmacher", "sesselpupser", "totalversager",
+    "schnösel", "angeber", "spießer", "denunziant", "narzisst", "kriecher", "speichellecker", "schreihals",
+    "schreihäls", "lügenbaron", "vollniete", "hirntot", "dachschaden", "waschlappen", "luder ", "wicht ",
+    "affe ", "trampel", "fettsack", "fettsau", "dickerchen", "hässlichkeit", "schmierfink", "subjekte ",
+    # slurs: whoever a customer aims them at, the message is abusive
+    "kanake", "kanacke", "neger", "untermensch", "judensau", "schwuchtel", "polacke", "kümmeltürke",
+    "kameltreiber", "itaker",
 )
+
+# Name-calling said as a phrase rather than a noun: mocking someone's mind, calling people dirt, wanting them
+# chased away or locked up. Fires the insult cue like the stems above.
+INSULT_PHRASES: tuple[str, ...] = (
+    # "Pack" is also a pack of batteries: not after "ein", "pro", "im", "6er" ...
+    r"(?<!\bein )(?<!\beinen )(?<!\bpro )(?<!\bim )(?<!\bje )(?<!er-)(?<!er )\bpack\b",
+    r"\b(kein|keiner|keinen|ohne|null|wenig) (ge)?hirn\b", r"\b(ihr|du|euch|dir|euer|eure|dein|deine)\b.{0,25}\b(ge)?hirn\b",
+    r"\b(ge)?hirn (einschalten|eingeschaltet|benutzen)", r"\biq (von|eines|einer|wie)\b",
+    r"\bniedrige[nmr]? iq\b", r"\biq (ist|liegt) .{0,20}(niedrig|unter|raumtemperatur|zimmertemperatur)",
+    r"\bwas (hat|haben|habt|hast) (der|die|ihr|du|man|sie|er) (\w+ )?geraucht", r"\bkrank im kopf",
+    r"\b(habt|hast) (\w+ ){0,2}einen (vogel|knall|sprung in der schüssel)\b", r"\bverzieh(t)? (dich|euch)\b",
+    r"\bhau(t)? ab\s*([.!,]|$|ihr\b|du\b)", r"\w+brut\b", r"\bbrut\b",
+    r"\bdumm wie (brot|bohnenstroh|stroh|ein|eine|die|der)\b", r"\bdümmer als\b(?! gedacht)", r"\bnicht alle latten",
+    r"\bdenken (ist|war) nicht (eure|deine|ihre)", r"\bgeistige[nr]? tiefflieger", r"\bder letzte dreck\b",
+    r"\bdavon ?(jagen|gejagt|jagt)\b", r"\bzum teufel jagen",
+    r"\bgehör(t|en) (\w+ ){0,2}(weggesperrt|eingesperrt|hinter gitter|in den knast|aus dem land|in die klapse)",
+    r"\b(einen|nen) an der waffel", r"\bnichts im kopf\b", r"\bstroh im kopf", r"\bwider(n|t) (mich|einen|uns) an\b",
+    r"\b(blöde|dumme|doofe|dämliche|alte|eingebildete) (kuh|ziege|nuss|gans)\b",
+    r"\b(fauler|alter|blöder|dummer|fetter|eingebildeter|mieser) sack\b", r"\b(faule|alte|blöde|dumme|fette|miese) säcke\b",
+    r"\b(ihr|du|lauter|alles|korrupte|diese|solche|totale|absolute) (pfeifen?|nieten?)\b",
+    r"\b(totale|absolute|komplette|arrogante) null\b", r"\b(was für ein|so ein|du|ihr) lappen\b",
+)
+
+# Accusations that are also plain words for other people: "Betrüger haben mein Konto gehackt" is a fraud report,
+# "Neonazis marschierten" is news. They insult only when aimed: at the addressee ("Ihr Betrüger!", "Sie
+# Verbrecher"), as a verdict ("Nordwind ist ein Betrüger", "Verbrecher seid ihr"; not the question "Sind das
+# Betrüger?"), alone ("Lügner!"), or in a compound naming a group ("Betrügerbande"). Matched inside a word like the stems above ("Neonazis"), never in "Anti...".
+ACCUSATION_STEMS: tuple[str, ...] = (
+    "betrüger", "lügner", "hetzer", "faschist", "nazi", "abzocker",
+)
+ACCUSATION_ENDINGS: frozenset[str] = frozenset({"", "s", "n", "e", "en", "er", "es", "em", "in", "innen"})
+# Compounds that call a whole group names ("Betrügerbande", "Verbrecherladen"); "Betrügermail" is a description.
+ACCUSATION_COMPOUND_HEADS: tuple[str, ...] = (
+    "bande", "pack", "laden", "verein", "firma", "bude", "haufen", "gesindel", "gesocks", "truppe", "schwein",
+    "sau", "sack", "säcke", "mafia", "brut", "clique",
+)
+# A verdict: "ist ein Betrüger", "das sind Verbrecher", "ihr seid Lügner".
+VERDICT_VERBS: frozenset[str] = frozenset({"ist", "sind", "seid", "bist", "war", "waren", "sein"})
 
 # Ordinary words that contain an insult or profanity stem; a token containing one of these is no hit.
 LOOKALIKES: tuple[str, ...] = (
     "spastik", "marsch", "barsch", "verarsch", "schwachstell", "hetzerei", "honkong", "clownfisch",
+    "schlamperei", "schlampig", "trampelpfad",
 )
 
 # Adjectives that insult only when aimed at someone ("ihr seid echt dämlich", not "blöd gelaufen").
@@ -39,7 +88,27 @@ INSULT_ADJECTIVES: tuple[str, ...] = (
     "debil", "schwachsinnig", "unterbelichtet", "strohdumm", "saudumm", "dreckig", "verlogen", "erbärmlich",
     "armselig", "widerlich", "ekelhaft", "hässlich", "fett", "korrupt", "feige", "faul", "hinterfotzig",
     "scheinheilig", "verblödet", "doof", "geistig", "primitiv", "dreist",
+    "strunzdumm", "stockdumm", "abartig", "jämmerlich", "geldgierig", "raffgierig", "hinterhältig",
+    "niederträchtig", "skrupellos", "widerwärtig", "hohl", "verstrahlt",
 )
+# Of those, the ones so coarse that they insult whatever they are said about ("hirnlose Kommentare").
+COARSE_ADJECTIVES: tuple[str, ...] = (
+    "hirnlos", "hirnverbrannt", "hirnamputiert", "geisteskrank", "verblödet", "strunzdumm", "saudumm",
+    "stockdumm", "strohdumm", "verstrahlt",
+)
+
+# Of those, the ones that also describe things in a shop's chat ("die Seite ist gestört", "kam dreckig an",
+# "die Farbe ist hässlich"): they insult only in "ihr seid / du bist / sind Sie ... gestört" or right before a
+# person ("dreckige Lügner").
+THING_ADJECTIVES: tuple[str, ...] = (
+    "gestört", "behindert", "beschränkt", "dreckig", "fett", "faul", "feige", "geistig", "primitiv", "hässlich",
+    "ekelhaft", "widerlich", "erbärmlich", "armselig", "jämmerlich", "abartig", "hohl",
+)
+# Being verbs that aim an adjective at the addressee: "ihr seid dumm", "wie blöd bist du", "sind Sie dämlich".
+COPULAS: frozenset[str] = frozenset({"seid", "bist", "sind", "sein", "bleibt", "bleibst"})
+# "Sie"/"sie" is also "they" and "it"; "ihre" also "her". Before the adjective ("Sie sind dumm") it is the
+# addressee; after it ("zu fett, kann ich sie umtauschen") usually the thing.
+AMBIGUOUS_PRONOUNS: frozenset[str] = frozenset({"sie", "ihnen", "ihre"})
 
 SECOND_PERSON: frozenset[str] = frozenset(
     {"du", "dich", "dir", "dein", "deine", "ihr", "euch", "euer", "eure", "euren", "sie", "ihnen", "ihre"}
@@ -49,7 +118,12 @@ SECOND_PERSON: frozenset[str] = frozenset(
 PERSON_NOUNS: frozenset[str] = frozenset(
     {"leute", "menschen", "typen", "typ", "kerl", "kerle", "mitarbeiter", "mitarbeiterin", "mitarbeitern",
      "politiker", "fahrer", "chef", "chefin", "bot", "frau", "mann", "manager", "verkäufer", "berater",
-     "beraterin", "kollege", "kollegin", "firma", "bande", "gestalten", "person", "personen", "volk", "weib"}
+     "beraterin", "kollege", "kollegin", "firma", "bande", "gestalten", "person", "personen", "volk", "weib",
+     # who a customer scolds in a shop's support chat, and who people scold in public
+     "support", "kundenservice", "kundendienst", "hotline", "team", "zusteller", "bote", "paketbote",
+     "lieferant", "händler", "verkäuferin", "teamleiter", "programmierer", "geschäftsführer",
+     "geschäftsführung", "vorstand", "management", "chefetage", "personal", "regierung", "minister",
+     "ministerin", "kanzler", "kanzlerin", "journalisten", "partei", "parteien", "typen", "männer", "frauen"}
 )
 
 NEGATIONS: frozenset[str] = frozenset({"nicht", "kein", "keine", "keinen", "keiner", "nie", "niemals"})
@@ -64,6 +138,7 @@ PROFANITY_STEMS: tuple[str, ...] = (
 PROFANITY_PHRASES: tuple[str, ...] = (
     r"\bleck mich\b", r"\bhalt(s|et)? (die|dein|euer|eure|das) (fresse|maul|klappe)\b", r"\bhalts maul\b",
     r"\bso ein dreck\b", r"\bmaul\b", r"\bverpiss", r"\bzum teufel\b", r"\bgeht sterben\b",
+    r"\bleckt? (mich|uns)\b", r"\bkreuzweise\b", r"\bschnauze\b(?! (gestrichen )?voll)",
 )
 
 # Everyday expletives that signal anger without insulting anyone.
@@ -71,6 +146,7 @@ MILD_PROFANITY: tuple[str, ...] = (
     r"\bverdammt", r"\bmist\b", r"\bmistding", r"\bverarsch", r"\bzum kotzen\b", r"\bkotzt\b", r"\bnervt\b",
     r"\bnervig", r"\bmann ey\b", r"\bboah?\b", r"\balter\b", r"\bey\b", r"\bmeine güte\b",
     r"\bverflixt", r"\bsaublöd", r"\bfrechheit", r"\bunverschämt", r"\bdreist",
+    r"\bankotz", r"\b(ich )?(könnte|könnt) kotzen",
 )
 
 # Threats against people: always abusive, whatever the reason.
@@ -78,9 +154,14 @@ THREAT_PATTERNS: tuple[str, ...] = (
     r"\bich (komme?|komm) (vorbei|zu euch|persönlich)", r"\bich weiß,? wo", r"\bbereuen\b",
     r"\bmach(e)? (euch|dich|sie) (fertig|kalt|platt)", r"\babfackeln", r"\banzünden", r"\bin die luft",
     r"\baufs maul\b", r"\bauf die fresse\b", r"\beine reinhauen", r"\bumbringen", r"\babstechen",
-    r"\bkalt ?machen", r"\bpass(t)? (bloß|bloss|nur) auf\b", r"\bverprügeln", r"\bich finde (dich|euch|sie)\b",
+    r"\bkalt ?machen", r"\bpass(t)? (bloß|bloss|nur) auf\b", r"\bverprügeln", r"\bich finde (dich|euch)( schon| noch)?\s*([.!,]|$|und\b|verlass|wo\b)",
     r"\bwo (du|ihr) wohn", r"\beuch (kriege|krieg) ich\b", r"\bschlag(e)? (euch|dich)", r"\bihr werdet (schon )?sehen",
     r"\bzu spüren\b", r"\bkopf ab\b", r"\baufhängen\b", r"\bvergasen", r"\berschießen",
+    # wishing people harm: "Verrecken sollt ihr", "Ich hoffe, euer Laden geht pleite", "Fahrt zur Hölle"
+    r"\bverreck", r"\bkrepier", r"\bzur hölle\b", r"\bpest an den hals", r"\bwarm anziehen",
+    r"\bwenn ich (dich|euch|ihn|sie|den|die) (\w+ ){0,3}erwische", r"\bhau(e)? (ich )?(dich|euch|ihn) um\b",
+    r"\bdann knallt'?s",
+    r"\b(ich hoffe|hoffentlich)\b.{0,40}\b(pleite|zugrunde)\b", r"\b(ich hoffe|hoffentlich)\b.{0,30}\b(geht|gehen) (\w+ ){0,3}unter\b",
 )
 
 LEGAL_PATTERNS: tuple[str, ...] = (
@@ -215,7 +296,12 @@ VALENCE_DISPLEASURE: tuple[str, ...] = (
     r"\bversagt", r"\bwitz\b", r"\bfrechheit", r"\bunverschämt", r"\bhorror", r"\bdesaster", r"\bmist\b",
     r"\bblöd", r"\bdoof", r"\bätzend", r"\bnicht (euer|ihr|dein|ihr) ernst", r"\bangst\b", r"\bärgern",
     r"\bimmer (dasselbe|dieselbe|derselbe|das gleiche|die gleiche)", r"\bgeprellt", r"\bhinterher\b", r"\bstreit",
-    r"\bbester (kunden)?service", r"\bsorgen\b", r"\bwarum (immer|schon wieder|nie)\b", r"\bgrr+", r":-?\(", r"😡", r"😠", r"🙄", r"😒", r"😤", r"👎", r"😞", r"😢",
+    r"\bbester (kunden)?service", r"\bsorgen\b", r"\bwarum (immer|schon wieder|nie)\b", r"\bgrr+",
+    # strong judgements of how bad something is (issue 17): general words, not a support chat's only
+    r"\bekelhaft", r"\bwiderlich", r"\bunterste schublade", r"\bzutiefst", r"\bunzumutbar", r"\binakzeptabel",
+    r"\blächerlich", r"\bärgerlich", r"\bschwachsinn", r"\bblödsinn", r"\bunsinn\b", r"\bmurks", r"\bpfusch",
+    r"\bschrott", r"\bunterirdisch", r"\bfurchtbar", r"\bschrecklich", r"\bentsetz", r"\bempör", r"\bgrauenhaft",
+    r"\bhirnrissig", r"\babsurd", r"\bernsthaft ?\?", r":-?\(", r"😡", r"😠", r"🙄", r"😒", r"😤", r"👎", r"😞", r"😢",
 )
 VALENCE_PRAISE: tuple[str, ...] = (
     r"\bdanke", r"\bsuper\b", r"\btoll\b", r"\bprima\b", r"\bklasse\b", r"\bperfekt", r"\bzufrieden", r"\bfreu",

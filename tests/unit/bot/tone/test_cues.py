@@ -151,3 +151,55 @@ def test_negated_satisfaction_and_last_time_read_right() -> None:
     assert cues.DISAPPOINTMENT in cues.detect_cues("Leider bin ich mit der Antwort nicht zufrieden.")
     assert cues.CANCEL_THREAT not in cues.detect_cues("Sie haben mir das letzte Mal auch nicht geholfen.")
     assert cues.CANCEL_THREAT in cues.detect_cues("Das war das letzte Mal, dass ich hier bestelle")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Habt ihr überhaupt ein Hirn?",
+        "Euer Support hat den IQ eines Toastbrots.",
+        "Die Dummheit eurer Mitarbeiter ist grenzenlos.",
+        "Ihr seid der letzte Dreck.",
+        "Diese Typen gehören weggesperrt.",
+        "Ihr verlogenes Pack!",
+        "Ihr seid doch komplett gestört.",
+        "Wie dumm seid ihr eigentlich?",
+        "Dumme Menschen arbeiten bei euch.",
+        "Ihr Betrüger, gebt mir mein Geld!",
+        "Nordwind ist ein Betrüger.",
+        "Lügner! Das Paket wurde nie verschickt!",
+        "Betrügerbande!",
+        "Was für hirnlose Antworten.",
+    ],
+)
+def test_contempt_without_swear_words_is_an_insult(text: str) -> None:
+    assert cues.INSULT in cues.detect_cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # fraud reports and mentions: "Betrüger" is not aimed at anyone
+        "Betrüger haben mit meinen Daten bei euch bestellt, was muss ich tun?",
+        "Ich habe eine Mail bekommen, die aussieht wie von euch. Sind das Betrüger?",
+        "Ich bin auf eine Betrügerseite hereingefallen.",
+        "Antifaschisten demonstrieren heute in der Innenstadt.",
+        # adjectives that describe things, and the speaker's own mind
+        "Ist bei euch das Internet auch gestört?",
+        "Das Sofa kam dreckig an, können Sie das abholen?",
+        "Die Creme ist zu fett, kann ich sie umtauschen?",
+        "Vielleicht eine dumme Frage, aber können Sie mir helfen?",
+        "Danke, dass Sie mich nicht für dumm halten.",
+        "Ich hatte heute kein Hirn für Zahlen, deshalb die falsche PLZ.",
+        "Ich hätte gern ein Pack Batterien dazu.",
+        "So eine Schlamperei habe ich lange nicht erlebt.",
+    ],
+)
+def test_plain_words_near_insults_are_no_insult(text: str) -> None:
+    assert cues.INSULT not in cues.detect_cues(text)
+
+
+def test_finding_something_good_is_no_threat() -> None:
+    assert cues.THREAT not in cues.detect_cues("Mein Mann meint, die Lampe ist zu hell, ich finde sie gut.")
+    assert cues.THREAT in cues.detect_cues("Ich finde euch!")
+    assert cues.THREAT in cues.detect_cues("Ich hoffe, euer Laden geht pleite.")
