@@ -17,7 +17,7 @@ from handoff.domain import reports as definitions
 from handoff.domain.hours import BusinessHours
 from handoff.domain.report_facts import FALLBACK_INTENT, straddling_topics
 from handoff.domain.report_periods import Period
-from handoff.domain.reports import rate, seconds_stats
+from handoff.domain.reports import rate
 from handoff.services.business_hours import load_business_hours
 from handoff.services.context import ServiceContext
 from handoff.services.errors import ValidationError
@@ -89,7 +89,7 @@ async def _figures(ctx: ServiceContext, period: Period, with_tickets: bool = Tru
             "outcome": _outcome(outcomes, handoff_counts),
             "handoff_reasons": _reasons_over_time(reasons, period),
             "waiting": _waiting(handoff_counts, durations),
-            "frt_distribution": definitions.frt_distribution(durations["first_response"][0]),
+            "frt_distribution": durations.first_response_buckets,
             "csat": definitions.csat_summary(ratings, sent, answered).to_dict(),
             "tickets": _tickets(created_tickets, solved_tickets) if with_tickets else None}
 
@@ -148,8 +148,12 @@ def _reasons_over_time(rows: Sequence[tuple[Any, str, int]], period: Period) -> 
     series: dict[str, Counter[str]] = {}
     totals: Counter[str] = Counter()
     hourly = period.granularity == periods.HOUR
+    bucket_of_day: dict[Any, str] = {}
     for when, codes, count in rows:
-        bucket = periods.bucket_of(when, period) if hourly else periods.bucket_of_day(when, period)
+        if hourly:
+            bucket = periods.bucket_of(when, period)
+        else:
+            bucket = bucket_of_day.get(when) or bucket_of_day.setdefault(when, periods.bucket_of_day(when, period))
         for code in codes.split(",") if codes else ():
             series.setdefault(code, Counter())[bucket] += count
             totals[code] += count
@@ -159,11 +163,11 @@ def _reasons_over_time(rows: Sequence[tuple[Any, str, int]], period: Period) -> 
             "series": [{"reason": code, "counts": [series[code][label] for label in labels]} for code in reasons]}
 
 
-def _waiting(counts: store.HandoffCounts, durations: dict[str, tuple[list[float], list[float]]]) -> dict[str, Any]:
+def _waiting(counts: store.HandoffCounts, durations: store.HandoffDurations) -> dict[str, Any]:
     """Durations as measured into the facts (definitions: handoff_facts in handoff/domain/report_facts.py)."""
-    return {"time_in_queue": seconds_stats(*durations["queue"]).to_dict(),
-            "first_response": seconds_stats(*durations["first_response"]).to_dict(),
-            "resolution": seconds_stats(*durations["resolution"]).to_dict(),
+    return {"time_in_queue": durations.stats["queue"].to_dict(),
+            "first_response": durations.stats["first_response"].to_dict(),
+            "resolution": durations.stats["resolution"].to_dict(),
             "abandoned": counts.abandoned, "queued": counts.queued,
             "abandoned_rate": rate(counts.abandoned, counts.queued)}
 
