@@ -57,8 +57,9 @@ async def claim(ctx: ServiceContext, conversation_id: str, agent_id: str) -> Con
             raise Conflict(f"Sie betreuen bereits {current_load} Gespräche (Ihre Kapazität).")
         new = next_status(Status.QUEUED, Trigger.CLAIMED).value
         # Not transitions.apply: the WHERE status='queued' race needs AlreadyClaimed, not a generic Conflict.
-        won = await conversations.change_status_if(uow.conn, conversation_id, [Status.QUEUED.value], new, assignee_id=agent_id,
-                                          assigned_at=now, first_reply_at=None, waiting_since=None, updated_at=now)
+        won = await conversations.change_status_if(uow.conn, conversation_id, [Status.QUEUED.value], new,
+                                                   assignee_id=agent_id, assigned_at=now, first_reply_at=None,
+                                                   waiting_since=None, updated_at=now)
         if not won:
             raise AlreadyClaimed("Das Gespräch wurde bereits übernommen.")
         uow.record(StatusChanged(conversation_id, old_status=Status.QUEUED.value, new_status=new,
@@ -85,7 +86,8 @@ async def agent_reply(
         message = await append_message(uow, now, conversation_id, message_type=OUTGOING, sender_type=AGENT,
                                        sender_id=agent_id, text=cleaned, client_id=client_id)
         if conversation["first_reply_at"] is None:
-            await conversations.update_conversation(uow.conn, conversation_id, first_reply_at=now, updated_at=now)
+            await conversations.update_conversation(uow.conn, conversation_id, first_reply_at=now,
+                                                    updated_at=now)
     return message
 
 
@@ -108,7 +110,8 @@ async def hand_back(ctx: ServiceContext, conversation_id: str, agent_id: str) ->
     async with unit_of_work(ctx) as uow:
         conversation = await _assigned(uow, conversation_id, agent_id)
         await apply(uow, conversation, Trigger.HANDED_BACK, now, assignee_id=None)
-        await handoffs.update_open_handoff(uow.conn, conversation_id, ended_at=now, outcome=OUTCOME_HANDED_BACK)
+        await handoffs.update_open_handoff(uow.conn, conversation_id, ended_at=now,
+                                           outcome=OUTCOME_HANDED_BACK)
         uow.record(ConversationHandedBack(conversation_id, agent_id=agent_id))
         await append_message(uow, now, conversation_id, message_type=ACTIVITY, sender_type=SYSTEM,
                              text=HANDED_BACK_TEXT)

@@ -36,7 +36,8 @@ EMAIL_KNOWN_TEXT = " Wir melden uns unter der E-Mail-Adresse, die Sie uns gegebe
 
 
 async def _wait_minutes(ctx: ServiceContext, conn: AsyncConnection, position: int, online: int) -> int | None:
-    minutes = handling_minutes(await handoffs.recent_handling_seconds(conn), ctx.config.default_handling_minutes)
+    minutes = handling_minutes(await handoffs.recent_handling_seconds(conn),
+                               ctx.config.default_handling_minutes)
     return estimate_wait_minutes(position, online, minutes)
 
 

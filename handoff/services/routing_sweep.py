@@ -24,7 +24,8 @@ async def route_unrouted_messages(ctx: ServiceContext, limit: int | None = None)
     """One sweep over at most `limit` messages (oldest first); returns how many got a bot answer now."""
     stale_before = ctx.now() - ctx.config.routing_stale_after
     async with reading(ctx) as conn:
-        rows = await messages.unrouted_customer_messages(conn, stale_before, limit or ctx.config.routing_sweep_batch)
+        rows = await messages.unrouted_customer_messages(conn, stale_before,
+                                                         limit or ctx.config.routing_sweep_batch)
     answered = 0
     for row in rows:
         try:

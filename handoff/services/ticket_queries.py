@@ -110,7 +110,8 @@ async def ticket_detail(ctx: ServiceContext, ticket_id: str) -> dict[str, Any]:
         if row["conversation_id"]:
             transcript = [message_view(m).to_dict() for m in
                           await messages.list_messages(conn, row["conversation_id"], include_private=True)]
-            handoff = (await handoffs.latest_handoffs(conn, [row["conversation_id"]])).get(row["conversation_id"])
+            latest = await handoffs.latest_handoffs(conn, [row["conversation_id"]])
+            handoff = latest.get(row["conversation_id"])
             related = list(await store.tickets_of_conversation(conn, row["conversation_id"]))
         if row["email"]:
             related += list(await store.tickets_for_contact(conn, row["email"]))

@@ -25,8 +25,8 @@ async def apply(
     """Move `conversation` on by `trigger`; InvalidTransition if the table forbids it, Conflict if it raced."""
     current = conversation["status"]
     new = next_status(current, trigger)
-    changed = await conversations.change_status_if(uow.conn, conversation["id"], [current], new.value, updated_at=now,
-                                          **facts)
+    changed = await conversations.change_status_if(uow.conn, conversation["id"], [current], new.value,
+                                                   updated_at=now, **facts)
     if not changed:
         raise Conflict("Der Zustand des Gesprächs hat sich gerade geändert. Bitte neu laden.")
     assignee = facts.get("assignee_id", conversation["assignee_id"])

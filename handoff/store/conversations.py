@@ -1,8 +1,8 @@
-"""The conversation aggregate's root: conversations, their sequence numbers, status changes, the queue, deletion.
+"""The conversation aggregate's root: conversations, sequence numbers, status changes, the queue, deletion.
 
-Messages, handoffs and CSAT of a conversation have their own modules (store/messages.py, handoffs.py, csat.py);
-tickets theirs (store/tickets.py). Functions take an open connection inside the caller's transaction; they never
-commit.
+Messages, handoffs and CSAT of a conversation have their own modules (store/messages.py, handoffs.py,
+csat.py); tickets theirs (store/tickets.py). Functions take an open connection inside the caller's
+transaction; they never commit.
 """
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from handoff.store.tickets import delete_tickets_of_conversation
 ALLOCATE_SEQ = text("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = :id RETURNING last_seq")
 
 
-# The statements of every customer turn are built once: SQLAlchemy then finds their compiled form by a cache key
-# it has already computed, where a freshly built statement costs a construction and a key (~0.3 ms each).
+# The statements of every customer turn are built once: SQLAlchemy then finds their compiled form by a cache
+# key it has already computed, where a freshly built statement costs a construction and a key (~0.3 ms each).
 @lru_cache(maxsize=None)
 def _select_conversation() -> Any:
     return select(conversations).where(conversations.c.id == bindparam("conversation_id"))

@@ -1,4 +1,4 @@
-"""CSAT: the survey offered when a conversation is resolved (the response rate's base) and the customer's rating.
+"""CSAT: the survey offered when a conversation is resolved (the response rate's base) and the rating.
 
 Functions take an open connection inside the caller's transaction; they never commit.
 """

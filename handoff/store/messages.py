@@ -19,11 +19,12 @@ MESSAGE_COLUMNS = (*messages.c, agents.c.display_name.label("agent_name"))
 
 def _messages_query():
     return select(*MESSAGE_COLUMNS).select_from(
-        messages.outerjoin(agents, and_(messages.c.sender_id == agents.c.id, messages.c.sender_type == "agent")))
+        messages.outerjoin(agents, and_(messages.c.sender_id == agents.c.id,
+                                        messages.c.sender_type == "agent")))
 
 
-# The statements of every customer turn are built once: SQLAlchemy then finds their compiled form by a cache key
-# it has already computed, where a freshly built statement costs a construction and a key (~0.3 ms each).
+# The statements of every customer turn are built once: SQLAlchemy then finds their compiled form by a cache
+# key it has already computed, where a freshly built statement costs a construction and a key (~0.3 ms each).
 @lru_cache(maxsize=None)
 def _insert_message() -> Any:
     return insert(messages)
@@ -36,8 +37,8 @@ def _select_message() -> Any:
 
 @lru_cache(maxsize=None)
 def _select_message_by_client_id() -> Any:
-    return _messages_query().where(
-        messages.c.conversation_id == bindparam("conversation_id"), messages.c.client_id == bindparam("client_id"))
+    return _messages_query().where(messages.c.conversation_id == bindparam("conversation_id"),
+                                   messages.c.client_id == bindparam("client_id"))
 
 
 @lru_cache(maxsize=None)
@@ -78,9 +79,9 @@ async def messages_since_previous_incoming(conn: AsyncConnection, conversation_i
                                            before_seq: int) -> Sequence[RowMapping]:
     """The public messages between the customer's previous message and the one at `before_seq`.
 
-    The REST channel answers with the agent messages written in between; reading only these (the previous customer
-    message is found by a backward index scan on (conversation_id, seq)) keeps a turn's cost independent of the
-    conversation's length, where the whole transcript was read before.
+    The REST channel answers with the agent messages written in between; reading only these (the previous
+    customer message is found by a backward index scan on (conversation_id, seq)) keeps a turn's cost
+    independent of the conversation's length, where the whole transcript was read before.
     """
     previous = (select(messages.c.seq)
                 .where(messages.c.conversation_id == conversation_id, messages.c.seq < before_seq,
@@ -118,17 +119,18 @@ async def claim_routing(conn: AsyncConnection, message_id: str, now: Any, stale_
 
 async def finish_routing(conn: AsyncConnection, message_id: str, now: Any, claimed_at: Any | None = None,
                          **understanding: Any) -> bool:
-    """Set routed_at (and what the bot understood: intent, confidence, tone); with `claimed_at`, only while that
-    claim is still the message's (not taken over since)."""
+    """Set routed_at (and what the bot understood: intent, confidence, tone); with `claimed_at`, only while
+    that claim is still the message's (not taken over since)."""
     statement = _finish_routing_statement(claimed_at is not None, tuple(sorted(understanding)))
-    result = await conn.execute(statement, {"message_id": message_id, "claimed_at": claimed_at, "routed_at": now,
-                                            **understanding})
+    result = await conn.execute(statement, {"message_id": message_id, "claimed_at": claimed_at,
+                                            "routed_at": now, **understanding})
     return result.rowcount == 1
 
 
 async def unrouted_customer_messages(conn: AsyncConnection, stale_before: Any,
                                      limit: int) -> Sequence[RowMapping]:
-    """Customer messages stored before `stale_before` whose routing never ended and whose claim (if any) is stale."""
+    """Customer messages stored before `stale_before` whose routing never ended and whose claim (if any) is
+    stale."""
     result = await conn.execute(_messages_query().where(
         messages.c.message_type == INCOMING, messages.c.routed_at.is_(None),
         messages.c.created_at < stale_before,

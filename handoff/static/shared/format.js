@@ -4,7 +4,9 @@ export const integer = new Intl.NumberFormat(DE);
 export const decimal = new Intl.NumberFormat(DE, { maximumFractionDigits: 2 });
 export const percentFormat = new Intl.NumberFormat(DE, { style: "percent", maximumFractionDigits: 1 });
 // Model figures side by side (the trainer's macro-F1, confidence) read best with the same digits: "85,0 %".
-const fixedPercent = new Intl.NumberFormat(DE, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const fixedPercent = new Intl.NumberFormat(DE, {
+  style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1,
+});
 
 export const missing = (value) => value === null || value === undefined;
 export const num = (value) => (missing(value) ? "–" : integer.format(value));

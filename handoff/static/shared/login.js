@@ -12,8 +12,9 @@ function field(id, label, type, autocomplete) {
 }
 
 /**
- * Puts the sign-in card (#login-view, hidden) before the page's #app-view and returns { show(message), hide() }.
- * `signedIn()` runs after a login; `refused(error)` says a failure in the page's words (default: the server's).
+ * Puts the sign-in card (#login-view, hidden) before the page's #app-view; returns { show(message), hide() }.
+ * `signedIn()` runs after a login; `refused(error)` says a failure in the page's words (default: the
+ * server's).
  */
 export function loginView(title, signedIn, refused = (error) => error.message) {
   const view = element("div", null, "card narrow");
@@ -35,7 +36,9 @@ export function loginView(title, signedIn, refused = (error) => error.message) {
     event.preventDefault();
     const password = $("#login-password");
     try {
-      const result = await api("POST", "/api/agent/login", { email: $("#login-email").value.trim(), password: password.value });
+      const result = await api("POST", "/api/agent/login", {
+        email: $("#login-email").value.trim(), password: password.value,
+      });
       csrf.set(result.csrf_token);
       password.value = "";
       await signedIn();

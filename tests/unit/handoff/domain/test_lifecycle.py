@@ -8,7 +8,7 @@ from handoff.domain.lifecycle import Lifecycle, TransitionRefused
 pytestmark = pytest.mark.unit
 
 
-class Door(str, Enum):   # (str, Enum), like the incident and goodwill lifecycles: str() is not the stored word
+class Door(str, Enum):   # (str, Enum) like the incident and goodwill lifecycles: str() is not the stored word
     SHUT = "shut"
     OPEN = "open"
     LOCKED = "locked"

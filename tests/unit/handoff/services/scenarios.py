@@ -6,7 +6,7 @@ from handoff.services.context import ServiceContext
 
 
 async def conversation_in_every_table(ctx: ServiceContext, rating: int = 5) -> str:
-    """Messages, a handoff, a note, a resolution, a rating and a ticket: every table a conversation touches."""
+    """Messages, a handoff, a note, a resolution, a rating, a ticket: every table a conversation touches."""
     anna = await auth.create_agent(ctx, f"a{ctx.now().timestamp():.0f}@nordwind.example", "Anna",
                                    "correct horse battery")
     await presence.choose_status(ctx, anna.id, "online")
