@@ -71,6 +71,7 @@ export const TOPICS = Object.freeze({
   other_language: "Schreibt nicht auf Deutsch",
   insult: "Beleidigung",
   not_helped: "Antwort half nicht",
+  request_transcript: "Chatverlauf per E-Mail",
   inform: "Angabe (z. B. Bestellnummer)",
   nlu_fallback: "Nicht verstanden",
 });
