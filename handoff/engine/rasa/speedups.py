@@ -336,10 +336,13 @@ def _share_tracker_states() -> None:
         entry = kept.get(key)
         if entry is None:
             states = rasa_states(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
-            # The entry holds the objects its key names by id, so no id is reused while it is kept.
-            kept[key] = entry = (_copy_states(states), self, tracker, last, rule_only_data)
+            # The entry holds the objects its key names by id, so no id is reused while it is kept. The caller gets
+            # Rasa's fresh answer, the entry a copy (with the policies of config.yml no two callers share a key:
+            # one copy per call, not two).
+            kept[key] = (_copy_states(states), self, tracker, last, rule_only_data)
             while len(kept) > STATES_KEPT:
                 kept.popitem(last=False)
+            return states
         return _copy_states(entry[0])
 
     states_for_tracker_history.__wrapped__ = rasa_states  # type: ignore[attr-defined]
