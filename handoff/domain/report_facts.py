@@ -71,6 +71,7 @@ class ConversationFacts:
     first_customer_day: date | None
     last_customer_day: date | None
     pending: bool             # may still change without a new row or state change: read it again next time
+    created_day: date
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ def conversation_facts(record: ConversationRecord, zone: tzinfo) -> Conversation
     pending = any(m.routed_at is None for m in record.customer_messages) or \
         any(h.ended_at is None for h in record.handoffs)
     return ConversationFacts(record.id, record.channel, record.created_at, engaged, handed_off, contained,
-                             record.last_handoff_at, min(days, default=None), max(days, default=None), pending)
+                             record.last_handoff_at, min(days, default=None), max(days, default=None), pending,
+                             local_day(record.created_at, zone))
 
 
 def _span(start: datetime, end: datetime | None, hours: BusinessHours) -> tuple[float | None, float | None]:

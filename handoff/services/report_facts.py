@@ -62,7 +62,8 @@ async def refresh(ctx: ServiceContext) -> RefreshResult:
             ids = sorted(await store.changed_conversation_ids(conn, since)
                          | await store.conversations_without_facts(conn))
         totals: dict[facts.DayKey, facts.DayTotals] = {}
-        days: set[date] = set()
+        days: set[date] = set()          # local days of customer messages: report_days
+        fact_days: set[date] = set()     # creation and request days: the sums of the facts
         for start in range(0, len(ids), BATCH_SIZE):
             batch = ids[start:start + BATCH_SIZE]
             records = await store.conversation_records(conn, batch)
@@ -76,11 +77,17 @@ async def refresh(ctx: ServiceContext) -> RefreshResult:
             else:
                 days.update(facts.local_day(m.created_at, hours.zone)
                             for record in records for m in record.customer_messages)
+                fact_days.update(f.created_day for f in conversation_facts)
+                fact_days.update(facts.local_day(h.requested_at, hours.zone)
+                                 for record in records for h in record.handoffs)
         if rebuild:
             await store.write_days(conn, None, totals)
+            await store.count_fact_days(conn, None)
         else:
-            days |= await store.take_marked_days(conn)
-            await _count_days_again(conn, days, hours)
+            marked = await store.take_marked_days(conn)
+            await _count_days_again(conn, days | marked, hours)
+            await store.count_fact_days(conn, fact_days | marked)
+            days |= marked
         await store.write_state(conn, {"watermark": (now - MARGIN).isoformat(), "hours": fingerprint})
     counted = {key[0] for key in totals} if rebuild else days
     return RefreshResult(rebuild, len(ids), len(counted))

@@ -71,12 +71,13 @@ async def _figures(ctx: ServiceContext, period: Period, with_tickets: bool = Tru
     created_tickets: dict[Pair, store.TicketCounts] = {}
     solved_tickets: dict[Pair, int] = {}
     async with reading(ctx) as conn:   # reading only: no write lock, no events
-        by_channel, outcomes = await store.conversation_counts(conn, start, end)
+        by_channel, outcomes = await store.conversation_counts(conn, period.first_day, period.last_day)
         messages_by_channel = await store.customer_messages_by_channel(conn, period.first_day, period.last_day)
         email_tickets, emails_received = await store.email_volume(conn, start, end)
-        handoff_counts = await store.handoff_counts(conn, start, end)
+        handoff_counts = await store.handoff_counts(conn, period.first_day, period.last_day)
         durations = await store.handoff_durations(conn, start, end)
-        reasons = await store.handoff_reasons(conn, start, end, hourly=period.granularity == periods.HOUR)
+        reasons = await store.handoff_reasons(conn, start, end, period.first_day, period.last_day,
+                                              hourly=period.granularity == periods.HOUR)
         ratings = await store.ratings_in(conn, start, end)
         sent, answered = await store.surveys_in(conn, start, end)
         if with_tickets:

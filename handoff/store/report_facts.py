@@ -19,8 +19,8 @@ from handoff.domain.report_facts import (
 )
 from handoff.domain.vocabulary import AGENT, CUSTOMER, OUTGOING
 from handoff.store.tables import (
-    conversations, handoffs, messages, report_conversations, report_days, report_dirty_days, report_handoffs,
-    report_state, tickets,
+    conversations, handoffs, messages, report_conversation_days, report_conversations, report_days,
+    report_dirty_days, report_handoff_days, report_handoffs, report_state, tickets,
 )
 
 STATE_KEY = "refresh"
@@ -120,9 +120,13 @@ async def forget_conversations(conn: AsyncConnection, ids: Sequence[str]) -> Non
     """Deletes the facts of these conversations; the days their customers wrote on are counted again later."""
     rc = report_conversations.c
     days: set[date] = set()
-    for first, last in await conn.execute(select(rc.first_customer_day, rc.last_customer_day)
-                                          .where(rc.conversation_id.in_(ids), rc.first_customer_day.is_not(None))):
-        days.update(_days_between(first, last))
+    for created, first, last in await conn.execute(select(rc.created_day, rc.first_customer_day,
+                                                          rc.last_customer_day).where(rc.conversation_id.in_(ids))):
+        days.update(day for day in (created,) if day is not None)
+        if first is not None:
+            days.update(_days_between(first, last))
+    days.update(row[0] for row in await conn.execute(
+        select(report_handoffs.c.requested_day).where(report_handoffs.c.conversation_id.in_(ids))))
     await mark_days(conn, days)
     await conn.execute(delete(report_handoffs).where(report_handoffs.c.conversation_id.in_(ids)))
     await conn.execute(delete(report_conversations).where(rc.conversation_id.in_(ids)))
@@ -149,7 +153,8 @@ async def take_marked_days(conn: AsyncConnection) -> set[date]:
 
 async def clear(conn: AsyncConnection) -> None:
     """Every fact, before building them all again (another zone or other opening hours)."""
-    for table in (report_handoffs, report_conversations, report_days, report_dirty_days):
+    for table in (report_handoffs, report_conversations, report_days, report_dirty_days, report_conversation_days,
+                  report_handoff_days):
         await conn.execute(delete(table))
 
 
@@ -163,7 +168,8 @@ async def write_facts(conn: AsyncConnection, ids: Sequence[str], facts: Sequence
             "conversation_id": f.conversation_id, "channel": f.channel, "created_at": f.created_at,
             "bot_engaged": int(f.bot_engaged), "handed_off": int(f.handed_off), "contained": int(f.contained),
             "last_handoff_at": f.last_handoff_at, "first_customer_day": f.first_customer_day,
-            "last_customer_day": f.last_customer_day, "pending": int(f.pending)} for f in facts])
+            "last_customer_day": f.last_customer_day, "pending": int(f.pending), "created_day": f.created_day}
+            for f in facts])
     if handoff_facts:
         await conn.execute(insert(report_handoffs), [{
             "handoff_id": f.handoff_id, "conversation_id": f.conversation_id, "requested_at": f.requested_at,
@@ -200,3 +206,33 @@ async def write_days(conn: AsyncConnection, days: Iterable[date] | None, totals:
             for (day, channel, intent), t in sorted(totals.items())]
     for start in range(0, len(rows), 1000):
         await conn.execute(insert(report_days), rows[start:start + 1000])
+
+
+async def count_fact_days(conn: AsyncConnection, days: Iterable[date] | None) -> None:
+    """The per-day sums of the conversation and handoff facts, counted again in the database for these local
+    days (every day when None): conversations by the day they were created, handoffs by the day requested."""
+    rc, rh = report_conversations.c, report_handoffs.c
+    sums = (
+        (report_conversation_days, rc.created_day,
+         select(rc.created_day, rc.channel, func.count(), func.sum(rc.bot_engaged),
+                func.sum(rc.bot_engaged * rc.handed_off), func.sum(rc.contained), func.sum(rc.handed_off))
+         .group_by(rc.created_day, rc.channel)),
+        (report_handoff_days, rh.requested_day,
+         select(rh.requested_day, rh.reasons, func.count(), func.sum(rh.abandoned), func.sum(rh.queued),
+                func.sum(rh.after_hours_ticket), func.sum(rh.no_agent_ticket))
+         .group_by(rh.requested_day, rh.reasons)),
+    )
+    chunks: list[list[date] | None] = [None]
+    if days is not None:
+        ordered = sorted(set(days))
+        chunks = [ordered[start:start + 500] for start in range(0, len(ordered), 500)]
+    for table, day_column, query in sums:
+        columns = [column.name for column in table.columns]
+        for chunk in chunks:
+            if chunk is None:
+                await conn.execute(delete(table))
+                selected = query.where(day_column.is_not(None))
+            else:
+                await conn.execute(delete(table).where(table.c.day.in_(chunk)))
+                selected = query.where(day_column.in_(chunk))
+            await conn.execute(insert(table).from_select(columns, selected))

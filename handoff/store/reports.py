@@ -20,8 +20,8 @@ from handoff.domain.report_facts import NO_INTENT, TONE_LABELS
 from handoff.domain.reports import FRT_BUCKETS, DurationStats, frt_distribution, seconds_stats
 from handoff.domain.vocabulary import CUSTOMER
 from handoff.store.tables import (
-    SEVERAL_DAYS, agents, csat, csat_surveys, messages, report_conversations, report_days, report_handoffs,
-    ticket_articles, tickets,
+    SEVERAL_DAYS, agents, csat, csat_surveys, messages, report_conversation_days, report_conversations, report_days,
+    report_handoff_days, report_handoffs, ticket_articles, tickets,
 )
 
 
@@ -50,15 +50,15 @@ class OutcomeCounts:
     handed_off_any: int         # every conversation of the period with a handoff (Chatwoot's numerator)
 
 
-async def conversation_counts(conn: AsyncConnection, start: datetime,
-                              end: datetime) -> tuple[dict[str, int], OutcomeCounts]:
-    """The conversations created in the period by channel, and their bot outcome: one index range of the
-    conversation facts (covering on PostgreSQL)."""
-    rc = report_conversations.c
+async def conversation_counts(conn: AsyncConnection, first_day: date,
+                              last_day: date) -> tuple[dict[str, int], OutcomeCounts]:
+    """The conversations created on the period's days by channel, and their bot outcome: the day sums of the
+    conversation facts (revision 0011)."""
+    d = report_conversation_days.c
     result = await conn.execute(
-        select(rc.channel, func.count(), func.sum(rc.bot_engaged), func.sum(rc.bot_engaged * rc.handed_off),
-               func.sum(rc.contained), func.sum(rc.handed_off))
-        .where(_in_period(rc.created_at, start, end)).group_by(rc.channel))
+        select(d.channel, func.sum(d.conversations), func.sum(d.bot_engaged), func.sum(d.handed_off),
+               func.sum(d.contained), func.sum(d.handed_off_any))
+        .where(d.day >= first_day, d.day <= last_day).group_by(d.channel))
     by_channel: dict[str, int] = {}
     totals = [0] * 5
     for channel, *counts in result:
@@ -94,11 +94,11 @@ class HandoffCounts:
     no_agent_tickets: int
 
 
-async def handoff_counts(conn: AsyncConnection, start: datetime, end: datetime) -> HandoffCounts:
-    h = report_handoffs.c
+async def handoff_counts(conn: AsyncConnection, first_day: date, last_day: date) -> HandoffCounts:
+    d = report_handoff_days.c
     row = (await conn.execute(
-        select(func.count(), func.sum(h.abandoned), func.sum(h.queued), func.sum(h.after_hours_ticket),
-               func.sum(h.no_agent_ticket)).where(_in_period(h.requested_at, start, end)))).one()
+        select(func.sum(d.handoffs), func.sum(d.abandoned), func.sum(d.queued), func.sum(d.after_hours_ticket),
+               func.sum(d.no_agent_ticket)).where(d.day >= first_day, d.day <= last_day))).one()
     return HandoffCounts(*(int(value or 0) for value in row))
 
 
@@ -151,15 +151,16 @@ async def _durations_in_python(conn: AsyncConnection, where: Any) -> HandoffDura
     return HandoffDurations(stats, frt_distribution(first_response))
 
 
-async def handoff_reasons(conn: AsyncConnection, start: datetime, end: datetime,
+async def handoff_reasons(conn: AsyncConnection, start: datetime, end: datetime, first_day: date, last_day: date,
                           hourly: bool) -> list[tuple[Any, str, int]]:
-    """(when, reason codes comma-separated, how many): per local day, or per request for an hourly series."""
-    h = report_handoffs.c
-    where = _in_period(h.requested_at, start, end)
+    """(when, reason codes comma-separated, how many): per local day from the day sums, or per request for an
+    hourly series (one day)."""
     if hourly:
-        return [(row[0], row[1], 1) for row in (await conn.execute(select(h.requested_at, h.reasons).where(where))).all()]
-    result = await conn.execute(select(h.requested_day, h.reasons, func.count()).where(where)
-                                .group_by(h.requested_day, h.reasons))
+        h = report_handoffs.c
+        return [(row[0], row[1], 1) for row in (await conn.execute(
+            select(h.requested_at, h.reasons).where(_in_period(h.requested_at, start, end)))).all()]
+    d = report_handoff_days.c
+    result = await conn.execute(select(d.day, d.reasons, d.handoffs).where(d.day >= first_day, d.day <= last_day))
     return [(row[0], row[1], int(row[2])) for row in result.all()]
 
 
