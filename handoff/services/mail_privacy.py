@@ -42,9 +42,7 @@ async def export_for_tickets(ctx: ServiceContext, ticket_ids: Sequence[str]) -> 
             full = {row["id"]: await store.get_outbox(conn, row["id"]) for row in outgoing}
             exported.append({
                 "ticket_id": ticket_id,
-                "sent": [{"to": row["to_address"], "purpose": row["purpose"], "subject": row["subject"], "message_id": row["message_id"],
-                          "status": row["status"], "created_at": iso(row["created_at"]), "sent_at": iso(row["sent_at"]),
-                          "raw": full[row["id"]]["raw"]} for row in outgoing],
+                "sent": [_sent(row, full[row["id"]]["raw"]) for row in outgoing],
                 "received": [{"from": row["sender"], "message_id": row["message_id"], "kind": row["kind"],
                               "received_at": iso(row["received_at"]),
                               "raw": bytes(row["raw"]).decode("utf-8", "replace")}
@@ -53,16 +51,34 @@ async def export_for_tickets(ctx: ServiceContext, ticket_ids: Sequence[str]) -> 
     return exported
 
 
+def _sent(row: Any, raw: str) -> dict[str, Any]:
+    return {"to": row["to_address"], "purpose": row["purpose"], "subject": row["subject"],
+            "message_id": row["message_id"], "status": row["status"], "created_at": iso(row["created_at"]),
+            "sent_at": iso(row["sent_at"]), "raw": raw}
+
+
+def _with_transcripts(exported: list[dict[str, Any]], transcripts: Sequence[Any]) -> list[dict[str, Any]]:
+    """Mails outside tickets (the chat transcripts) as one more entry, `"ticket_id": None`."""
+    if transcripts:
+        exported.append({"ticket_id": None, "sent": [_sent(row, row["raw"]) for row in transcripts],
+                         "received": []})
+    return exported
+
+
 async def export_conversation_mail(ctx: ServiceContext, conversation_id: str) -> list[dict[str, Any]]:
+    """The mails of the conversation's tickets, and the transcripts sent from it."""
     async with unit_of_work(ctx) as uow:
         ids = [row["id"] for row in await ticket_store.tickets_of_conversation(uow.conn, conversation_id)]
-    return await export_for_tickets(ctx, ids)
+        transcripts = await store.mail_outside_tickets(uow.conn, conversation_id=conversation_id)
+    return _with_transcripts(await export_for_tickets(ctx, ids), transcripts)
 
 
 async def export_address_mail(ctx: ServiceContext, address: str) -> list[dict[str, Any]]:
+    """The mails of the contact's tickets, and the transcripts sent to the address."""
     async with unit_of_work(ctx) as uow:
         ids = [row["id"] for row in await ticket_store.tickets_for_contact(uow.conn, address.strip())]
-    return await export_for_tickets(ctx, ids)
+        transcripts = await store.mail_outside_tickets(uow.conn, to_address=address.strip())
+    return _with_transcripts(await export_for_tickets(ctx, ids), transcripts)
 
 
 async def erase_address(ctx: ServiceContext, address: str) -> int:

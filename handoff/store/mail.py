@@ -74,6 +74,18 @@ async def outbox_of_ticket(conn: AsyncConnection, ticket_id: str) -> Sequence[Ro
     return result.mappings().all()
 
 
+async def mail_outside_tickets(conn: AsyncConnection, *, conversation_id: str | None = None,
+                               to_address: str | None = None) -> Sequence[RowMapping]:
+    """Mails that belong to no ticket (the chat transcripts) of a conversation or to an address, oldest first."""
+    query = select(mail_outbox).where(mail_outbox.c.ticket_id.is_(None))
+    if conversation_id is not None:
+        query = query.where(mail_outbox.c.conversation_id == conversation_id)
+    if to_address is not None:
+        query = query.where(func.lower(mail_outbox.c.to_address) == to_address.lower())
+    result = await conn.execute(query.order_by(mail_outbox.c.created_at))
+    return result.mappings().all()
+
+
 async def has_mail_of_purpose(conn: AsyncConnection, ticket_id: str, purpose: str) -> bool:
     result = await conn.execute(select(mail_outbox.c.id).where(mail_outbox.c.ticket_id == ticket_id,
                                                                mail_outbox.c.purpose == purpose).limit(1))

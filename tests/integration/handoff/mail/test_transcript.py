@@ -12,7 +12,7 @@ from bot.custom_messages import (
     CUSTOM_EVENT_KEY, EVENT_TRANSCRIPT_REQUESTED, HUMAN_REQUEST_PAYLOAD, HUMAN_REQUEST_TITLE,
 )
 from handoff.engine.contract import BotMessage, BotReply
-from handoff.services import conversations, customer
+from handoff.services import conversations, customer, mail_privacy
 from handoff.services.errors import ValidationError
 from handoff.services.mail_outbox import MAX_TRANSCRIPTS, send_transcript
 from handoff.services.mail_transcript import SENT_TEXT, WAITING_TEXT
@@ -98,6 +98,12 @@ async def test_asked_in_the_chat_the_transcript_goes_through_the_same_use_case_a
                                    "Adresse, die Sie in diesem Chat selbst geschrieben haben.")
     assert refusal.buttons == [{"title": HUMAN_REQUEST_TITLE, "payload": HUMAN_REQUEST_PAYLOAD}]
     assert len(await _outbox(ctx, conversation.id)) == 2
+
+    # What was sent is part of the conversation's export (data subject access request), like its tickets' mails.
+    [exported] = await mail_privacy.export_conversation_mail(ctx, conversation.id)
+    assert exported["ticket_id"] is None and [mail["to"] for mail in exported["sent"]] == ["jana.vogt@web.de"] * 2
+    assert all(mail["purpose"] == "transcript" and "Ihr Chatprotokoll" in mail["raw"] for mail in exported["sent"])
+    assert await mail_privacy.export_address_mail(ctx, "Jana.Vogt@web.de") == [exported]
 
     # The limit of the API holds in the chat too.
     await customer.customer_writes(ctx, conversation.id, "c5", "Verlauf an jana.vogt@web.de")
