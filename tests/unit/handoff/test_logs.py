@@ -107,6 +107,13 @@ def test_the_project_sends_responses_from_its_actions() -> None:
     assert "utter_handoff" in logs.responses_sent_from_code()
 
 
+def test_detail_answers_the_dialogue_policy_composes_are_quiet_but_other_unused_responses_are_not() -> None:
+    used_by_policy = "The utterance 'utter_return_item_cost' is not used in any story or rule."
+    forgotten = "The utterance 'utter_greet_twice' is not used in any story or rule."
+    assert logs.is_quiet(UserWarning(used_by_policy), UserWarning)
+    assert not logs.is_quiet(UserWarning(forgotten), UserWarning)
+
+
 @pytest.mark.parametrize("value", ["xml", "JSONL"])
 def test_unknown_log_format_is_refused_by_name(value: str) -> None:
     with pytest.raises(logs.LogSettingsError, match="LOG_FORMAT"):
