@@ -21,8 +21,9 @@ import numpy as np
 from bot.tone.data import CALM, ToneExample
 from bot.tone.model import Calibration, HANDOFF_LABELS, ToneModel
 
-# At most this share of calm calibration messages may be labelled frustrated or abusive.
-MAX_FALSE_ALARMS = 0.02
+# At most this share of calm calibration messages may be labelled frustrated or abusive. The product target is
+# 2% on held-out messages; 1.5% here leaves room for the step from the calibration split to unseen customers.
+MAX_FALSE_ALARMS = 0.015
 # Share of frustrated-or-abusive messages the calibrated score assumes (see above).
 ASSUMED_ANGRY_SHARE = 0.2
 # Thresholds tried, on the calibrated score.

@@ -32,6 +32,8 @@ INSULT_STEMS: tuple[str, ...] = (
     "schnösel", "angeber", "spießer", "denunziant", "narzisst", "kriecher", "speichellecker", "schreihals",
     "schreihäls", "lügenbaron", "vollniete", "hirntot", "dachschaden", "waschlappen", "luder ", "wicht ",
     "affe ", "trampel", "fettsack", "fettsau", "dickerchen", "hässlichkeit", "schmierfink", "subjekte ",
+    "ignoranten", "verblödung", "kinderschänder", "ratte ", "eierlos", "duckmäuser", "bessermensch", "nazi", "faschist",
+    "hetzer",
     # slurs: whoever a customer aims them at, the message is abusive
     "kanake", "kanacke", "neger", "untermensch", "judensau", "schwuchtel", "polacke", "kümmeltürke",
     "kameltreiber", "itaker",
@@ -60,11 +62,11 @@ INSULT_PHRASES: tuple[str, ...] = (
 )
 
 # Accusations that are also plain words for other people: "Betrüger haben mein Konto gehackt" is a fraud report,
-# "Neonazis marschierten" is news. They insult only when aimed: at the addressee ("Ihr Betrüger!", "Sie
+# "Ich bin doch kein Lügner" a defence. They insult only when aimed: at the addressee ("Ihr Betrüger!", "Sie
 # Verbrecher"), as a verdict ("Nordwind ist ein Betrüger", "Verbrecher seid ihr"; not the question "Sind das
-# Betrüger?"), alone ("Lügner!"), or in a compound naming a group ("Betrügerbande"). Matched inside a word like the stems above ("Neonazis"), never in "Anti...".
+# Betrüger?"), alone ("Lügner!"), or in a compound naming a group ("Betrügerbande").
 ACCUSATION_STEMS: tuple[str, ...] = (
-    "betrüger", "lügner", "hetzer", "faschist", "nazi", "abzocker",
+    "betrüger", "lügner", "abzocker",
 )
 ACCUSATION_ENDINGS: frozenset[str] = frozenset({"", "s", "n", "e", "en", "er", "es", "em", "in", "innen"})
 # Compounds that call a whole group names ("Betrügerbande", "Verbrecherladen"); "Betrügermail" is a description.
@@ -78,7 +80,7 @@ VERDICT_VERBS: frozenset[str] = frozenset({"ist", "sind", "seid", "bist", "war",
 # Ordinary words that contain an insult or profanity stem; a token containing one of these is no hit.
 LOOKALIKES: tuple[str, ...] = (
     "spastik", "marsch", "barsch", "verarsch", "schwachstell", "hetzerei", "honkong", "clownfisch",
-    "schlamperei", "schlampig", "trampelpfad",
+    "schlamperei", "schlampig", "trampelpfad", "antifaschist", "nazizeit",
 )
 
 # Adjectives that insult only when aimed at someone ("ihr seid echt dämlich", not "blöd gelaufen").
@@ -94,7 +96,7 @@ INSULT_ADJECTIVES: tuple[str, ...] = (
 # Of those, the ones so coarse that they insult whatever they are said about ("hirnlose Kommentare").
 COARSE_ADJECTIVES: tuple[str, ...] = (
     "hirnlos", "hirnverbrannt", "hirnamputiert", "geisteskrank", "verblödet", "strunzdumm", "saudumm",
-    "stockdumm", "strohdumm", "verstrahlt",
+    "stockdumm", "strohdumm", "verstrahlt", "schwachsinnig", "hinterfotzig",
 )
 
 # Of those, the ones that also describe things in a shop's chat ("die Seite ist gestört", "kam dreckig an",
@@ -160,7 +162,8 @@ THREAT_PATTERNS: tuple[str, ...] = (
     # wishing people harm: "Verrecken sollt ihr", "Ich hoffe, euer Laden geht pleite", "Fahrt zur Hölle"
     r"\bverreck", r"\bkrepier", r"\bzur hölle\b", r"\bpest an den hals", r"\bwarm anziehen",
     r"\bwenn ich (dich|euch|ihn|sie|den|die) (\w+ ){0,3}erwische", r"\bhau(e)? (ich )?(dich|euch|ihn) um\b",
-    r"\bdann knallt'?s",
+    r"\bdann knallt'?s", r"\ban die wand stellen", r"\bausrotten", r"\bausmerzen", r"\babknallen", r"\btotschlagen",
+    r"\berschlagen\b",
     r"\b(ich hoffe|hoffentlich)\b.{0,40}\b(pleite|zugrunde)\b", r"\b(ich hoffe|hoffentlich)\b.{0,30}\b(geht|gehen) (\w+ ){0,3}unter\b",
 )
 
@@ -279,6 +282,8 @@ VALENCE_FAULT: tuple[str, ...] = (
     r"\bstürzt (\w+ )?ab", r"\babgelehnt", r"\bdoppelt (abgebucht|berechnet|belastet)", r"\bzu viel (berechnet|abgebucht)",
     r"\bverschwunden", r"\bkein(e|en)? (antwort|rückmeldung|bestätigung|geld|erstattung|gutschrift|lieferung|zugang)\b",
     r"\bfehlermeldung", r"\bfehlgeschlagen", r"\bhängt\b", r"\bzerbrochen", r"\bzerrissen", r"\bkratzer", r"\bdelle",
+    r"\b(nix|nichts) (funzt|funktioniert|geht|klappt)\b", r"\bfunzt (\w+ )?(nicht|nich|net|ned)\b",
+    r"\bstimm(t|en) (\w+ )?(nicht|nie)\b", r"\bteurer (geworden|als vorher|als früher)", r"\bpreiserhöhung",
     r"\bbeschwer", r"\breklamation", r"\breklamier", r"\bkritik", r"\bkritisier", r"\bzu (heiß|kalt|laut|eng|voll|klein|groß|teuer|spät|wenig|lang)\b",
 )
 VALENCE_DELAY: tuple[str, ...] = (
@@ -301,7 +306,8 @@ VALENCE_DISPLEASURE: tuple[str, ...] = (
     r"\bekelhaft", r"\bwiderlich", r"\bunterste schublade", r"\bzutiefst", r"\bunzumutbar", r"\binakzeptabel",
     r"\blächerlich", r"\bärgerlich", r"\bschwachsinn", r"\bblödsinn", r"\bunsinn\b", r"\bmurks", r"\bpfusch",
     r"\bschrott", r"\bunterirdisch", r"\bfurchtbar", r"\bschrecklich", r"\bentsetz", r"\bempör", r"\bgrauenhaft",
-    r"\bhirnrissig", r"\babsurd", r"\bernsthaft ?\?", r":-?\(", r"😡", r"😠", r"🙄", r"😒", r"😤", r"👎", r"😞", r"😢",
+    r"\bhirnrissig", r"\babsurd", r"\bernsthaft ?\?", r"\bhasse\b", r"\bich hass", r"\bärgernis", r"\bleidensgeschichte",
+    r"\bnicht (gut|schön|okay|ok|in ordnung|akzeptabel|hinnehmbar|nachvollziehbar)\b", r":-?\(", r"😡", r"😠", r"🙄", r"😒", r"😤", r"👎", r"😞", r"😢",
 )
 VALENCE_PRAISE: tuple[str, ...] = (
     r"\bdanke", r"\bsuper\b", r"\btoll\b", r"\bprima\b", r"\bklasse\b", r"\bperfekt", r"\bzufrieden", r"\bfreu",
