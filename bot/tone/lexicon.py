@@ -32,8 +32,8 @@ INSULT_STEMS: tuple[str, ...] = (
     "schnösel", "angeber", "spießer", "denunziant", "narzisst", "kriecher", "speichellecker", "schreihals",
     "schreihäls", "lügenbaron", "vollniete", "hirntot", "dachschaden", "waschlappen", "luder ", "wicht ",
     "affe ", "trampel", "fettsack", "fettsau", "dickerchen", "hässlichkeit", "schmierfink", "subjekte ",
-    "ignoranten", "verblödung", "kinderschänder", "ratte ", "eierlos", "duckmäuser", "bessermensch", "nazi", "faschist",
-    "hetzer",
+    "ignoranten", "verblödung", "kinderschänder", "ratte ", "eierlos", "duckmäuser", "bessermensch", "nazi",
+    "faschist", "hetzer",
     # slurs: whoever a customer aims them at, the message is abusive
     "kanake", "kanacke", "neger", "untermensch", "judensau", "schwuchtel", "polacke", "kümmeltürke",
     "kameltreiber", "itaker",
@@ -162,9 +162,10 @@ THREAT_PATTERNS: tuple[str, ...] = (
     # wishing people harm: "Verrecken sollt ihr", "Ich hoffe, euer Laden geht pleite", "Fahrt zur Hölle"
     r"\bverreck", r"\bkrepier", r"\bzur hölle\b", r"\bpest an den hals", r"\bwarm anziehen",
     r"\bwenn ich (dich|euch|ihn|sie|den|die) (\w+ ){0,3}erwische", r"\bhau(e)? (ich )?(dich|euch|ihn) um\b",
-    r"\bdann knallt'?s", r"\ban die wand stellen", r"\bausrotten", r"\bausmerzen", r"\babknallen", r"\btotschlagen",
-    r"\berschlagen\b",
-    r"\b(ich hoffe|hoffentlich)\b.{0,40}\b(pleite|zugrunde)\b", r"\b(ich hoffe|hoffentlich)\b.{0,30}\b(geht|gehen) (\w+ ){0,3}unter\b",
+    r"\bdann knallt'?s", r"\ban die wand stellen", r"\bausrotten", r"\bausmerzen", r"\babknallen",
+    r"\btotschlagen", r"\berschlagen\b",
+    r"\b(ich hoffe|hoffentlich)\b.{0,40}\b(pleite|zugrunde)\b",
+    r"\b(ich hoffe|hoffentlich)\b.{0,30}\b(geht|gehen) (\w+ ){0,3}unter\b",
 )
 
 LEGAL_PATTERNS: tuple[str, ...] = (
@@ -306,8 +307,9 @@ VALENCE_DISPLEASURE: tuple[str, ...] = (
     r"\bekelhaft", r"\bwiderlich", r"\bunterste schublade", r"\bzutiefst", r"\bunzumutbar", r"\binakzeptabel",
     r"\blächerlich", r"\bärgerlich", r"\bschwachsinn", r"\bblödsinn", r"\bunsinn\b", r"\bmurks", r"\bpfusch",
     r"\bschrott", r"\bunterirdisch", r"\bfurchtbar", r"\bschrecklich", r"\bentsetz", r"\bempör", r"\bgrauenhaft",
-    r"\bhirnrissig", r"\babsurd", r"\bernsthaft ?\?", r"\bhasse\b", r"\bich hass", r"\bärgernis", r"\bleidensgeschichte",
-    r"\bnicht (gut|schön|okay|ok|in ordnung|akzeptabel|hinnehmbar|nachvollziehbar)\b", r":-?\(", r"😡", r"😠", r"🙄", r"😒", r"😤", r"👎", r"😞", r"😢",
+    r"\bhirnrissig", r"\babsurd", r"\bernsthaft ?\?", r"\bhasse\b", r"\bich hass", r"\bärgernis",
+    r"\bleidensgeschichte", r"\bnicht (gut|schön|okay|ok|in ordnung|akzeptabel|hinnehmbar|nachvollziehbar)\b",
+    r":-?\(", r"😡", r"😠", r"🙄", r"😒", r"😤", r"👎", r"😞", r"😢",
 )
 VALENCE_PRAISE: tuple[str, ...] = (
     r"\bdanke", r"\bsuper\b", r"\btoll\b", r"\bprima\b", r"\bklasse\b", r"\bperfekt", r"\bzufrieden", r"\bfreu",
