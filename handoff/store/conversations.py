@@ -16,14 +16,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from handoff.store.tables import agents, conversations, csat, handoffs, messages
 from handoff.store.tickets import delete_tickets_of_conversation
 
-ALLOCATE_SEQ = text("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = :id RETURNING last_seq")
+# Statements of the customer turn that touch one row found by its key may run on the event loop inside the
+# transaction (store/aiosqlite_fast.py, SINGLE_ROW); no effect on PostgreSQL.
+ALLOCATE_SEQ = text("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = :id RETURNING last_seq"
+                    ).execution_options(single_row=True)
 
 
 # The statements of every customer turn are built once: SQLAlchemy then finds their compiled form by a cache
 # key it has already computed, where a freshly built statement costs a construction and a key (~0.3 ms each).
 @lru_cache(maxsize=None)
 def _select_conversation() -> Any:
-    return select(conversations).where(conversations.c.id == bindparam("conversation_id"))
+    return select(conversations).where(conversations.c.id == bindparam("conversation_id")).execution_options(
+        single_row=True)
 
 
 @lru_cache(maxsize=None)

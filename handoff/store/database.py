@@ -123,6 +123,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    aiosqlite_fast.listen(sync_engine)
+
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front: a read-then-write transaction can otherwise fail with

@@ -27,18 +27,18 @@ def _messages_query():
 # key it has already computed, where a freshly built statement costs a construction and a key (~0.3 ms each).
 @lru_cache(maxsize=None)
 def _insert_message() -> Any:
-    return insert(messages)
+    return insert(messages).execution_options(single_row=True)   # one row (store/aiosqlite_fast.py)
 
 
 @lru_cache(maxsize=None)
 def _select_message() -> Any:
-    return _messages_query().where(messages.c.id == bindparam("message_id"))
+    return _messages_query().where(messages.c.id == bindparam("message_id")).execution_options(single_row=True)
 
 
 @lru_cache(maxsize=None)
 def _select_message_by_client_id() -> Any:
-    return _messages_query().where(messages.c.conversation_id == bindparam("conversation_id"),
-                                   messages.c.client_id == bindparam("client_id"))
+    return _messages_query().where(messages.c.conversation_id == bindparam("conversation_id"),   # unique pair
+                                   messages.c.client_id == bindparam("client_id")).execution_options(single_row=True)
 
 
 @lru_cache(maxsize=None)
@@ -46,7 +46,8 @@ def _finish_routing_statement(with_claim: bool, understanding: tuple[str, ...]) 
     query = update(messages).where(messages.c.id == bindparam("message_id"), messages.c.routed_at.is_(None))
     if with_claim:
         query = query.where(messages.c.routing_started_at == bindparam("claimed_at"))
-    return query.values(routed_at=bindparam("routed_at"), **{key: bindparam(key) for key in understanding})
+    return query.values(routed_at=bindparam("routed_at"), **{key: bindparam(key) for key in understanding}
+                        ).execution_options(single_row=True)
 
 
 async def insert_message(conn: AsyncConnection, values: dict[str, Any]) -> None:

@@ -98,3 +98,22 @@ async def test_transactions_without_statements_and_reads_leave_no_transaction_op
     assert not raw._connection.in_transaction
     async with engine.begin() as conn:
         assert (await conn.execute(select(items.c.name))).scalars().all() == ["b"]
+
+
+async def test_single_row_statements_inside_the_write_lock_give_the_same_rows_and_errors(engine):
+    quick = {"single_row": True}
+    async with engine.begin() as conn:
+        first = await conn.execute(insert(items).values(name="a").execution_options(**quick))  # carries the BEGIN
+        assert first.rowcount == 1 and first.inserted_primary_key == (1,)
+        second = await conn.execute(insert(items).values(name="b").execution_options(**quick))   # on the loop
+        assert second.rowcount == 1 and second.inserted_primary_key == (2,)
+        returned = await conn.execute(text("UPDATE items SET name = 'c' WHERE id = :id RETURNING id"
+                                           ).execution_options(**quick), {"id": 2})
+        assert returned.scalar_one() == 2
+        rows = await conn.execute(select(items).where(items.c.id == 2).execution_options(**quick))
+        assert [tuple(row) for row in rows] == [(2, "c")]
+        with pytest.raises(IntegrityError):
+            async with conn.begin_nested():
+                await conn.execute(insert(items).values(name="a").execution_options(**quick))
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(items.c.name).order_by(items.c.id))).scalars().all() == ["a", "c"]
