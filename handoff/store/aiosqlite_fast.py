@@ -48,7 +48,8 @@ def _run_statement(connection: sqlite3.Connection, operation: str, parameters: A
         cursor.close()
 
 
-async def _run_here(connection: sqlite3.Connection, operation: str, parameters: Any) -> tuple[Any, list, Any, int]:
+async def _run_here(connection: sqlite3.Connection, operation: str,
+                    parameters: Any) -> tuple[Any, list, Any, int]:
     return _run_statement(connection, operation, parameters)
 
 
@@ -112,7 +113,8 @@ def install() -> None:
     if _installed:
         return
     import aiosqlite
-    from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection, AsyncAdapt_aiosqlite_cursor
+    from sqlalchemy.dialects.sqlite.aiosqlite import (AsyncAdapt_aiosqlite_connection,
+                                                      AsyncAdapt_aiosqlite_cursor)
 
     aiosqlite.Connection._execute = _counting(aiosqlite.Connection._execute)
     stock_execute = AsyncAdapt_aiosqlite_cursor.execute
@@ -140,7 +142,8 @@ def install() -> None:
             begin_now(self)
             return stock_execute(self, operation, parameters)
         connection = self._connection
-        if operation == DEFERRED_BEGIN and not parameters and not getattr(connection, "_nordwind_begin", False):
+        waiting = getattr(connection, "_nordwind_begin", False)
+        if operation == DEFERRED_BEGIN and not parameters and not waiting:
             connection._nordwind_begin = True   # runs with the next statement
             self.description = None
             self.lastrowid, self.rowcount = None, -1

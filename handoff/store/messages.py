@@ -32,13 +32,15 @@ def _insert_message() -> Any:
 
 @lru_cache(maxsize=None)
 def _select_message() -> Any:
-    return _messages_query().where(messages.c.id == bindparam("message_id")).execution_options(single_row=True)
+    return _messages_query().where(messages.c.id == bindparam("message_id")).execution_options(
+        single_row=True)
 
 
 @lru_cache(maxsize=None)
 def _select_message_by_client_id() -> Any:
     return _messages_query().where(messages.c.conversation_id == bindparam("conversation_id"),   # unique pair
-                                   messages.c.client_id == bindparam("client_id")).execution_options(single_row=True)
+                                   messages.c.client_id == bindparam("client_id")
+                                   ).execution_options(single_row=True)
 
 
 @lru_cache(maxsize=None)

@@ -102,7 +102,7 @@ def _check_action_answers_event_by_event() -> None:
                                         "events": {key: value for key, value in events_schema.items()
                                                    if key != "items"}}}
     outline_validator = validators.validator_for(outline)(outline)
-    full_check = RemoteAction._validate_action_result   # the prebuilt validator of the whole schema, then Rasa's
+    full_check = RemoteAction._validate_action_result   # the prebuilt validator of the whole answer, then Rasa's
 
     @_mark
     def validate_event_by_event(self: Any, result: dict[str, Any]) -> bool:
@@ -192,7 +192,10 @@ def _run_graphs_in_dependency_order() -> None:
     DaskGraphRunner.run = run
 
 
-def _rule_checks(rule_key: str) -> tuple[tuple[bool, tuple[tuple[str, tuple[tuple[str, Any, int], ...]], ...]], ...]:
+RuleChecks = tuple[tuple[bool, tuple[tuple[str, tuple[tuple[str, Any, int], ...]], ...]], ...]
+
+
+def _rule_checks(rule_key: str) -> RuleChecks:
     """A rule's states, last first, as RulePolicy._is_rule_applicable reads them: (has a previous action, the
     features to compare per sub-state as (key, value, how)), with JSON lists turned back into tuples as there."""
     import json
