@@ -33,7 +33,7 @@ INSULT_STEMS: tuple[str, ...] = (
     "schreihäls", "lügenbaron", "vollniete", "hirntot", "dachschaden", "waschlappen", "luder ", "wicht ",
     "affe ", "trampel", "fettsack", "fettsau", "dickerchen", "hässlichkeit", "schmierfink", "subjekte ",
     "ignoranten", "verblödung", "kinderschänder", "ratte ", "eierlos", "duckmäuser", "bessermensch", "nazi",
-    "faschist", "hetzer",
+    "faschist", "hetzer", "zicke", "dummbacke", "sesselfurzer", "pussy", "pussys", "visage",
     # slurs: whoever a customer aims them at, the message is abusive
     "kanake", "kanacke", "neger", "untermensch", "judensau", "schwuchtel", "polacke", "kümmeltürke",
     "kameltreiber", "itaker",
@@ -59,6 +59,9 @@ INSULT_PHRASES: tuple[str, ...] = (
     r"\b(fauler|alter|blöder|dummer|fetter|eingebildeter|mieser) sack\b", r"\b(faule|alte|blöde|dumme|fette|miese) säcke\b",
     r"\b(ihr|du|lauter|alles|korrupte|diese|solche|totale|absolute) (pfeifen?|nieten?)\b",
     r"\b(totale|absolute|komplette|arrogante) null\b", r"\b(was für ein|so ein|du|ihr) lappen\b",
+    r"\bwie (\w+ )?(dumm|dämlich|blöd|doof|hohl|bescheuert|bekloppt|hirnlos|beschränkt|naiv|verblödet) "
+    r"(muss|kann|darf|müssen|können|seid|bist|ist|sind) (der|die|ihr|du|er|sie|jemand)\b",  # not "man": often oneself
+    r"\bgeisteszustand", r"\b(blöde|dumme|doofe|dämliche) nudel\b",
 )
 
 # Accusations that are also plain words for other people: "Betrüger haben mein Konto gehackt" is a fraud report,

@@ -170,6 +170,7 @@ def test_negated_satisfaction_and_last_time_read_right() -> None:
         "Lügner! Das Paket wurde nie verschickt!",
         "Betrügerbande!",
         "Was für hirnlose Antworten.",
+        "Wie dumm seid ihr eigentlich?",
     ],
 )
 def test_contempt_without_swear_words_is_an_insult(text: str) -> None:
@@ -192,6 +193,7 @@ def test_contempt_without_swear_words_is_an_insult(text: str) -> None:
         "Danke, dass Sie mich nicht für dumm halten.",
         "Ich hatte heute kein Hirn für Zahlen, deshalb die falsche PLZ.",
         "Ich hätte gern ein Pack Batterien dazu.",
+        "Wie blöd kann man sein, ich habe die falsche Adresse eingegeben.",
         "So eine Schlamperei habe ich lange nicht erlebt.",
     ],
 )
