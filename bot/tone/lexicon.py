@@ -43,13 +43,13 @@ INSULT_STEMS: tuple[str, ...] = (
 # chased away or locked up. Fires the insult cue like the stems above.
 INSULT_PHRASES: tuple[str, ...] = (
     # "Pack" is also a pack of batteries: not after "ein", "pro", "im", "6er" ...
-    r"(?<!\bein )(?<!\beinen )(?<!\bpro )(?<!\bim )(?<!\bje )(?<!er-)(?<!er )\bpack\b",
+    r"\bpack\b(?<!\bein pack)(?<!\beinen pack)(?<!\bpro pack)(?<!\bim pack)(?<!\bje pack)(?<!er-pack)(?<!er pack)",
     r"\b(kein|keiner|keinen|ohne|null|wenig) (ge)?hirn\b", r"\b(ihr|du|euch|dir|euer|eure|dein|deine)\b.{0,25}\b(ge)?hirn\b",
     r"\b(ge)?hirn (einschalten|eingeschaltet|benutzen)", r"\biq (von|eines|einer|wie)\b",
     r"\bniedrige[nmr]? iq\b", r"\biq (ist|liegt) .{0,20}(niedrig|unter|raumtemperatur|zimmertemperatur)",
     r"\bwas (hat|haben|habt|hast) (der|die|ihr|du|man|sie|er) (\w+ )?geraucht", r"\bkrank im kopf",
     r"\b(habt|hast) (\w+ ){0,2}einen (vogel|knall|sprung in der schüssel)\b", r"\bverzieh(t)? (dich|euch)\b",
-    r"\bhau(t)? ab\s*([.!,]|$|ihr\b|du\b)", r"\w+brut\b", r"\bbrut\b",
+    r"\bhau(t)? ab\s*([.!,]|$|ihr\b|du\b)", r"brut\b",  # "Brut", "Verbrecherbrut"
     r"\bdumm wie (brot|bohnenstroh|stroh|ein|eine|die|der)\b", r"\bdümmer als\b(?! gedacht)", r"\bnicht alle latten",
     r"\bdenken (ist|war) nicht (eure|deine|ihre)", r"\bgeistige[nr]? tiefflieger", r"\bder letzte dreck\b",
     r"\bdavon ?(jagen|gejagt|jagt)\b", r"\bzum teufel jagen",
