@@ -16,9 +16,7 @@ docs/performance.md.
 - Action answers are checked event by event against the one alternative of the events schema that can match (the
   `oneOf` alternatives differ in the constant `event` name), instead of all 23 for each event; an answer that does
   not pass so goes through the full check, so every verdict and message stays the full schema's.
-- Rule lookup: `RulePolicy._get_possible_keys` filters every rule against every state of the conversation, reading
-  each rule back from its JSON key per check (~290 checks per message). The same filtering runs over rules prepared
-  once per key (the same comparisons, in the same order of sets), so the predicted rule, ties included, is Rasa's.
+- Rule lookup: RulePolicy's, over rules prepared once per key (`rule_lookup.py`).
 - Slot copies: every new tracker copies the domain's slots with copy.copy, whose generic path (__reduce_ex__,
   copyreg, _reconstruct) does for a slot what `Slot.__copy__` here does directly: a new instance with the same
   attributes (classes with their own copy or pickle hooks keep the generic path).
@@ -33,6 +31,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from typing import Any
+
+from handoff.engine.rasa import rule_lookup
 
 STATES_KEPT = 8
 
@@ -192,86 +192,6 @@ def _run_graphs_in_dependency_order() -> None:
     DaskGraphRunner.run = run
 
 
-RuleChecks = tuple[tuple[bool, tuple[tuple[str, tuple[tuple[str, Any, int], ...]], ...]], ...]
-
-
-def _rule_checks(rule_key: str) -> RuleChecks:
-    """A rule's states, last first, as RulePolicy._is_rule_applicable reads them: (has a previous action, the
-    features to compare per sub-state as (key, value, how)), with JSON lists turned back into tuples as there."""
-    import json
-
-    from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET
-
-    prepared = []
-    for rule_state in reversed(json.loads(rule_key)):
-        sub_states = []
-        for state_type, rule_sub_state in rule_state.items():
-            features = []
-            for key, value in rule_sub_state.items():
-                if isinstance(value, list):
-                    value = tuple(value)
-                how = _NOT_SET if value == SHOULD_NOT_BE_SET else _EQUAL if value else _ANY
-                features.append((key, value, how))
-            sub_states.append((state_type, tuple(features)))
-        prepared.append((bool(rule_state.get(PREVIOUS_ACTION)), tuple(sub_states)))
-    return tuple(prepared)
-
-
-_ANY, _EQUAL, _NOT_SET = 0, 1, 2
-
-
-def _rule_matches(rule_sub_states: Any, conversation_state: dict[str, Any]) -> bool:
-    """RulePolicy._does_rule_match_state over a prepared rule state."""
-    from rasa.shared.core.constants import SHOULD_NOT_BE_SET
-
-    for state_type, features in rule_sub_states:
-        conversation_sub_state = conversation_state.get(state_type, {})
-        for key, value, how in features:
-            if how == _EQUAL:
-                if conversation_sub_state.get(key) != value:
-                    return False
-            elif how == _NOT_SET:
-                in_conversation = conversation_sub_state.get(key)
-                if in_conversation and in_conversation != SHOULD_NOT_BE_SET:
-                    return False
-    return True
-
-
-def _find_rules_over_prepared_keys() -> None:
-    from rasa.core.policies.rule_policy import RulePolicy
-    from rasa.shared.core.constants import PREVIOUS_ACTION
-
-    if _installed(RulePolicy._get_possible_keys):
-        return
-
-    @_mark
-    def _get_possible_keys(self: Any, lookup: dict[str, str], states: list[dict[str, Any]]) -> set[str]:
-        prepared: dict[str, Any] = self.__dict__.setdefault("_nordwind_rule_checks", {})
-        possible_keys = set(lookup.keys())
-        for turn_index, state in enumerate(reversed(states)):
-            has_previous_action = bool(state.get(PREVIOUS_ACTION))
-
-            def applicable(rule_key: str) -> bool:
-                rule = prepared.get(rule_key)
-                if rule is None:
-                    rule = prepared[rule_key] = _rule_checks(rule_key)
-                if turn_index >= len(rule):
-                    return True
-                rule_has_previous_action, rule_sub_states = rule[turn_index]
-                if not rule_has_previous_action and not has_previous_action:
-                    return True
-                if not rule_has_previous_action or not has_previous_action:
-                    return False
-                return _rule_matches(rule_sub_states, state)
-
-            # A new set per turn, as in Rasa: `max(keys, key=len)` then breaks ties in the same order.
-            possible_keys = set(filter(applicable, possible_keys))
-        return possible_keys
-
-    _get_possible_keys.__wrapped__ = RulePolicy._get_possible_keys  # type: ignore[attr-defined]
-    RulePolicy._get_possible_keys = _get_possible_keys
-
-
 def _plain_copy_is_enough(cls: type) -> bool:
     """Whether copy.copy of a `cls` instance comes down to a new instance with the same __dict__ entries: no copy or
     pickle hooks, no __slots__ with names, nothing registered in copyreg (then copy.copy's generic path does just
@@ -357,7 +277,7 @@ def install() -> None:
     _check_action_answers_with_a_prebuilt_validator()
     _check_action_answers_event_by_event()   # after: its full check is the prebuilt validator's
     _remember_event_types()
-    _find_rules_over_prepared_keys()
+    rule_lookup.install()
     _copy_slots_directly()
     _run_graphs_in_dependency_order()
     _share_tracker_states()
