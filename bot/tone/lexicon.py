@@ -31,7 +31,7 @@ INSULT_STEMS: tuple[str, ...] = (
     "schnepfe", "tussi", "chaoten ", "hassprediger", "krawallmacher", "sesselpupser", "totalversager",
     "schnösel", "angeber", "spießer", "denunziant", "narzisst", "kriecher", "speichellecker", "schreihals",
     "schreihäls", "lügenbaron", "vollniete", "hirntot", "dachschaden", "waschlappen", "luder ", "wicht ",
-    "affe ", "trampel", "fettsack", "fettsau", "dickerchen", "hässlichkeit", "schmierfink", "subjekte ",
+    "trampel", "fettsack", "fettsau", "dickerchen", "hässlichkeit", "schmierfink", "subjekte ",
     "ignoranten", "verblödung", "kinderschänder", "ratte ", "eierlos", "duckmäuser", "bessermensch", "nazi",
     "faschist", "hetzer", "zicke", "dummbacke", "sesselfurzer", "pussy", "pussys", "visage",
     # slurs: whoever a customer aims them at, the message is abusive
@@ -43,7 +43,7 @@ INSULT_STEMS: tuple[str, ...] = (
 # chased away or locked up. Fires the insult cue like the stems above.
 INSULT_PHRASES: tuple[str, ...] = (
     # "Pack" is also a pack of batteries: not after "ein", "pro", "im", "6er" ...
-    r"\bpack\b(?<!\bein pack)(?<!\beinen pack)(?<!\bpro pack)(?<!\bim pack)(?<!\bje pack)(?<!er-pack)(?<!er pack)",
+    r"\bpack\b(?!-)(?<!\bein pack)(?<!\beinen pack)(?<!\bpro pack)(?<!\bim pack)(?<!\bje pack)(?<!er-pack)(?<!er pack)",
     r"\b(kein|keiner|keinen|ohne|null|wenig) (ge)?hirn\b", r"\b(ihr|du|euch|dir|euer|eure|dein|deine)\b.{0,25}\b(ge)?hirn\b",
     r"\b(ge)?hirn (einschalten|eingeschaltet|benutzen)", r"\biq (von|eines|einer|wie)\b",
     r"\bniedrige[nmr]? iq\b", r"\biq (ist|liegt) .{0,20}(niedrig|unter|raumtemperatur|zimmertemperatur)",
@@ -167,8 +167,7 @@ THREAT_PATTERNS: tuple[str, ...] = (
     r"\bwenn ich (dich|euch|ihn|sie|den|die) (\w+ ){0,3}erwische", r"\bhau(e)? (ich )?(dich|euch|ihn) um\b",
     r"\bdann knallt'?s", r"\ban die wand stellen", r"\bausrotten", r"\bausmerzen", r"\babknallen",
     r"\btotschlagen", r"\berschlagen\b",
-    r"\b(ich hoffe|hoffentlich)\b.{0,40}\b(pleite|zugrunde)\b",
-    r"\b(ich hoffe|hoffentlich)\b.{0,30}\b(geht|gehen) (\w+ ){0,3}unter\b",
+    r"\b(ich hoffe|hoffentlich)\b(?!.{0,40}\bnicht\b).{0,40}\b(pleite|zugrunde)\b",
 )
 
 LEGAL_PATTERNS: tuple[str, ...] = (
