@@ -159,6 +159,14 @@ METHOD = """\
   entry was written for a held-out message. The 1.5% bound and the 0.45 floor were chosen after seeing the
   held-out rates at a few thresholds (0.37: 1.7%, 0.42: 1.2-1.4%, 0.45: 1.2%, 0.50: 0.9%), so the held-out
   false-alarm figure is slightly optimistic.
+- **Praise and asking again (2026-12-05).** Probing with messages written for the purpose (not from any test
+  file) showed warm praise read as angry: "Ihr seid echt super." 0.91, "Ich bin echt froh, dass das geklappt
+  hat." 0.82, "Boah, super, danke euch!" 0.87, because "ihr seid echt", "boah" and "alter" open most scolding
+  in the training data. data/tone/calm_praise.yml (68 calm messages: praise addressed to us, relief, joyful
+  exclamations, one's own small mishaps, asking again) and the positive cue words "froh", "dankbar",
+  "glücklich" fixed them without moving any other figure by more than 0.002. Then 13 new calm messages of
+  those kinds, never trained on, went into tests/tone/calm_holdout.yml; one of them is still a false alarm
+  ("Boah, ist das schön geworden!", 0.48), which is why the calm false-alarm rate reads 1.4% instead of 1.2%.
 """
 
 

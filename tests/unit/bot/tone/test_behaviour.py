@@ -60,7 +60,10 @@ def test_holdout_shares_no_message_with_training_data() -> None:
 NEW_HOLDOUT = ROOT / "tests" / "tone"
 CALM_KINDS = ["danke danke danke!!!", "Yay!!", "supi", "petra.kunz@gmx.de", "NW-2026-118833",
               "Akzeptiert ihr Mastercard?", "bist du ein mensch?", "und per paypal?",
-              "die waschmaschine zeigt fehler E21 an", "Schönes Wochenende euch!"]
+              "die waschmaschine zeigt fehler E21 an", "Schönes Wochenende euch!",
+              # praise addressed to us and asking again read as angry before data/tone/calm_praise.yml
+              "Ihr seid echt genial.", "Mann, bin ich froh, dass das geklärt ist.", "ihr seid einfach klasse",
+              "Hab ich das richtig verstanden, dass der Versand gratis ist?"]
 DISAPPOINTED = ["funktioniert wieder nicht", "das hab ich alles schon probiert, ohne erfolg", "Bringt leider nichts."]
 
 
