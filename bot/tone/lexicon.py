@@ -376,5 +376,6 @@ POSITIVE_PATTERNS: tuple[str, ...] = (
     r"\b(geht|klappt|funktioniert|läuft)( es| alles)? (jetzt )?wieder\b(?! nicht| nich| net| ned)",
     r"\bwieder da\b", r"\berledigt\b", r"\bgelöst\b", r"\bhilfreich", r"\bnett\b", r"\blieb\b", r"\bcool\b",
     r"\bnice\b", r"\bgut zu wissen", r"\bschöne[nrs]? (tag|abend|wochenende|sonntag|feierabend|feiertage)",
-    r"\bfrohe", r"\bfroh\b", r"\bdankbar", r"\bglücklich", r"👍", r"😊", r"🙂", r"😄", r"😀", r"😍", r"🎉", r"☺", r"❤", r"🥰", r"😁",
+    r"\bfrohe", r"\bfroh\b", r"\bdankbar", r"\bglücklich",
+    r"👍", r"😊", r"🙂", r"😄", r"😀", r"😍", r"🎉", r"☺", r"❤", r"🥰", r"😁",
 )

@@ -164,7 +164,7 @@ METHOD = """\
   hat." 0.82, "Boah, super, danke euch!" 0.87, because "ihr seid echt", "boah" and "alter" open most scolding
   in the training data. data/tone/calm_praise.yml (68 calm messages: praise addressed to us, relief, joyful
   exclamations, one's own small mishaps, asking again) and the positive cue words "froh", "dankbar",
-  "glücklich" fixed them without moving any other figure by more than 0.002. Then 13 new calm messages of
+  "glücklich" fixed them without moving macro-F1, recall or the GermEval figures by more than 0.002 (ECE 0.015 → 0.018). Then 13 new calm messages of
   those kinds, never trained on, went into tests/tone/calm_holdout.yml; one of them is still a false alarm
   ("Boah, ist das schön geworden!", 0.48 at first). Ten praise messages without "danke" then went into
   the NLU's `thank` intent (the praise read as `insult` in a conversation), and its calm examples train the

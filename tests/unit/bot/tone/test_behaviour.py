@@ -61,7 +61,7 @@ NEW_HOLDOUT = ROOT / "tests" / "tone"
 CALM_KINDS = ["danke danke danke!!!", "Yay!!", "supi", "petra.kunz@gmx.de", "NW-2026-118833",
               "Akzeptiert ihr Mastercard?", "bist du ein mensch?", "und per paypal?",
               "die waschmaschine zeigt fehler E21 an", "Schönes Wochenende euch!",
-              # praise addressed to us and asking again read as angry before data/tone/calm_praise.yml
+              # held out, of the kinds (praise addressed to us, asking again) that data/tone/calm_praise.yml is for
               "Ihr seid echt genial.", "Mann, bin ich froh, dass das geklärt ist.", "ihr seid einfach klasse",
               "Hab ich das richtig verstanden, dass der Versand gratis ist?"]
 DISAPPOINTED = ["funktioniert wieder nicht", "das hab ich alles schon probiert, ohne erfolg", "Bringt leider nichts."]
