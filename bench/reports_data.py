@@ -278,7 +278,8 @@ async def measure(database_url: str, end: date) -> list[dict[str, Any]]:
     ctx = _service_context(engine)
     anchor = (end - timedelta(days=3)).isoformat()
     cases = [("day", reports.ReportRequest("day", anchor)), ("week", reports.ReportRequest("week", anchor)),
-             ("month", reports.ReportRequest("month", anchor)),
+             # The month before the one the data ends in: a whole month, whatever the day of the run.
+             ("month", reports.ReportRequest("month", (end.replace(day=1) - timedelta(days=1)).isoformat())),
              ("year", reports.ReportRequest("custom", first=(end - timedelta(days=DAYS - 1)).isoformat(),
                                             last=end.isoformat()))]
     results = []
