@@ -7,6 +7,7 @@ from typing import Callable
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handoff.store import bot_trackers
+from handoff.store.database import reading
 
 
 class DatabaseTrackerSpill:
@@ -15,11 +16,17 @@ class DatabaseTrackerSpill:
         self.database = database
         self.clock = clock
 
-    async def keep(self, sender_id: str, tracker: str) -> None:
+    async def keep_all(self, trackers: dict[str, str]) -> None:
         async with self.database.begin() as conn:
-            await bot_trackers.keep(conn, sender_id, tracker, self.clock())
+            await bot_trackers.keep_all(conn, trackers, self.clock())
 
     async def take(self, sender_id: str) -> str | None:
+        # Asked for every conversation new to the bot's memory, nearly always a new one: a read first, so that
+        # the bot process takes SQLite's write lock (which the web process's every turn needs) only to take a
+        # tracker that is there. Without it the two processes met in SQLite's busy handler, which sleeps.
+        async with reading(self.database) as conn:
+            if not await bot_trackers.is_kept(conn, sender_id):
+                return None
         async with self.database.begin() as conn:
             return await bot_trackers.take(conn, sender_id)
 

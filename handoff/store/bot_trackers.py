@@ -8,11 +8,22 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from handoff.store.tables import bot_trackers
 
+SLICE = 500
 
-async def keep(conn: AsyncConnection, sender_id: str, tracker: str, kept_at: datetime) -> None:
-    """Store (or replace) one serialised tracker."""
-    await conn.execute(delete(bot_trackers).where(bot_trackers.c.sender_id == sender_id))
-    await conn.execute(bot_trackers.insert().values(sender_id=sender_id, tracker=tracker, kept_at=kept_at))
+
+async def keep_all(conn: AsyncConnection, trackers: dict[str, str], kept_at: datetime) -> None:
+    """Store (or replace) several serialised trackers at once (in slices: SQLite caps the parameters)."""
+    items = list(trackers.items())
+    for start in range(0, len(items), SLICE):
+        part = items[start:start + SLICE]
+        await conn.execute(delete(bot_trackers).where(bot_trackers.c.sender_id.in_([key for key, _ in part])))
+        await conn.execute(bot_trackers.insert(), [{"sender_id": sender_id, "tracker": tracker, "kept_at": kept_at}
+                                                  for sender_id, tracker in part])
+
+
+async def is_kept(conn: AsyncConnection, sender_id: str) -> bool:
+    return (await conn.execute(select(bot_trackers.c.sender_id)
+                               .where(bot_trackers.c.sender_id == sender_id))).first() is not None
 
 
 async def take(conn: AsyncConnection, sender_id: str) -> str | None:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, AsyncIterator
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -27,6 +28,9 @@ POSTGRES_MAX_OVERFLOW = 20
 # go on; with spare connections the pool never makes anyone wait. Other processes still meet the busy timeout.
 SQLITE_POOL_SIZE = 3
 SQLITE_MAX_OVERFLOW = 5
+# Execution option of `reading()`: the transaction only reads, so on SQLite it begins DEFERRED (a WAL reader takes
+# no write lock and waits for none) instead of IMMEDIATE.
+READ_ONLY = "nordwind_read_only"
 
 
 class _TurnTakingConnection(AsyncConnection):
@@ -81,6 +85,16 @@ class TurnTakingEngine(AsyncEngine):
         return _TurnTakingBegin(self.connect())
 
 
+@asynccontextmanager
+async def reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A transaction that only reads. On SQLite it neither holds nor waits for the write lock, so another process
+    writing meanwhile (the bot process and the web process share one file) is not made to sleep in SQLite's busy
+    handler; on PostgreSQL it is an ordinary transaction. A write in it fails at once on SQLite."""
+    async with engine.connect() as conn:
+        await conn.execution_options(**{READ_ONLY: True})
+        yield conn
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
@@ -127,6 +141,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+            return
         # IMMEDIATE takes the write lock up front: a read-then-write transaction can otherwise fail with
         # SQLITE_BUSY without waiting (the busy timeout does not apply to lock upgrades in WAL mode).
         connection.exec_driver_sql("BEGIN IMMEDIATE")

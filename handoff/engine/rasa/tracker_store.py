@@ -23,12 +23,13 @@ logger = logging.getLogger(__name__)
 
 NEVER = 0.0
 UNLIMITED = 0
+SLACK_DIVISOR = 50   # 5,000 kept: 100 leave together
 
 
 class TrackerSpill(Protocol):
     """Where trackers that leave memory are kept (serialised as Rasa serialises them)."""
 
-    async def keep(self, sender_id: str, tracker: str) -> None: ...
+    async def keep_all(self, trackers: dict[str, str]) -> None: ...
 
     async def take(self, sender_id: str) -> str | None: ...
 
@@ -89,7 +90,12 @@ def idle_evicting_tracker_store(max_idle_seconds: float = NEVER, clock: Callable
             if self.max_trackers <= UNLIMITED:
                 return []
             over = len(self.last_saved) - self.max_trackers
-            return list(itertools.islice(self.last_saved, over)) if over > 0 else []   # the least recently saved
+            if over <= 0:
+                return []
+            # A few more than needed, so that a full store writes to the spill once per `slack` new conversations
+            # rather than once per new conversation (each write is a transaction the web process may wait for).
+            slack = self.max_trackers // SLACK_DIVISOR
+            return list(itertools.islice(self.last_saved, over + slack))   # the least recently saved
 
         async def _let_go(self, sender_ids: list[str]) -> None:
             leaving = {}
@@ -98,11 +104,13 @@ def idle_evicting_tracker_store(max_idle_seconds: float = NEVER, clock: Callable
                 serialised = self.store.pop(sender_id, None)
                 if serialised is not None and self.spill is not None:
                     leaving[sender_id] = self.leaving[sender_id] = serialised
+            if not leaving:
+                return
+            try:
+                await self.spill.keep_all(leaving)   # type: ignore[union-attr]
+            except Exception:
+                logger.exception("could not keep %d trackers; their conversations start afresh", len(leaving))
             for sender_id, serialised in leaving.items():
-                try:
-                    await self.spill.keep(sender_id, serialised)   # type: ignore[union-attr]
-                except Exception:
-                    logger.exception("could not keep the tracker of %s; its conversation starts afresh", sender_id)
                 if self.leaving.get(sender_id) is serialised:
                     del self.leaving[sender_id]
                 else:   # forgotten (data deletion) while it was being written: it must not stay there

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handoff.engine.rasa.tracker_store import idle_evicting_tracker_store
+from handoff.engine.rasa.tracker_store import SLACK_DIVISOR, idle_evicting_tracker_store
 from handoff.engine.settings import DEFAULT_TRACKERS_KEPT
 from handoff.engine.tracker_spill import DatabaseTrackerSpill
 from handoff.store import bot_trackers
@@ -56,9 +56,11 @@ async def test_a_form_in_progress_survives_ten_thousand_other_conversations(engi
     await store.save(form_in_progress("kunde-mit-formular"))
     for number in range(OTHER_CONVERSATIONS):
         await store.save(greeting(f"kunde-{number}"))
-    assert "kunde-mit-formular" not in store.store and len(store.store) == DEFAULT_TRACKERS_KEPT
+    kept = len(store.store)   # trackers leave a few at a time (SLACK_DIVISOR)
+    assert "kunde-mit-formular" not in store.store
+    assert DEFAULT_TRACKERS_KEPT - DEFAULT_TRACKERS_KEPT // SLACK_DIVISOR <= kept <= DEFAULT_TRACKERS_KEPT
     async with engine.connect() as conn:
-        assert await bot_trackers.count(conn) == OTHER_CONVERSATIONS + 1 - DEFAULT_TRACKERS_KEPT
+        assert await bot_trackers.count(conn) == OTHER_CONVERSATIONS + 1 - kept
 
     tracker = await store.retrieve("kunde-mit-formular")
     assert tracker.active_loop_name == "order_status_form"

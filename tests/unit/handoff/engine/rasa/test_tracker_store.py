@@ -70,3 +70,31 @@ async def test_beyond_the_limit_the_least_recently_active_conversation_is_droppe
     await store.save(tracker("c"))
     assert set(store.store) == {"a", "c"}
     assert (await store.retrieve("a")).latest_message.text == "Noch da"
+
+
+class RecordingSpill:
+    def __init__(self) -> None:
+        self.writes: list[dict[str, str]] = []
+
+    async def keep_all(self, trackers: dict[str, str]) -> None:
+        self.writes.append(dict(trackers))
+
+    async def take(self, sender_id: str) -> str | None:
+        return next((kept[sender_id] for kept in self.writes if sender_id in kept), None)
+
+    async def forget(self, sender_id: str) -> None:
+        pass
+
+
+async def test_a_full_store_lets_trackers_go_a_few_at_a_time_in_one_write():
+    spill = RecordingSpill()
+    store = idle_evicting_tracker_store(clock=Clock(), max_trackers=100, spill=spill)
+    for number in range(101):
+        await store.save(tracker(f"k{number}"))
+    # One over the limit: the least recently active and two more (100 // 50) leave, in one write.
+    assert [sorted(write) for write in spill.writes] == [["k0", "k1", "k2"]]
+    assert len(store.store) == 98
+    for number in range(101, 103):
+        await store.save(tracker(f"k{number}"))
+    assert len(spill.writes) == 1   # room was left: no write for the next two new conversations
+    assert (await store.retrieve("k1")).latest_message.text == "Hallo"   # and nothing is lost
