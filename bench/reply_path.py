@@ -99,10 +99,12 @@ def measure(started: dict[str, servers.Target], selected: tuple[str, ...],
                     result = run_job(reply_job(key, started[key].base_url, concurrency, options, warmup))
                     result |= per_message(stores_before, counters.snapshot(),
                                           result["messages"] + result.get("warmup_messages", 0))
-                    # Server CPU (all its processes) per answered message; the warm-up's share is spread over
-                    # the window's messages alike for every target.
+                    # Server CPU (all its processes) per answered message, over the warm-up and the window
+                    # (the CPU counters cannot tell them apart; until 2026-12-05 the warm-up's CPU was divided by
+                    # the window's messages alone, which made every figure 1.3-1.6x too high).
                     cpu_ms = (tree_cpu_seconds(started[key].server.pid) - cpu_before) * 1000
-                    result["cpu_ms_per_message"] = cpu_ms / result["messages"] if result["messages"] else None
+                    answered = result["messages"] + result.get("warmup_messages", 0)
+                    result["cpu_ms_per_message"] = cpu_ms / answered if result["messages"] else None
                     logger.info("reply %s c=%d run %d: %d msgs, %d errors", key, concurrency, repeat + 1,
                                 result["messages"], result["errors"])
                     raw[key][concurrency].append(result)

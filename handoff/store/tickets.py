@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -37,6 +37,13 @@ async def insert_ticket(conn: AsyncConnection, values: dict[str, Any]) -> None:
 
 def _with_owner():
     return select(tickets, OWNER_NAME).select_from(tickets.outerjoin(agents, tickets.c.owner_id == agents.c.id))
+
+
+# Built once: the widget asks on every customer message whether a ticket of the conversation takes the reply
+# (services/tickets.py), and building the statement cost more than running it.
+_OF_CONVERSATION = (_with_owner().where(tickets.c.conversation_id == bindparam("conversation_id"))
+                    .order_by(tickets.c.created_at, tickets.c.number))
+_OF_CONVERSATION_IN_STATUSES = _OF_CONVERSATION.where(tickets.c.status.in_(bindparam("statuses", expanding=True)))
 
 
 async def get_ticket(conn: AsyncConnection, ticket_id: str) -> RowMapping | None:
@@ -96,10 +103,11 @@ async def claim_if_unowned(conn: AsyncConnection, ticket_id: str, agent_id: str,
 
 async def tickets_of_conversation(conn: AsyncConnection, conversation_id: str,
                                   statuses: Sequence[str] | None = None) -> Sequence[RowMapping]:
-    query = _with_owner().where(tickets.c.conversation_id == conversation_id)
     if statuses:
-        query = query.where(tickets.c.status.in_(list(statuses)))
-    result = await conn.execute(query.order_by(tickets.c.created_at, tickets.c.number))
+        result = await conn.execute(_OF_CONVERSATION_IN_STATUSES,
+                                    {"conversation_id": conversation_id, "statuses": list(statuses)})
+    else:
+        result = await conn.execute(_OF_CONVERSATION, {"conversation_id": conversation_id})
     return result.mappings().all()
 
 
