@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 _INSTALLED_MARK = "_nordwind_rule_lookup"
+KEPT_ANSWERS = 4096   # state histories whose possible rules are kept per policy (a few MB at most)
 
 RuleChecks = tuple[tuple[bool, tuple[tuple[str, tuple[tuple[str, Any, int], ...]], ...]], ...]
 
@@ -67,15 +68,46 @@ def install() -> None:
         return
 
     def _get_possible_keys(self: Any, lookup: dict[str, str], states: list[dict[str, Any]]) -> set[str]:
+        # A rule of n states is checked against the last n states of the conversation only (Rasa goes on over
+        # the whole history, but every state before the last n lets every rule through), so the answer depends
+        # on the last `longest` states, and conversations pass through the same few states again and again:
+        # asked once per such window and kept. Their repr (dicts of strings, numbers and tuples, built in Rasa's
+        # fixed order) tells equal windows apart exactly.
+        longest = _longest_rule(self, lookup)
+        window = states[-longest:] if longest else []
+        answers: dict[tuple[int, str], set[str]] = self.__dict__.setdefault("_nordwind_possible_keys", {})
+        asked = (id(lookup), repr(window))
+        possible_keys = answers.get(asked)
+        if possible_keys is None:
+            if len(answers) >= KEPT_ANSWERS:
+                answers.clear()
+            answers[asked] = possible_keys = _possible_keys(self, lookup, window)
+        # Rasa builds the set anew for every earlier state, too, and a set's order depends on how it was built:
+        # the same rebuilds (of the few keys left) keep its order, so that ties go the same way.
+        for _ in range(len(states) - len(window)):
+            possible_keys = set(key for key in possible_keys)   # as set(filter(...)): no size hint
+        return possible_keys
+
+    def _longest_rule(self: Any, lookup: dict[str, str]) -> int:
+        longest: dict[int, int] = self.__dict__.setdefault("_nordwind_longest_rule", {})
+        if id(lookup) not in longest:
+            longest[id(lookup)] = max((len(_prepared(self, key)) for key in lookup), default=0)
+        return longest[id(lookup)]
+
+    def _prepared(self: Any, rule_key: str) -> RuleChecks:
         prepared: dict[str, Any] = self.__dict__.setdefault("_nordwind_rule_checks", {})
+        rule = prepared.get(rule_key)
+        if rule is None:
+            rule = prepared[rule_key] = _rule_checks(rule_key)
+        return rule
+
+    def _possible_keys(self: Any, lookup: dict[str, str], states: list[dict[str, Any]]) -> set[str]:
         possible_keys = set(lookup.keys())
         for turn_index, state in enumerate(reversed(states)):
             has_previous_action = bool(state.get(PREVIOUS_ACTION))
 
             def applicable(rule_key: str) -> bool:
-                rule = prepared.get(rule_key)
-                if rule is None:
-                    rule = prepared[rule_key] = _rule_checks(rule_key)
+                rule = _prepared(self, rule_key)
                 if turn_index >= len(rule):
                     return True
                 rule_has_previous_action, rule_sub_states = rule[turn_index]

@@ -220,8 +220,17 @@ def test_rule_lookup_finds_rasas_rules_in_rasas_order():
     lookup = {json.dumps([state(True) for _ in range(randomly.randint(1, 4))]): "utter_x" for _ in range(400)}
     policy = RulePolicy.__new__(RulePolicy)   # the lookup is all the method reads
     matched = 0
+    seen = []
     for _ in range(300):
-        states = [state(False) for _ in range(randomly.randint(1, 12))]
+        # Histories longer than any rule too (the answer is kept per window of the last states), and some seen
+        # before, whole or as the end of a longer one (answered from what was kept).
+        if seen and randomly.random() < 0.3:
+            states = randomly.choice(seen)
+            if randomly.random() < 0.5:
+                states = [state(False) for _ in range(randomly.randint(1, 30))] + states
+        else:
+            states = [state(False) for _ in range(randomly.randint(1, 40))]
+        seen.append(states)
         expected = rasa_possible_keys(policy, lookup, states)
         found = policy._get_possible_keys(lookup, states)
         assert list(found) == list(expected)   # the same keys, iterated in the same order
