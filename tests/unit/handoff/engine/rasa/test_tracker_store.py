@@ -98,3 +98,31 @@ async def test_a_full_store_lets_trackers_go_a_few_at_a_time_in_one_write():
         await store.save(tracker(f"k{number}"))
     assert len(spill.writes) == 1   # room was left: no write for the next two new conversations
     assert (await store.retrieve("k1")).latest_message.text == "Hallo"   # and nothing is lost
+
+
+@pytest.mark.parametrize("sessions", [0, 1, 2, 3])
+async def test_retrieve_gives_rasas_last_session(sessions):
+    from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet
+
+    domain = Domain.from_dict({"slots": {"order_number": {"type": "text", "mappings": [{"type": "custom"}]}}})
+    state = trackers.DialogueStateTracker("k", domain.slots)
+    for number in range(sessions):
+        state.update(ActionExecuted("action_session_start"))
+        state.update(SessionStarted())
+        state.update(SlotSet("order_number", f"NW-{number}"))
+        state.update(ActionExecuted("action_listen"))
+        state.update(UserUttered(f"Hallo {number}", {"name": "greet", "confidence": 1.0}))
+    if not sessions:
+        state.update(UserUttered("Hallo", {"name": "greet", "confidence": 1.0}))
+    rasa_store, ours = InMemoryTrackerStore(domain), idle_evicting_tracker_store()
+    ours.domain = domain
+    for store in (rasa_store, ours):
+        await store.save(state)
+    expected, found = await rasa_store.retrieve("k"), await ours.retrieve("k")
+    assert [event.as_dict() for event in found.events] == [event.as_dict() for event in expected.events]
+    assert found.current_slot_values() == expected.current_slot_values()
+    assert (len(found.events) < len(state.events)) == (sessions > 1)   # only the last session
+    full = await ours.retrieve_full_tracker("k")
+    assert len(full.events) == len(state.events)
