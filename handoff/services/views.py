@@ -10,6 +10,12 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def shallow_fields(view: Any) -> dict[str, Any]:
+    """A dataclass's fields as they are: `asdict` without its deep copy, for views of plain values (it walked
+    every message's payload on each turn, only for the caller to replace it)."""
+    return {name: getattr(view, name) for name in view.__dataclass_fields__}
+
+
 def jsonable(data: dict[str, Any]) -> dict[str, Any]:
     """A view's fields with datetimes as ISO strings (every read model's `to_dict()`)."""
     return {key: iso(value) if isinstance(value, datetime) else value for key, value in data.items()}
@@ -34,7 +40,7 @@ class ConversationView:
     locale: str
 
     def to_dict(self) -> dict[str, Any]:
-        return jsonable(asdict(self))
+        return jsonable(shallow_fields(self))
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ class MessageView:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, for agents and exports."""
-        data = jsonable(asdict(self))
+        data = jsonable(shallow_fields(self))
         data["payload"] = dict(self.payload) if self.payload is not None else None
         data["buttons"] = self.buttons
         return data
