@@ -18,6 +18,7 @@ from handoff.engine.rasa import repeat_guard
 from handoff.engine.rasa.actions import IN_PROCESS_URL
 from handoff.engine.rasa.actions import in_process_action_endpoint_class as _rasa_action_endpoint_class
 from handoff.engine.rasa.compaction import TrackerWindow, compacted
+from handoff.engine.rasa.redis_lock import is_redis, redis_conversation_locks
 from handoff.engine.rasa.redis_tracker_store import is_plain_redis, redis_tracker_store
 from handoff.engine.rasa import speedups as rasa_speedups
 from handoff.engine.rasa.tracker_store import idle_evicting_tracker_store
@@ -96,12 +97,14 @@ class RasaBotEngine:
     model_loaded = True
 
     def __init__(self, agent: Any, timeout_seconds: float, bot_thread: BotThread | SameLoop | None = None,
-                 window: TrackerWindow = TrackerWindow(), spill: Any = None) -> None:
+                 window: TrackerWindow = TrackerWindow(), spill: Any = None, locks: Any = None) -> None:
         self.rasa_agent = agent
         self.timeout_seconds = timeout_seconds
         self.bot_thread = bot_thread or BotThread()
         self.window = window
         self.spill = spill   # its database engine lives on the bot's loop and is closed there
+        # One turn per conversation at a time: Rasa's lock store, or ours for Redis (redis_lock.py).
+        self.locks = locks
 
     @property
     def model_id(self) -> str | None:
@@ -130,7 +133,7 @@ class RasaBotEngine:
         processor = self.rasa_agent.processor
         if processor is None:
             raise BotUnavailable("no model loaded")
-        async with self.rasa_agent.lock_store.lock(sender_id):
+        async with (self.locks or self.rasa_agent.lock_store).lock(sender_id):
             tracker = await processor.log_message(message, should_save_tracker=False)
             tracker = await processor.run_action_extract_slots(output, tracker)
             await processor._run_prediction_loop(output, tracker)
@@ -194,6 +197,8 @@ class RasaBotEngine:
     async def close(self) -> None:
         if self.spill is not None and self.bot_thread.alive:
             await self.bot_thread.run(self.spill.close())
+        if self.locks is not None and self.bot_thread.alive:
+            await self.bot_thread.run(self.locks.close())
         self.bot_thread.stop()
 
 
@@ -244,6 +249,7 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
     action_endpoint = endpoints.action or _rasa_action_endpoint_class()()
 
     spill = None if endpoints.tracker_store or not config.database_url else _database_spill(config.database_url)
+    locks = redis_conversation_locks(endpoints.lock_store) if is_redis(endpoints.lock_store) else None
 
     def tracker_store() -> Any:
         if is_plain_redis(endpoints.tracker_store, endpoints.event_broker):
@@ -257,7 +263,7 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
             str(config.model_path),
             generator=endpoints.nlg,
             tracker_store=tracker_store(),
-            lock_store=LockStore.create(endpoints.lock_store),
+            lock_store=LockStore.create(None if locks else endpoints.lock_store),
             action_endpoint=action_endpoint,
         )
 
@@ -274,7 +280,7 @@ async def load_rasa_engine(config: EngineSettings) -> RasaBotEngine | Unavailabl
     logger.info("model %s loaded (%s actions)", agent.model_id,
                 "in-process" if action_endpoint.url == IN_PROCESS_URL else action_endpoint.url)
     return RasaBotEngine(agent, config.timeout_seconds, bot_thread=None if config.bot_thread else SameLoop(),
-                         spill=spill)
+                         spill=spill, locks=locks)
 
 
 def _database_spill(database_url: str) -> Any:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from handoff.engine.rasa.redis_endpoint import async_client
+
 REDIS_TYPE = "redis"
 
 
@@ -20,10 +22,29 @@ def redis_tracker_store(endpoint: Any, domain: Any = None) -> Any:
     from rasa.core.tracker_store import RedisTrackerStore
     from rasa.shared.core.domain import Domain
 
+    from handoff.engine.rasa.tracker_store import last_session
+
     class LockedRedisTrackerStore(RedisTrackerStore):
+        """Reads and writes with the asyncio client: Rasa's synchronous one held up the bot's event loop (and
+        every other conversation on it) for each round trip."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.client = async_client(endpoint)
+
         async def save(self, tracker: Any, timeout: float | None = None) -> None:
-            self.red.set(self.key_prefix + tracker.sender_id, self.serialise_tracker(tracker),
-                         ex=timeout or self.record_exp)
+            await self.client.set(self.key_prefix + tracker.sender_id, self.serialise_tracker(tracker),
+                                  ex=timeout or self.record_exp)
+
+        async def _retrieve(self, sender_id: str, fetch_all_sessions: bool) -> Any:
+            stored = await self.client.get(self.key_prefix + sender_id)
+            if stored is None:
+                return None
+            tracker = self.deserialise_tracker(sender_id, stored)
+            return tracker if fetch_all_sessions or tracker is None else last_session(tracker)
+
+        async def forget(self, sender_id: str) -> None:
+            await self.client.delete(self.key_prefix + sender_id)
 
     return LockedRedisTrackerStore(domain=domain or Domain.empty(), host=endpoint.url, **endpoint.kwargs)
 

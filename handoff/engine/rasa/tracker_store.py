@@ -36,13 +36,28 @@ class TrackerSpill(Protocol):
     async def forget(self, sender_id: str) -> None: ...
 
 
+def last_session(tracker: Any) -> Any:
+    """What Rasa's stores return from `retrieve`: the tracker's last session. The same answer as Rasa 3.6's
+    `get_trackers_for_conversation_sessions(tracker)[-1]` without first replaying the events into one new tracker
+    per session and throwing them away when there is only one, as there nearly always is (half the replays of a
+    turn's retrieve)."""
+    from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+    from rasa.shared.core.events import ActionExecuted, split_events
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    sessions = split_events(tracker.events, ActionExecuted, {"action_name": ACTION_SESSION_START_NAME},
+                            include_splitting_event=True)
+    if len(sessions) <= 1:
+        return tracker
+    return DialogueStateTracker.from_events(tracker.sender_id, sessions[-1], tracker.slots.values(),
+                                            sender_source=tracker.sender_source,
+                                            max_event_history=tracker._max_event_history)
+
+
 def idle_evicting_tracker_store(max_idle_seconds: float = NEVER, clock: Callable[[], float] = time.monotonic,
                                 max_trackers: int = UNLIMITED, spill: TrackerSpill | None = None) -> Any:
     from rasa.core.tracker_store import InMemoryTrackerStore
-    from rasa.shared.core.constants import ACTION_SESSION_START_NAME
     from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted, split_events
-    from rasa.shared.core.trackers import DialogueStateTracker
 
     class IdleEvictingTrackerStore(InMemoryTrackerStore):
         def __init__(self) -> None:
@@ -69,18 +84,7 @@ def idle_evicting_tracker_store(max_idle_seconds: float = NEVER, clock: Callable
             if sender_id not in self.store:
                 return None
             tracker = self.deserialise_tracker(sender_id, self.store[sender_id])
-            if not tracker or fetch_all_sessions:
-                return tracker
-            # Rasa's InMemoryTrackerStore._retrieve, the same answer (the last session) without replaying the
-            # events into one new tracker per session first and throwing them away when there is only one session,
-            # as there nearly always is: half the replays of every turn's retrieve.
-            sessions = split_events(tracker.events, ActionExecuted, {"action_name": ACTION_SESSION_START_NAME},
-                                    include_splitting_event=True)
-            if len(sessions) <= 1:
-                return tracker
-            return DialogueStateTracker.from_events(tracker.sender_id, sessions[-1], tracker.slots.values(),
-                                                    sender_source=tracker.sender_source,
-                                                    max_event_history=tracker._max_event_history)
+            return tracker if not tracker or fetch_all_sessions else last_session(tracker)
 
         async def _take_back(self, sender_id: str) -> None:
             serialised = self.leaving.get(sender_id)
