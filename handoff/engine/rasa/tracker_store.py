@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 NEVER = 0.0
 UNLIMITED = 0
 SLACK_DIVISOR = 50   # 5,000 kept: 100 leave together
+LIVE_TRACKERS = 256   # the most recently active conversations' trackers kept as objects (docs/performance.md)
 
 
 class TrackerSpill(Protocol):
@@ -54,6 +55,15 @@ def last_session(tracker: Any) -> Any:
                                             max_event_history=tracker._max_event_history)
 
 
+def _first_events(tracker: Any, count: int, domain: Any) -> Any:
+    """A new tracker of the first `count` events of `tracker` (a turn only ever adds events)."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    return DialogueStateTracker.from_events(tracker.sender_id, list(itertools.islice(tracker.events, count)),
+                                            domain.slots, max_event_history=tracker._max_event_history,
+                                            sender_source=tracker.sender_source)
+
+
 def idle_evicting_tracker_store(max_idle_seconds: float = NEVER, clock: Callable[[], float] = time.monotonic,
                                 max_trackers: int = UNLIMITED, spill: TrackerSpill | None = None) -> Any:
     from rasa.core.tracker_store import InMemoryTrackerStore
@@ -70,12 +80,20 @@ def idle_evicting_tracker_store(max_idle_seconds: float = NEVER, clock: Callable
             self.last_saved: dict[str, float] = {}
             # Trackers on their way to the spill: a conversation going on meanwhile finds its tracker here.
             self.leaving: dict[str, str] = {}
+            # The most recently saved trackers stay objects in `store` (the others are JSON, as in Rasa's store),
+            # with the number of events they had when saved: the next turn takes the object itself instead of a
+            # JSON round trip, and a turn that failed after adding events (it never saved) is undone from them.
+            self.live: dict[str, int] = {}
 
         async def save(self, tracker: Any) -> None:
-            await super().save(tracker)
+            sender_id = tracker.sender_id
+            self.store[sender_id] = tracker
+            self.live.pop(sender_id, None)
+            self.live[sender_id] = len(tracker.events)
+            self._serialise_beyond(LIVE_TRACKERS)
             now = self.clock()
-            self.last_saved.pop(tracker.sender_id, None)
-            self.last_saved[tracker.sender_id] = now
+            self.last_saved.pop(sender_id, None)
+            self.last_saved[sender_id] = now
             await self._let_go(self.idle(now) + self.beyond_limit())
 
         async def _retrieve(self, sender_id: str, fetch_all_sessions: bool) -> Any:
@@ -83,8 +101,28 @@ def idle_evicting_tracker_store(max_idle_seconds: float = NEVER, clock: Callable
                 await self._take_back(sender_id)
             if sender_id not in self.store:
                 return None
-            tracker = self.deserialise_tracker(sender_id, self.store[sender_id])
+            tracker = self.store[sender_id]
+            if isinstance(tracker, str):
+                tracker = self.deserialise_tracker(sender_id, tracker)
+            elif len(tracker.events) != self.live[sender_id]:   # changed since its save: that turn failed
+                tracker = self.store[sender_id] = _first_events(tracker, self.live[sender_id], self.domain)
             return tracker if not tracker or fetch_all_sessions else last_session(tracker)
+
+        def _serialise_beyond(self, count: int) -> None:
+            while len(self.live) > count:
+                sender_id = next(iter(self.live))
+                self.store[sender_id] = self._serialised(sender_id)   # leaves `live` there
+
+        def _serialised(self, sender_id: str) -> str | None:
+            """The stored tracker as JSON, as it was saved."""
+            value = self.store.get(sender_id)
+            if value is None or isinstance(value, str):
+                self.live.pop(sender_id, None)
+                return value
+            saved = self.live.pop(sender_id, len(value.events))
+            if len(value.events) != saved:
+                value = _first_events(value, saved, self.domain)
+            return self.serialise_tracker(value)
 
         async def _take_back(self, sender_id: str) -> None:
             serialised = self.leaving.get(sender_id)
@@ -122,7 +160,8 @@ def idle_evicting_tracker_store(max_idle_seconds: float = NEVER, clock: Callable
             leaving = {}
             for sender_id in dict.fromkeys(sender_ids):
                 del self.last_saved[sender_id]
-                serialised = self.store.pop(sender_id, None)
+                serialised = self._serialised(sender_id)
+                self.store.pop(sender_id, None)
                 if serialised is not None and self.spill is not None:
                     leaving[sender_id] = self.leaving[sender_id] = serialised
             if not leaving:
@@ -140,6 +179,7 @@ def idle_evicting_tracker_store(max_idle_seconds: float = NEVER, clock: Callable
         async def forget(self, sender_id: str) -> None:
             self.last_saved.pop(sender_id, None)
             self.store.pop(sender_id, None)
+            self.live.pop(sender_id, None)
             self.leaving.pop(sender_id, None)
             if self.spill is not None:
                 await self.spill.forget(sender_id)

@@ -126,3 +126,36 @@ async def test_retrieve_gives_rasas_last_session(sessions):
     assert (len(found.events) < len(state.events)) == (sessions > 1)   # only the last session
     full = await ours.retrieve_full_tracker("k")
     assert len(full.events) == len(state.events)
+
+
+async def test_a_turn_that_failed_before_saving_is_undone_at_the_next_retrieve():
+    from rasa.shared.core.domain import Domain
+
+    store = idle_evicting_tracker_store(clock=Clock())
+    store.domain = Domain.empty()
+    await store.save(tracker("k", "Wo ist mein Paket?"))
+    taken = await store.retrieve("k")
+    assert taken is store.store["k"]   # the saved object itself: no JSON round trip per turn
+    taken.update(UserUttered("halb verarbeitet", {"name": "greet", "confidence": 1.0}))   # ...then the turn fails
+    again = await store.retrieve("k")
+    assert [event.text for event in again.events] == ["Wo ist mein Paket?"]
+
+
+async def test_trackers_of_quieter_conversations_are_kept_as_json_and_come_back_whole(monkeypatch):
+    from rasa.shared.core.domain import Domain
+
+    from handoff.engine.rasa import tracker_store as module
+
+    monkeypatch.setattr(module, "LIVE_TRACKERS", 2)
+    spill = RecordingSpill()
+    store = idle_evicting_tracker_store(clock=Clock(), max_trackers=3, spill=spill)
+    store.domain = Domain.empty()
+    await store.save(tracker("a", "Erste Frage"))
+    taken = await store.retrieve("a")
+    taken.update(UserUttered("mitten im Zug", {"name": "greet", "confidence": 1.0}))   # a turn of "a" under way
+    await store.save(tracker("b"))
+    await store.save(tracker("c"))
+    assert isinstance(store.store["a"], str) and not isinstance(store.store["c"], str)
+    assert [event.text for event in (await store.retrieve("a")).events] == ["Erste Frage"]   # as saved
+    await store.save(tracker("d"))   # over the limit: "a" (least recently saved) goes to the spill, as saved
+    assert "a" in spill.writes[0] and "mitten im Zug" not in spill.writes[0]["a"]
