@@ -40,9 +40,10 @@ def _with_owner():
 
 
 # Built once: the widget asks on every customer message whether a ticket of the conversation takes the reply
-# (services/tickets.py), and building the statement cost more than running it.
+# (services/tickets.py), and building the statement cost more than running it. The few rows of one conversation,
+# found by index: on SQLite it may run on the event loop inside the turn's transaction (store/aiosqlite_fast.py).
 _OF_CONVERSATION = (_with_owner().where(tickets.c.conversation_id == bindparam("conversation_id"))
-                    .order_by(tickets.c.created_at, tickets.c.number))
+                    .order_by(tickets.c.created_at, tickets.c.number).execution_options(single_row=True))
 _OF_CONVERSATION_IN_STATUSES = _OF_CONVERSATION.where(tickets.c.status.in_(bindparam("statuses", expanding=True)))
 
 
