@@ -156,6 +156,9 @@ class RasaBotEngine:
             generator=agent.nlg,
             http_interpreter=agent.http_interpreter,
         )
+        store = own_tracker_store(agent)
+        if hasattr(store, "serialise_all"):
+            store.serialise_all()   # kept objects carry the old domain's slots; JSON is read with the new one
         agent.processor = processor
         agent.domain = processor.domain
         agent.tracker_store.domain = processor.domain

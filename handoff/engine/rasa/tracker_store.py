@@ -108,6 +108,10 @@ def idle_evicting_tracker_store(max_idle_seconds: float = NEVER, clock: Callable
                 tracker = self.store[sender_id] = _first_events(tracker, self.live[sender_id], self.domain)
             return tracker if not tracker or fetch_all_sessions else last_session(tracker)
 
+        def serialise_all(self) -> None:
+            """Every kept tracker as JSON (before the domain changes: a new model may have other slots)."""
+            self._serialise_beyond(0)
+
         def _serialise_beyond(self, count: int) -> None:
             while len(self.live) > count:
                 sender_id = next(iter(self.live))

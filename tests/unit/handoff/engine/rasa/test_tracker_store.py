@@ -159,3 +159,16 @@ async def test_trackers_of_quieter_conversations_are_kept_as_json_and_come_back_
     assert [event.text for event in (await store.retrieve("a")).events] == ["Erste Frage"]   # as saved
     await store.save(tracker("d"))   # over the limit: "a" (least recently saved) goes to the spill, as saved
     assert "a" in spill.writes[0] and "mitten im Zug" not in spill.writes[0]["a"]
+
+
+async def test_before_a_new_model_every_kept_tracker_becomes_json():
+    from rasa.shared.core.domain import Domain
+
+    store = idle_evicting_tracker_store(clock=Clock())
+    store.domain = Domain.empty()
+    await store.save(tracker("a", "Hallo"))
+    taken = await store.retrieve("a")
+    taken.update(UserUttered("unterbrochen", {"name": "greet", "confidence": 1.0}))
+    store.serialise_all()
+    assert isinstance(store.store["a"], str) and not store.live
+    assert [event.text for event in (await store.retrieve("a")).events] == ["Hallo"]
