@@ -11,6 +11,9 @@ are written: an active conversation costs no storage round trip (docs/performanc
 every tracker in the database). Without a spill (tests, no database) a dropped tracker is lost, as Rasa's own
 store would lose it on restart. Production setups that share trackers between processes name a Redis tracker
 store in endpoints.yml and this class is not used.
+The trackers of the most recently active conversations (`LIVE_TRACKERS`) are kept as the objects Rasa saved, not
+as JSON: a turn then costs no serialisation and no replay of the events (0.37 -> 0.05 ms), at ~3.5x the memory
+of the JSON for those few.
 """
 from __future__ import annotations
 
@@ -164,9 +167,10 @@ def idle_evicting_tracker_store(max_idle_seconds: float = NEVER, clock: Callable
             leaving = {}
             for sender_id in dict.fromkeys(sender_ids):
                 del self.last_saved[sender_id]
-                serialised = self._serialised(sender_id)
+                serialised = self._serialised(sender_id) if self.spill is not None else None
                 self.store.pop(sender_id, None)
-                if serialised is not None and self.spill is not None:
+                self.live.pop(sender_id, None)
+                if serialised is not None:
                     leaving[sender_id] = self.leaving[sender_id] = serialised
             if not leaving:
                 return
