@@ -18,7 +18,8 @@ from handoff.engine.rasa import repeat_guard
 from handoff.engine.rasa.actions import IN_PROCESS_URL
 from handoff.engine.rasa.actions import in_process_action_endpoint_class as _rasa_action_endpoint_class
 from handoff.engine.rasa.compaction import TrackerWindow, compacted
-from handoff.engine.rasa.redis_lock import is_redis, redis_conversation_locks
+from handoff.engine.rasa.redis_endpoint import is_redis
+from handoff.engine.rasa.redis_lock import redis_conversation_locks
 from handoff.engine.rasa.redis_tracker_store import is_plain_redis, redis_tracker_store
 from handoff.engine.rasa import speedups as rasa_speedups
 from handoff.engine.rasa.tracker_store import idle_evicting_tracker_store

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+REDIS_TYPE = "redis"
 DEFAULT_PORT = 6379
 DEFAULT_SOCKET_TIMEOUT_SECONDS = 10.0
+
+
+def is_redis(endpoint: Any) -> bool:
+    """An endpoints.yml section of `type: redis`."""
+    return endpoint is not None and str(getattr(endpoint, "type", "")).lower() == REDIS_TYPE
 
 
 def async_client(endpoint: Any) -> Any:

@@ -48,13 +48,9 @@ class ConversationLocks:
                 del self.turns[conversation_id], self.local[conversation_id]
 
     async def close(self) -> None:
-        await self.client.aclose() if hasattr(self.client, "aclose") else await self.client.close()
+        await self.client.close()
 
 
 def redis_conversation_locks(endpoint: Any) -> ConversationLocks:
     lifetime = float(os.environ.get("TICKET_LOCK_LIFETIME") or DEFAULT_LIFETIME_SECONDS)
     return ConversationLocks(async_client(endpoint), endpoint.kwargs.get("key_prefix") or "", lifetime)
-
-
-def is_redis(endpoint: Any) -> bool:
-    return endpoint is not None and str(getattr(endpoint, "type", "")).lower() == "redis"

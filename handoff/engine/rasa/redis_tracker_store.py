@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handoff.engine.rasa.redis_endpoint import async_client
-
-REDIS_TYPE = "redis"
+from handoff.engine.rasa.redis_endpoint import async_client, is_redis
 
 
 def redis_tracker_store(endpoint: Any, domain: Any = None) -> Any:
@@ -50,5 +48,4 @@ def redis_tracker_store(endpoint: Any, domain: Any = None) -> Any:
 
 
 def is_plain_redis(endpoint: Any, event_broker: Any) -> bool:
-    return (endpoint is not None and str(getattr(endpoint, "type", "")).lower() == REDIS_TYPE
-            and event_broker is None)
+    return is_redis(endpoint) and event_broker is None
